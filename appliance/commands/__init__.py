@@ -1,0 +1,1 @@
+"""Sub-commands of ``kiosk`` that belong to the appliance itself (see ``appliance.cli``)."""

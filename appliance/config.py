@@ -1,0 +1,352 @@
+"""Loading and validating ``kiosk.toml``.
+
+The file is edited by technicians on a FAT boot partition with a text editor, so every mistake must
+come back as one precise line (file, key, what was expected) rather than a traceback. The schema is
+a set of frozen dataclasses: a field's type annotation is the check, its default the desktop
+default. Unknown keys are errors, because a misspelt key silently ignored is a kiosk misconfigured.
+
+Lookup order (DESIGN §11): ``--config PATH``, then ``$KIOSK_CONFIG``, then
+``/etc/kiosk/kiosk.toml``, then a desktop default with simulated hardware and a per-user data dir.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import platformdirs
+
+SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
+ENV_VAR = "KIOSK_CONFIG"
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased for the technician: where, which key, what is expected."""
+
+    def __init__(self, source: str, key: str, expected: str) -> None:
+        self.source = source
+        self.key = key
+        self.expected = expected
+        super().__init__(f"{source}: {key}: {expected}" if key else f"{source}: {expected}")
+
+
+@dataclass(frozen=True)
+class KioskSection:
+    """Who this kiosk is and where it stands."""
+
+    id: str = "K01"
+    """Short kiosk number, unique within the receiving unit; part of every dossier code."""
+    unit_code: str = "000.00.00.H00"
+    """Electronic id of the receiving unit (mã định danh điện tử), first part of dossier codes."""
+    unit_name: str = "Trung tâm Phục vụ hành chính công xã Mẫu"
+    parent_body: str = "UBND XÃ MẪU"
+    place: str = "Xã Mẫu"
+    """Place name written before the date on the slip (``<place>, ngày … tháng … năm …``)."""
+    site: str = "Trụ sở UBND xã"
+    """Where the kiosk currently stands; field staff change it when they move the kiosk."""
+    data_dir: str = ""
+    """Store location; empty means ``/var/lib/kiosk`` on a device, a per-user folder elsewhere."""
+
+
+@dataclass(frozen=True)
+class GatewaySection:
+    """The provincial integration gateway (DESIGN §7)."""
+
+    url: str = ""
+    """Base URL; empty means no gateway configured (the kiosk still works offline)."""
+    credentials_file: str = ""
+    """JSON file with ``client_id`` and ``client_secret``; kept 0600 on the data partition."""
+    ca_bundle: str = ""
+    """Extra CA bundle for TLS verification; empty means the system store."""
+    portal_public_key: str = ""
+    """Base64 Curve25519 public key that dossiers are sealed to."""
+    lookup_url: str = "https://dichvucong.example.gov.vn/tra-cuu"
+    """Public tracking page; the slip's QR is ``<lookup_url>?ma=<code>``."""
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class HardwareSection:
+    """Which backend each device seam uses (see docs/hardware.md for the strings)."""
+
+    camera: str = "sim"
+    qr_decoder: str = "zxing"
+    scanner: str = "sim"
+    printer: str = "sim"
+    paper_width_mm: int = 80
+    gpio: str = "mock"
+    network: str = "sim"
+    sim_dir: str = ""
+    """Folder the simulated camera and scanner read from; empty means ``<data_dir>/sim``."""
+    pins: dict[str, int] = field(
+        default_factory=lambda: {
+            "status_green": 17,
+            "status_amber": 27,
+            "status_red": 22,
+            "help_button": 23,
+            "help_output": 24,
+            "motion": 25,
+            "power_fail": 5,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class UISection:
+    fullscreen: bool = False
+    width: int = 800
+    height: int = 480
+    voice: bool = False
+    inactivity_timeout_s: int = 120
+    countdown_s: int = 20
+
+
+@dataclass(frozen=True)
+class StaffSection:
+    pin_hash: str = ""
+    """``scrypt$…`` hash of the staff PIN (``kiosk`` never stores the PIN itself); empty = 1234
+    on a desktop default, refused on a provisioned device."""
+    max_attempts: int = 5
+    lockout_s: int = 300
+
+
+@dataclass(frozen=True)
+class CalendarSection:
+    office_hours: list[str] = field(default_factory=lambda: ["07:00-11:30", "13:30-17:00"])
+    saturday_hours: list[str] = field(default_factory=list)
+    """Some communes open on Saturday mornings, e.g. ``["07:30-11:30"]``."""
+    overrides_file: str = ""
+    """Extra reviewed holiday overrides (TOML) on top of the shipped table."""
+
+
+@dataclass(frozen=True)
+class StorageSection:
+    reserve_mb: int = 256
+    """New submissions are refused when free space would drop below this."""
+    retention_days: int = 90
+    """How long tombstones of purged dossiers are kept."""
+
+
+@dataclass(frozen=True)
+class SyncSection:
+    interval_s: float = 60.0
+    backoff_cap_s: float = 300.0
+    escalate_after_h: float = 24.0
+    batch_size: int = 20
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    kiosk: KioskSection = field(default_factory=KioskSection)
+    gateway: GatewaySection = field(default_factory=GatewaySection)
+    hardware: HardwareSection = field(default_factory=HardwareSection)
+    ui: UISection = field(default_factory=UISection)
+    staff: StaffSection = field(default_factory=StaffSection)
+    calendar: CalendarSection = field(default_factory=CalendarSection)
+    storage: StorageSection = field(default_factory=StorageSection)
+    sync: SyncSection = field(default_factory=SyncSection)
+    source: str = "<built-in desktop default>"
+    """Where this configuration came from (for messages); not a file key."""
+
+    @property
+    def data_dir(self) -> Path:
+        if self.kiosk.data_dir:
+            return Path(self.kiosk.data_dir).expanduser()
+        return Path(platformdirs.user_data_dir("kiosk", appauthor=False))
+
+    @property
+    def sim_dir(self) -> Path:
+        return Path(self.hardware.sim_dir).expanduser() if self.hardware.sim_dir else (
+            self.data_dir / "sim"
+        )
+
+    def with_data_dir(self, data_dir: Path) -> KioskConfig:
+        """A copy pointing at another data folder (demo, tests, benchmarks)."""
+        kiosk = dataclasses.replace(self.kiosk, data_dir=str(data_dir))
+        return dataclasses.replace(self, kiosk=kiosk)
+
+
+_SECTIONS: dict[str, type] = {
+    f.name: typing.get_type_hints(KioskConfig)[f.name]
+    for f in dataclasses.fields(KioskConfig)
+    if f.name != "source"
+}
+
+
+def _describe(tp: object) -> str:
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return f"a list of {_describe(typing.get_args(tp)[0])}"
+    if origin is dict:
+        return f"a table of {_describe(typing.get_args(tp)[1])}"
+    return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(
+        tp, str(tp)  # type: ignore[arg-type]
+    )
+
+
+def _check_value(value: object, tp: object, source: str, key: str) -> object:
+    origin = typing.get_origin(tp)
+    if origin is list:
+        (item_tp,) = typing.get_args(tp)
+        if not isinstance(value, list):
+            raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
+        return [_check_value(v, item_tp, source, f"{key}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        _, val_tp = typing.get_args(tp)
+        if not isinstance(value, dict):
+            raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
+        return {k: _check_value(v, val_tp, source, f"{key}.{k}") for k, v in value.items()}
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if tp is int and isinstance(value, bool):
+        raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
+    if not isinstance(value, tp):  # type: ignore[arg-type]
+        raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
+    return value
+
+
+def _kind(value: object) -> str:
+    return {
+        str: "a string",
+        int: "a whole number",
+        float: "a number",
+        bool: "true/false",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _build_section(cls: type, raw: object, source: str, name: str) -> object:
+    if not isinstance(raw, dict):
+        raise ConfigError(source, f"[{name}]", "expected a table (a [section] header)")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, object] = {}
+    for key, value in raw.items():
+        if key not in known:
+            allowed = ", ".join(sorted(known))
+            raise ConfigError(source, f"{name}.{key}", f"unknown key (known keys: {allowed})")
+        values[key] = _check_value(value, hints[key], source, f"{name}.{key}")
+    return cls(**values)
+
+
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate(config: KioskConfig) -> KioskConfig:
+    """Cross-field checks that a type annotation cannot express."""
+    src = config.source
+    url = config.gateway.url
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ConfigError(src, "gateway.url", f"expected an https:// URL, got {url!r}")
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            raise ConfigError(
+                src,
+                "gateway.url",
+                f"plain http:// is only allowed for loopback; use https:// for {parts.hostname}",
+            )
+    if not config.kiosk.id or not config.kiosk.id.isalnum() or len(config.kiosk.id) > 8:
+        raise ConfigError(src, "kiosk.id", "expected 1–8 letters or digits, e.g. \"K01\"")
+    if config.hardware.paper_width_mm not in (58, 80):
+        raise ConfigError(src, "hardware.paper_width_mm", "expected 58 or 80")
+    if config.hardware.qr_decoder not in ("zxing", "pyzbar"):
+        raise ConfigError(src, "hardware.qr_decoder", "expected \"zxing\" or \"pyzbar\"")
+    if config.storage.reserve_mb < 0:
+        raise ConfigError(src, "storage.reserve_mb", "expected a number of MB ≥ 0")
+    for i, span in enumerate(config.calendar.office_hours + config.calendar.saturday_hours):
+        if not _is_span(span):
+            raise ConfigError(src, f"calendar hours[{i}]", f"expected \"HH:MM-HH:MM\", got {span!r}")
+    return config
+
+
+def _is_span(span: str) -> bool:
+    try:
+        start, end = span.split("-")
+        sh, sm = (int(x) for x in start.split(":"))
+        eh, em = (int(x) for x in end.split(":"))
+    except ValueError:
+        return False
+    return 0 <= sh < 24 and 0 <= eh < 24 and 0 <= sm < 60 and 0 <= em < 60 and (sh, sm) < (eh, em)
+
+
+def parse(text: str, source: str) -> KioskConfig:
+    """Parse TOML text into a validated configuration."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, "", f"not valid TOML ({exc})") from None
+    sections: dict[str, object] = {}
+    for name, value in raw.items():
+        if name not in _SECTIONS:
+            allowed = ", ".join(f"[{s}]" for s in _SECTIONS)
+            raise ConfigError(source, name, f"unknown section or key (known sections: {allowed})")
+        sections[name] = _build_section(_SECTIONS[name], value, source, name)
+    return validate(KioskConfig(**sections, source=source))  # type: ignore[arg-type]
+
+
+def load_file(path: Path) -> KioskConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), "", "file not found") from None
+    except PermissionError:
+        raise ConfigError(str(path), "", "file not readable (permission denied)") from None
+    except IsADirectoryError:
+        raise ConfigError(str(path), "", "is a directory, expected a kiosk.toml file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "", "not UTF-8 text") from None
+    return parse(text, str(path))
+
+
+def resolve_path(explicit: str | os.PathLike[str] | None) -> Path | None:
+    """The config file to use under DESIGN §11's lookup order, or None for the desktop default."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    if SYSTEM_CONFIG.exists():
+        return SYSTEM_CONFIG
+    return None
+
+
+def load(explicit: str | os.PathLike[str] | None = None) -> KioskConfig:
+    """Load the configuration following the lookup order; raises ConfigError on a bad file."""
+    path = resolve_path(explicit)
+    if path is None:
+        return KioskConfig()
+    return load_file(path)
+
+
+def is_simulated(config: KioskConfig) -> bool:
+    """True when every device seam is simulated (desktop demo, tests)."""
+    hw = config.hardware
+    return all(v in ("sim", "mock") for v in (hw.camera, hw.scanner, hw.printer, hw.gpio, hw.network))
+
+
+__all__ = [
+    "ConfigError",
+    "KioskConfig",
+    "is_simulated",
+    "load",
+    "load_file",
+    "parse",
+    "resolve_path",
+]
