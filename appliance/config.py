@@ -272,7 +272,9 @@ def validate(config: KioskConfig) -> KioskConfig:
         raise ConfigError(src, "storage.reserve_mb", "expected a number of MB ≥ 0")
     for i, span in enumerate(config.calendar.office_hours + config.calendar.saturday_hours):
         if not _is_span(span):
-            raise ConfigError(src, f"calendar hours[{i}]", f"expected \"HH:MM-HH:MM\", got {span!r}")
+            raise ConfigError(
+                src, f"calendar hours[{i}]", f"expected \"HH:MM-HH:MM\", got {span!r}"
+            )
     return config
 
 
@@ -338,7 +340,8 @@ def load(explicit: str | os.PathLike[str] | None = None) -> KioskConfig:
 def is_simulated(config: KioskConfig) -> bool:
     """True when every device seam is simulated (desktop demo, tests)."""
     hw = config.hardware
-    return all(v in ("sim", "mock") for v in (hw.camera, hw.scanner, hw.printer, hw.gpio, hw.network))
+    seams = (hw.camera, hw.scanner, hw.printer, hw.gpio, hw.network)
+    return all(v in ("sim", "mock") for v in seams)
 
 
 __all__ = [

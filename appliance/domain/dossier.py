@@ -34,7 +34,7 @@ TRANSITIONS: dict[DossierState, frozenset[DossierState]] = {
     DossierState.PURGED: frozenset(),
     DossierState.QUARANTINED: frozenset({DossierState.QUEUED}),
 }
-"""Legal moves. SENDING → SENDING is a new attempt after a crash; QUARANTINED → QUEUED is restore."""
+"""Legal moves. SENDING → SENDING: a new attempt after a crash; QUARANTINED → QUEUED: restore."""
 
 PENDING_STATES = frozenset({DossierState.QUEUED, DossierState.SENDING})
 
