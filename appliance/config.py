@@ -52,6 +52,9 @@ class KioskSection:
     """Where the kiosk currently stands; field staff change it when they move the kiosk."""
     data_dir: str = ""
     """Store location; empty means ``/var/lib/kiosk`` on a device, a per-user folder elsewhere."""
+    clock: str = "auto"
+    """``auto``: trust the wall clock only when NTP-synchronised, kept by an RTC or confirmed by
+    staff; ``host``: the operating system keeps time (desktops, VMs)."""
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,8 @@ def validate(config: KioskConfig) -> KioskConfig:
             )
     if not config.kiosk.id or not config.kiosk.id.isalnum() or len(config.kiosk.id) > 8:
         raise ConfigError(src, "kiosk.id", "expected 1–8 letters or digits, e.g. \"K01\"")
+    if config.kiosk.clock not in ("auto", "host"):
+        raise ConfigError(src, "kiosk.clock", "expected \"auto\" or \"host\"")
     if config.hardware.paper_width_mm not in (58, 80):
         raise ConfigError(src, "hardware.paper_width_mm", "expected 58 or 80")
     if config.hardware.qr_decoder not in ("zxing", "pyzbar"):
@@ -333,7 +338,8 @@ def load(explicit: str | os.PathLike[str] | None = None) -> KioskConfig:
     """Load the configuration following the lookup order; raises ConfigError on a bad file."""
     path = resolve_path(explicit)
     if path is None:
-        return KioskConfig()
+        # A desktop without a kiosk.toml: its operating system keeps time.
+        return KioskConfig(kiosk=KioskSection(clock="host"))
     return load_file(path)
 
 
