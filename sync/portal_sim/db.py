@@ -1,0 +1,163 @@
+"""The reference gateway's own storage: one SQLite file plus a folder of received files.
+
+The sim is a real receiver, so what it acknowledges must survive its own restart: received files
+are fsynced before the row that records them, and the database runs in WAL with full sync. One
+connection behind a lock is enough for a development gateway and keeps the request handlers simple.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS clients (
+    client_id TEXT PRIMARY KEY,
+    secret_sha256 TEXT NOT NULL,
+    kiosk_id TEXT NOT NULL UNIQUE,
+    device_key TEXT
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL REFERENCES clients(client_id),
+    expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dossiers (
+    id TEXT PRIMARY KEY,
+    kiosk_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    dossier_code TEXT NOT NULL,
+    procedure_code TEXT NOT NULL,
+    envelope TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    completed_at TEXT,
+    portal_code TEXT UNIQUE,
+    status INTEGER,
+    status_at TEXT,
+    rejected TEXT,
+    summary TEXT
+);
+CREATE TABLE IF NOT EXISTS files (
+    dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    component TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    received_at TEXT,
+    PRIMARY KEY (dossier_id, sha256)
+);
+CREATE TABLE IF NOT EXISTS updates (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kiosk_id TEXT NOT NULL,
+    dossier_id TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ratings (
+    id TEXT PRIMARY KEY,
+    kiosk_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS heartbeats (
+    kiosk_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    count INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS daily_codes (
+    prefix TEXT PRIMARY KEY,
+    last INTEGER NOT NULL
+);
+"""
+
+
+class SimDB:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.files_dir = data_dir / "files"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            data_dir / "portal.db", check_same_thread=False, isolation_level=None
+        )
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction; the lock also serialises read-modify-write handlers."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def locked(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._conn
+
+    def bump(self, conn: sqlite3.Connection, name: str, by: int = 1) -> None:
+        conn.execute(
+            "INSERT INTO counters(name, value) VALUES(?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
+            (name, by),
+        )
+
+    def counters(self) -> dict[str, int]:
+        with self.locked() as conn:
+            return {r["name"]: r["value"] for r in conn.execute("SELECT * FROM counters")}
+
+    # --- files on disk
+    def file_path(self, sha256: str) -> Path:
+        return self.files_dir / sha256
+
+    def has_file(self, sha256: str) -> bool:
+        return self.file_path(sha256).exists()
+
+    def write_file(self, sha256: str, data: bytes) -> None:
+        """Temp file, fsync, rename, fsync the folder: a received file survives a power cut."""
+        path = self.file_path(sha256)
+        if path.exists():
+            return
+        tmp = path.with_name(f"{sha256}.{threading.get_ident()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        dir_fd = os.open(self.files_dir, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def read_file(self, sha256: str) -> bytes:
+        return self.file_path(sha256).read_bytes()
+
+
+def dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)

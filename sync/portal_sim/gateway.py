@@ -1,0 +1,498 @@
+"""The gateway's behaviour, independent of HTTP: tokens, dossiers, files, receipts, the updates
+feed, ratings, heartbeats and the admin view (DESIGN §7, docs/gateway-api.yaml).
+
+Idempotency rules: a dossier id is the key. Same id and same digest replays the original answer
+(with what is still missing, or the receipt); same id and another digest is 409. A file is keyed by
+its sha256 and stored once. A rating id is stored once; same id with another body is 409.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+from pathlib import Path
+
+from appliance.crypto import PortalKey, canonical_json, sha256_hex
+from sync.portal_sim import verify
+from sync.portal_sim.db import SimDB, dumps
+from sync.portal_sim.verify import ApiError
+
+log = logging.getLogger("portal_sim")
+VN_TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
+SERVICE_NAME = "kiosk-gateway"
+STATUS_RECEIVED = 2
+"""TrangThaiHoSo 2, Được tiếp nhận: set when the last file arrives and every page verifies."""
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def stamp(when: dt.datetime) -> str:
+    return when.strftime("%Y%m%d%H%M%S")
+
+
+def placeholder_catalogue() -> dict:
+    """Used only when appliance.domain.catalogue is not installed."""
+    return {"version": 1, "procedures": [], "calendar_overrides": [], "sites": []}
+
+
+def default_catalogue() -> dict:
+    try:
+        from appliance.domain.catalogue import default_catalogue as domain_default
+    except ImportError:
+        return placeholder_catalogue()
+    return domain_default().to_dict()
+
+
+def procedure_codes(catalogue: dict) -> set[str]:
+    """Procedure codes a catalogue offers; empty when its shape names none (then all pass)."""
+    codes: set[str] = set()
+    for proc in catalogue.get("procedures", []) if isinstance(catalogue, dict) else []:
+        if isinstance(proc, dict):
+            code = proc.get("code") or proc.get("MaTTHC")
+            if isinstance(code, str):
+                codes.add(code)
+    return codes
+
+
+class Gateway:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        unit_code: str = "000.00.00.H56",
+        token_ttl_s: float = 3600.0,
+        catalogue: dict | None = None,
+    ) -> None:
+        self.data_dir = data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = SimDB(data_dir)
+        self.portal_key = PortalKey.load_or_create(data_dir / "portal.key")
+        self.unit_code = unit_code
+        self.token_ttl_s = token_ttl_s
+        self.clock_offset_s = 0.0
+        cat_file = data_dir / "catalogue.json"
+        if catalogue is not None:
+            self.set_catalogue(catalogue)
+        elif cat_file.exists():
+            self._set_catalogue_mem(json.loads(cat_file.read_text(encoding="utf-8")))
+        else:
+            self.set_catalogue(default_catalogue())
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- time
+    def now(self) -> dt.datetime:
+        offset = dt.timedelta(seconds=self.clock_offset_s)
+        return dt.datetime.now(VN_TZ).replace(microsecond=0) + offset
+
+    def now_iso(self) -> str:
+        return self.now().isoformat()
+
+    # --- clients and tokens
+    def ensure_client(self, kiosk_id: str, credentials_file: Path) -> dict:
+        """Credentials for ``kiosk_id``: reuse the file if it exists, else create both."""
+        client_id = f"kiosk-{kiosk_id}"
+        if credentials_file.exists():
+            creds = json.loads(credentials_file.read_text(encoding="utf-8"))
+        else:
+            creds = {"client_id": client_id, "client_secret": secrets.token_urlsafe(32)}
+            from appliance.crypto import _write_secret
+
+            _write_secret(credentials_file, json.dumps(creds, indent=2).encode())
+        with self.db.tx() as conn:
+            conn.execute(
+                "INSERT INTO clients(client_id, secret_sha256, kiosk_id) VALUES(?,?,?) "
+                "ON CONFLICT(client_id) DO UPDATE SET secret_sha256 = excluded.secret_sha256",
+                (creds["client_id"], _secret_hash(creds["client_secret"]), kiosk_id),
+            )
+        return creds
+
+    def issue_token(self, client_id: str, client_secret: str) -> dict:
+        with self.db.tx() as conn:
+            row = conn.execute(
+                "SELECT secret_sha256 FROM clients WHERE client_id = ?", (client_id,)
+            ).fetchone()
+            if row is None or not hmac.compare_digest(
+                row["secret_sha256"], _secret_hash(client_secret)
+            ):
+                raise ApiError(401, "invalid_client", "unknown client or wrong secret")
+            token = secrets.token_urlsafe(32)
+            conn.execute(
+                "INSERT INTO tokens(token, client_id, expires_at) VALUES(?,?,?)",
+                (token, client_id, time.time() + self.token_ttl_s),
+            )
+            conn.execute("DELETE FROM tokens WHERE expires_at < ?", (time.time() - 86400,))
+            self.db.bump(conn, "tokens_issued")
+        return {"access_token": token, "token_type": "Bearer",
+                "expires_in": int(self.token_ttl_s)}
+
+    def authenticate(self, authorization: str | None) -> str:
+        """The kiosk id behind a bearer token, or ApiError 401."""
+        if not authorization or not authorization.startswith("Bearer "):
+            raise ApiError(401, "invalid_token", "missing bearer token")
+        token = authorization[len("Bearer "):].strip()
+        with self.db.locked() as conn:
+            row = conn.execute(
+                "SELECT t.expires_at, c.kiosk_id FROM tokens t JOIN clients c USING(client_id) "
+                "WHERE t.token = ?", (token,)
+            ).fetchone()
+        if row is None:
+            raise ApiError(401, "invalid_token", "unknown bearer token")
+        if row["expires_at"] <= time.time():
+            raise ApiError(401, "token_expired", "bearer token expired; request a new one")
+        return row["kiosk_id"]
+
+    def expire_token(self, authorization: str | None) -> None:
+        """Fault injection: the token presented with this request stops working now."""
+        if authorization and authorization.startswith("Bearer "):
+            with self.db.tx() as conn:
+                conn.execute("UPDATE tokens SET expires_at = ? WHERE token = ?",
+                             (time.time() - 1, authorization[len("Bearer "):].strip()))
+
+    # --- health and catalogue
+    def health(self) -> dict:
+        return {"service": SERVICE_NAME, "implementation": "portal-sim", "api_version": 1,
+                "status": "ok", "server_time": self.now_iso()}
+
+    def _set_catalogue_mem(self, data: dict) -> None:
+        self.catalogue = data
+        self.catalogue_etag = '"' + sha256_hex(canonical_json(data))[:32] + '"'
+        self._procedures = procedure_codes(data)
+
+    def set_catalogue(self, data: dict) -> None:
+        if not isinstance(data, dict):
+            raise ApiError(400, "bad_request", "catalogue must be a JSON object")
+        (self.data_dir / "catalogue.json").write_text(dumps(data), encoding="utf-8")
+        self._set_catalogue_mem(data)
+
+    # --- dossiers
+    def _answer(self, conn, dossier_id: str, *, replay: bool) -> dict:
+        row = conn.execute("SELECT * FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
+        missing = [
+            r["sha256"] for r in conn.execute(
+                "SELECT sha256 FROM files WHERE dossier_id = ? AND received_at IS NULL "
+                "ORDER BY page, sha256", (dossier_id,))
+        ]
+        return {
+            "dossier_id": dossier_id,
+            "digest": row["digest"],
+            "status": "complete" if row["completed_at"] else "incomplete",
+            "missing": missing,
+            "replay": replay,
+            "receipt": self._receipt(conn, row) if row["completed_at"] else None,
+        }
+
+    def _receipt(self, conn, row) -> dict:
+        files = [r["sha256"] for r in conn.execute(
+            "SELECT sha256 FROM files WHERE dossier_id = ? ORDER BY page, sha256", (row["id"],))]
+        received = dt.datetime.fromisoformat(row["completed_at"])
+        return {
+            "dossier_id": row["id"],
+            "digest": row["digest"],
+            "files": files,
+            "MaHoSo": row["portal_code"],
+            "received_at": row["completed_at"],
+            "NgayTiepNhan": stamp(received),
+        }
+
+    def put_manifest(self, kiosk_id: str, dossier_id: str, body: bytes) -> tuple[int, dict]:
+        if not verify.UUID_RE.match(dossier_id):
+            raise ApiError(400, "bad_request", "dossier id must be a lowercase UUID")
+        try:
+            envelope = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
+        manifest, digest = verify.check_envelope(envelope, dossier_id, kiosk_id)
+        with self.db.locked() as conn:
+            held = conn.execute("SELECT digest, rejected FROM dossiers WHERE id = ?",
+                                (dossier_id,)).fetchone()
+        if held is not None:
+            return self._existing(dossier_id, digest, held)
+        files = verify.check_files(manifest)
+        self._check_device_key(kiosk_id, manifest["device_public_key"])
+        if self._procedures and manifest["procedure_code"] not in self._procedures:
+            raise ApiError(422, "unknown_procedure",
+                           f"procedure {manifest['procedure_code']} is not in the catalogue")
+        payload, _ = verify.open_payload(manifest, self.portal_key)
+        with self.db.tx() as conn:
+            held = conn.execute("SELECT digest, rejected FROM dossiers WHERE id = ?",
+                                (dossier_id,)).fetchone()
+            if held is None:  # else a concurrent twin got there first
+                conn.execute(
+                    "INSERT INTO dossiers(id, kiosk_id, digest, dossier_code, procedure_code, "
+                    "envelope, created_at, summary) VALUES(?,?,?,?,?,?,?,?)",
+                    (dossier_id, kiosk_id, digest, manifest["dossier_code"],
+                     manifest["procedure_code"], canonical_json(envelope).decode(),
+                     self.now_iso(), dumps(verify.summary(manifest, payload))),
+                )
+                for f in files:
+                    conn.execute(
+                        "INSERT INTO files(dossier_id, sha256, size, component, page, "
+                        "received_at) VALUES(?,?,?,?,?,?)",
+                        (dossier_id, f["sha256"], f["size"], f["component"], f["page"],
+                         self.now_iso() if self.db.has_file(f["sha256"]) else None),
+                    )
+                self.db.bump(conn, "manifests_accepted")
+        if held is not None:
+            return self._existing(dossier_id, digest, held)
+        self._maybe_complete(dossier_id)
+        with self.db.locked() as conn:
+            return 201, self._answer(conn, dossier_id, replay=False)
+
+    def _existing(self, dossier_id: str, digest: str, held) -> tuple[int, dict]:
+        with self.db.tx() as conn:
+            if held["digest"] != digest:
+                self.db.bump(conn, "conflicts")
+                raise ApiError(409, "conflict",
+                               "this dossier id is held with another digest",
+                               held_digest=held["digest"])
+            self.db.bump(conn, "replays")
+        if held["rejected"]:
+            code, _, message = held["rejected"].partition(":")
+            raise ApiError(422, code, message)
+        with self.db.locked() as conn:
+            return 200, self._answer(conn, dossier_id, replay=True)
+
+    def _check_device_key(self, kiosk_id: str, device_key: str) -> None:
+        with self.db.tx() as conn:
+            row = conn.execute("SELECT client_id, device_key FROM clients WHERE kiosk_id = ?",
+                               (kiosk_id,)).fetchone()
+            if row["device_key"] is None:
+                conn.execute("UPDATE clients SET device_key = ? WHERE client_id = ?",
+                             (device_key, row["client_id"]))
+            elif row["device_key"] != device_key:
+                raise ApiError(403, "device_key_mismatch",
+                               "this kiosk signed with another device key than the pinned one")
+
+    def _dossier_for(self, kiosk_id: str, dossier_id: str):
+        with self.db.locked() as conn:
+            row = conn.execute("SELECT * FROM dossiers WHERE id = ? AND kiosk_id = ?",
+                               (dossier_id, kiosk_id)).fetchone()
+        if row is None:
+            raise ApiError(404, "not_found", "no manifest for this dossier id; PUT it first")
+        return row
+
+    def _file_row(self, dossier_id: str, sha256: str):
+        with self.db.locked() as conn:
+            row = conn.execute("SELECT * FROM files WHERE dossier_id = ? AND sha256 = ?",
+                               (dossier_id, sha256)).fetchone()
+        if row is None:
+            raise ApiError(404, "file_not_in_manifest", "this sha256 is not in the manifest")
+        return row
+
+    def check_file_target(self, kiosk_id: str, dossier_id: str, sha256: str) -> int:
+        """Validate a file PUT before its body is read; returns the expected size."""
+        if not verify.UUID_RE.match(dossier_id) or not verify.SHA256_RE.match(sha256):
+            raise ApiError(400, "bad_request", "dossier id must be a UUID, sha256 64 hex digits")
+        self._dossier_for(kiosk_id, dossier_id)
+        return int(self._file_row(dossier_id, sha256)["size"])
+
+    def head_file(self, kiosk_id: str, dossier_id: str, sha256: str) -> bool:
+        self.check_file_target(kiosk_id, dossier_id, sha256)
+        return self._file_row(dossier_id, sha256)["received_at"] is not None
+
+    def put_file(self, kiosk_id: str, dossier_id: str, sha256: str, data: bytes
+                 ) -> tuple[int, dict]:
+        size = self.check_file_target(kiosk_id, dossier_id, sha256)
+        if len(data) != size:
+            raise ApiError(422, "file_size_mismatch",
+                           f"expected {size} bytes as the manifest says, got {len(data)}")
+        if sha256_hex(data) != sha256:
+            raise ApiError(422, "file_digest_mismatch", "body sha256 differs from the URL")
+        row = self._dossier_for(kiosk_id, dossier_id)
+        if row["rejected"]:
+            code, _, message = row["rejected"].partition(":")
+            raise ApiError(422, code, message)
+        already = self._file_row(dossier_id, sha256)["received_at"] is not None
+        self.db.write_file(sha256, data)
+        with self.db.tx() as conn:
+            conn.execute(
+                "UPDATE files SET received_at = COALESCE(received_at, ?) "
+                "WHERE sha256 = ? AND received_at IS NULL", (self.now_iso(), sha256))
+            self.db.bump(conn, "files_replayed" if already else "files_stored")
+        self._maybe_complete(dossier_id)
+        with self.db.locked() as conn:
+            answer = self._answer(conn, dossier_id, replay=already)
+        answer["sha256"] = sha256
+        return (200 if already else 201), answer
+
+    def _maybe_complete(self, dossier_id: str) -> None:
+        """When every file is present: verify each page, assign MaHoSo, record status 2."""
+        with self.db.locked() as conn:
+            row = conn.execute("SELECT * FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
+            if row["completed_at"] or row["rejected"]:
+                return
+            missing = conn.execute(
+                "SELECT COUNT(*) FROM files WHERE dossier_id = ? AND received_at IS NULL",
+                (dossier_id,)).fetchone()[0]
+            if missing:
+                return
+            manifest = json.loads(row["envelope"])["manifest"]
+            try:
+                payload, key = verify.open_payload(manifest, self.portal_key)
+                verify.check_pages(payload, key, self.db.read_file)
+            except ApiError as exc:
+                with self.db.tx() as tx:
+                    tx.execute("UPDATE dossiers SET rejected = ? WHERE id = ?",
+                               (f"{exc.code}:{exc.message}", dossier_id))
+                    self.db.bump(tx, "rejected")
+                raise
+            now = self.now()
+            with self.db.tx() as tx:
+                prefix = f"{self.unit_code}-{now:%y%m%d}"
+                tx.execute(
+                    "INSERT INTO daily_codes(prefix, last) VALUES(?, 1) "
+                    "ON CONFLICT(prefix) DO UPDATE SET last = last + 1", (prefix,))
+                n = tx.execute("SELECT last FROM daily_codes WHERE prefix = ?",
+                               (prefix,)).fetchone()[0]
+                tx.execute(
+                    "UPDATE dossiers SET completed_at = ?, portal_code = ?, status = ?, "
+                    "status_at = ? WHERE id = ?",
+                    (now.isoformat(), f"{prefix}-{n:04d}", STATUS_RECEIVED, now.isoformat(),
+                     dossier_id))
+                tx.execute("INSERT INTO updates(kiosk_id, dossier_id, status, at) "
+                           "VALUES(?,?,?,?)",
+                           (row["kiosk_id"], dossier_id, STATUS_RECEIVED, now.isoformat()))
+                self.db.bump(tx, "dossiers_complete")
+            log.info("dossier %s complete", dossier_id[:8])
+
+    # --- updates feed
+    def updates(self, kiosk_id: str, path_kiosk: str, after: str | None, limit: str | None
+                ) -> dict:
+        if path_kiosk != kiosk_id:
+            raise ApiError(403, "forbidden", "a kiosk may only read its own updates")
+        try:
+            after_n = int(after) if after not in (None, "") else 0
+            limit_n = int(limit) if limit not in (None, "") else 100
+        except ValueError:
+            raise ApiError(400, "bad_request", "'after' and 'limit' must be integers") from None
+        if after_n < 0 or not 1 <= limit_n <= 500:
+            raise ApiError(400, "bad_request", "'after' must be ≥ 0 and 'limit' 1..500")
+        with self.db.locked() as conn:
+            rows = conn.execute(
+                "SELECT u.seq, u.dossier_id, u.status, u.at, d.portal_code, d.dossier_code "
+                "FROM updates u JOIN dossiers d ON d.id = u.dossier_id "
+                "WHERE u.kiosk_id = ? AND u.seq > ? ORDER BY u.seq LIMIT ?",
+                (kiosk_id, after_n, limit_n)).fetchall()
+        updates = [
+            {"cursor": str(r["seq"]), "dossier_id": r["dossier_id"],
+             "dossier_code": r["dossier_code"], "MaHoSo": r["portal_code"],
+             "TrangThaiHoSo": r["status"], "at": r["at"]}
+            for r in rows
+        ]
+        return {"updates": updates, "cursor": updates[-1]["cursor"] if updates else str(after_n)}
+
+    # --- ratings and heartbeat
+    def put_rating(self, kiosk_id: str, rating_id: str, body: bytes) -> tuple[int, dict]:
+        if not verify.UUID_RE.match(rating_id):
+            raise ApiError(400, "bad_request", "rating id must be a lowercase UUID")
+        try:
+            rating = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
+        if not isinstance(rating, dict) or not isinstance(rating.get("dossier_code"), str) \
+                or not isinstance(rating.get("rating"), dict):
+            raise ApiError(422, "invalid_rating",
+                           "expected {'dossier_code': string, 'rating': object}")
+        digest = sha256_hex(canonical_json(rating))
+        with self.db.tx() as conn:
+            held = conn.execute("SELECT digest FROM ratings WHERE id = ?",
+                                (rating_id,)).fetchone()
+            if held is None:
+                conn.execute("INSERT INTO ratings(id, kiosk_id, digest, body, received_at) "
+                             "VALUES(?,?,?,?,?)",
+                             (rating_id, kiosk_id, digest, dumps(rating), self.now_iso()))
+                self.db.bump(conn, "ratings")
+                return 201, {"rating_id": rating_id, "replay": False}
+        if held["digest"] != digest:
+            raise ApiError(409, "conflict", "this rating id is held with another body",
+                           held_digest=held["digest"])
+        return 200, {"rating_id": rating_id, "replay": True}
+
+    def heartbeat(self, kiosk_id: str, path_kiosk: str, body: bytes) -> dict:
+        if path_kiosk != kiosk_id:
+            raise ApiError(403, "forbidden", "a kiosk may only report its own heartbeat")
+        try:
+            beat = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
+        if not isinstance(beat, dict) or not verify._is_int(beat.get("queue_depth")) \
+                or beat["queue_depth"] < 0:
+            raise ApiError(422, "invalid_heartbeat", "expected an object with queue_depth ≥ 0")
+        with self.db.tx() as conn:
+            conn.execute(
+                "INSERT INTO heartbeats(kiosk_id, body, received_at) VALUES(?,?,?) "
+                "ON CONFLICT(kiosk_id) DO UPDATE SET body = excluded.body, "
+                "received_at = excluded.received_at, count = count + 1",
+                (kiosk_id, dumps(beat), self.now_iso()))
+        return {"kiosk_id": kiosk_id, "received_at": self.now_iso()}
+
+    # --- admin
+    def stats(self, faults: dict[str, int], bytes_received: int) -> dict:
+        c = self.db.counters()
+        with self.db.locked() as conn:
+            complete = conn.execute(
+                "SELECT COUNT(*) FROM dossiers WHERE completed_at IS NOT NULL").fetchone()[0]
+            total = conn.execute("SELECT COUNT(*) FROM dossiers").fetchone()[0]
+            files = conn.execute(
+                "SELECT COUNT(*) FROM files WHERE received_at IS NOT NULL").fetchone()[0]
+            beat = conn.execute("SELECT body, received_at, count FROM heartbeats").fetchall()
+        return {
+            "dossiers_complete": complete,
+            "dossiers_total": total,
+            "files_received": files,
+            "replays": c.get("replays", 0),
+            "conflicts": c.get("conflicts", 0),
+            "rejected": c.get("rejected", 0),
+            "tokens_issued": c.get("tokens_issued", 0),
+            "ratings": c.get("ratings", 0),
+            "bytes_received": bytes_received,
+            "faults_injected": faults,
+            "heartbeats": {
+                "count": sum(r["count"] for r in beat),
+                "last": json.loads(beat[-1]["body"]) if beat else None,
+            },
+        }
+
+    def admin_dossiers(self) -> list[dict]:
+        with self.db.locked() as conn:
+            rows = conn.execute("SELECT * FROM dossiers ORDER BY created_at, id").fetchall()
+            out = []
+            for r in rows:
+                files = conn.execute(
+                    "SELECT sha256, page, component, received_at IS NOT NULL AS present "
+                    "FROM files WHERE dossier_id = ? ORDER BY page", (r["id"],)).fetchall()
+                out.append({
+                    "dossier_id": r["id"], "kiosk_id": r["kiosk_id"], "digest": r["digest"],
+                    "dossier_code": r["dossier_code"], "procedure_code": r["procedure_code"],
+                    "MaHoSo": r["portal_code"], "TrangThaiHoSo": r["status"],
+                    "complete": r["completed_at"] is not None, "received_at": r["completed_at"],
+                    "rejected": r["rejected"], "summary": json.loads(r["summary"] or "{}"),
+                    "files": [{"sha256": f["sha256"], "page": f["page"],
+                               "component": f["component"], "present": bool(f["present"])}
+                              for f in files],
+                })
+        return out
+
+    def set_status(self, dossier_id: str, status: object) -> dict:
+        if not verify._is_int(status) or not 1 <= status <= 10:
+            raise ApiError(400, "bad_request", "status must be an integer 1–10 (TrangThaiHoSo)")
+        now = self.now_iso()
+        with self.db.tx() as conn:
+            row = conn.execute("SELECT kiosk_id, completed_at FROM dossiers WHERE id = ?",
+                               (dossier_id,)).fetchone()
+            if row is None or row["completed_at"] is None:
+                raise ApiError(404, "not_found", "no complete dossier with this id")
+            conn.execute("UPDATE dossiers SET status = ?, status_at = ? WHERE id = ?",
+                         (status, now, dossier_id))
+            conn.execute("INSERT INTO updates(kiosk_id, dossier_id, status, at) VALUES(?,?,?,?)",
+                         (row["kiosk_id"], dossier_id, status, now))
+        return {"dossier_id": dossier_id, "TrangThaiHoSo": status, "at": now}

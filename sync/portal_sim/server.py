@@ -1,0 +1,455 @@
+"""HTTP front of the reference gateway: routing, bodies, JSON errors, faults, the admin API.
+
+A stdlib ``ThreadingHTTPServer`` speaking HTTP/1.1 with keep-alive: the contract is small, and a
+dependency-free server starts in well under a second for ``kiosk demo`` and the tests. Whenever an
+answer is sent without reading the request body (front-door faults, early errors) the connection is
+closed, so leftover body bytes are never parsed as a next request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import socket
+import struct
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from sync.portal_sim.faults import Fault, FaultInjector, FaultKind
+from sync.portal_sim.gateway import Gateway
+from sync.portal_sim.verify import MAX_FILE_BYTES, ApiError
+
+log = logging.getLogger("portal_sim")
+
+MAX_BODY = MAX_FILE_BYTES + 1024 * 1024
+ID = r"([^/]+)"
+ROUTES: list[tuple[str, re.Pattern[str], str]] = [
+    ("GET", re.compile(r"^/api/v1/health$"), "health"),
+    ("POST", re.compile(r"^/oauth2/token$"), "token"),
+    ("GET", re.compile(r"^/api/v1/catalogue$"), "catalogue"),
+    ("PUT", re.compile(rf"^/api/v1/dossiers/{ID}$"), "manifest"),
+    ("PUT", re.compile(rf"^/api/v1/dossiers/{ID}/files/{ID}$"), "file_put"),
+    ("HEAD", re.compile(rf"^/api/v1/dossiers/{ID}/files/{ID}$"), "file_head"),
+    ("GET", re.compile(rf"^/api/v1/kiosks/{ID}/updates$"), "updates"),
+    ("PUT", re.compile(rf"^/api/v1/ratings/{ID}$"), "rating"),
+    ("PUT", re.compile(rf"^/api/v1/kiosks/{ID}/heartbeat$"), "heartbeat"),
+    ("GET", re.compile(r"^/admin/stats$"), "admin_stats"),
+    ("GET", re.compile(r"^/admin/dossiers$"), "admin_dossiers"),
+    ("POST", re.compile(rf"^/admin/dossiers/{ID}/status$"), "admin_status"),
+    ("GET", re.compile(r"^/admin/faults$"), "admin_faults_get"),
+    ("POST", re.compile(r"^/admin/faults$"), "admin_faults"),
+    ("PUT", re.compile(r"^/admin/catalogue$"), "admin_catalogue"),
+    ("POST", re.compile(r"^/admin/clock$"), "admin_clock"),
+]
+CAPTIVE_PAGE = (
+    "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Đăng nhập Wi-Fi"
+    "</title></head><body><h1>Chào mừng! Vui lòng đăng nhập để sử dụng Internet.</h1>"
+    "<form><input name=\"phone\"><button>Đăng nhập</button></form></body></html>"
+).encode()
+PROXY_502 = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+    sim: PortalSim
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+    server_version = "portal-sim/1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+    # --- plumbing
+    @property
+    def sim(self) -> PortalSim:
+        return self.server.sim
+
+    def _send(self, status: int, body: bytes = b"", content_type: str = "application/json",
+              headers: dict[str, str] | None = None, *, partial: bool = False) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Server-Time", self.sim.gateway.now_iso())
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        if partial:
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self._reset()
+            return
+        self.wfile.write(body)
+
+    def _json(self, status: int, obj: object, headers: dict[str, str] | None = None,
+              *, partial: bool = False) -> None:
+        body = json.dumps(obj, ensure_ascii=False).encode()
+        self._send(status, body, "application/json; charset=utf-8", headers, partial=partial)
+
+    def _error(self, exc: ApiError, headers: dict[str, str] | None = None) -> None:
+        body = {"code": exc.code, "message": exc.message,
+                "server_time": self.sim.gateway.now_iso(), **exc.extra}
+        if self.path.startswith("/oauth2/"):
+            body["error"] = exc.code if exc.code != "bad_request" else "invalid_request"
+        if exc.status == 401:
+            headers = {**(headers or {}), "WWW-Authenticate": f'Bearer error="{exc.code}"'}
+        self._json(exc.status, body, headers)
+
+    def _reset(self) -> None:
+        """Abort the connection with a TCP reset, as a dropped mobile link would."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+
+    def _length(self) -> int:
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            raise ApiError(411, "length_required", "send a Content-Length, not chunked encoding")
+        raw = self.headers.get("Content-Length")
+        if raw is None:
+            return 0
+        try:
+            n = int(raw)
+        except ValueError:
+            self.close_connection = True
+            raise ApiError(400, "bad_request", "Content-Length is not a number") from None
+        if n < 0:
+            self.close_connection = True
+            raise ApiError(400, "bad_request", "negative Content-Length")
+        if n > MAX_BODY:
+            self.close_connection = True
+            raise ApiError(413, "too_large", f"bodies are limited to {MAX_BODY} bytes")
+        return n
+
+    def _read(self, n: int) -> bytes:
+        data = self.rfile.read(n) if n else b""
+        if not self.path.startswith("/admin"):
+            self.sim.count_bytes(len(data))
+        if len(data) != n:
+            self.close_connection = True
+            raise ConnectionError("client closed mid-body")
+        return data
+
+    # --- verbs
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_HEAD(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        split = urlsplit(self.path)
+        path = split.path
+        route, args = None, ()
+        allowed = []
+        for method, pattern, name in ROUTES:
+            m = pattern.match(path)
+            if m:
+                allowed.append(method)
+                if method == self.command:
+                    route, args = name, m.groups()
+        if not path.startswith("/admin"):
+            self.sim.pause()
+        try:
+            if route is None:
+                self.close_connection = True
+                if allowed:
+                    raise ApiError(405, "method_not_allowed", f"use {', '.join(allowed)}")
+                raise ApiError(404, "not_found", "no such endpoint")
+            authorization = self.headers.get("Authorization")
+            fault = self.sim.faults.decide(path, authenticated=bool(authorization))
+            if fault is not None and self._front_door(fault, authorization):
+                return
+            slow_then = fault if fault and fault.kind in (FaultKind.SLOW, FaultKind.RESET) \
+                else None
+            getattr(self, f"_r_{route}")(*args, query=parse_qs(split.query), fault=slow_then)
+        except ApiError as exc:
+            self._error(exc)
+        except ConnectionError:
+            self.close_connection = True
+        except Exception:  # a gateway bug must still answer JSON, and be visible in the log
+            log.exception("internal error on %s %s", self.command, path)
+            self.close_connection = True
+            self._error(ApiError(500, "internal_error", "the gateway failed; retry later"))
+
+    def _front_door(self, fault: Fault, authorization: str | None) -> bool:
+        """Apply faults that answer before processing. True when the request is finished."""
+        kind = fault.kind
+        if kind is FaultKind.CAPTIVE:
+            self.close_connection = True
+            self._send(200, CAPTIVE_PAGE, "text/html; charset=utf-8")
+            return True
+        if kind is FaultKind.RETRY_AFTER:
+            self.close_connection = True
+            status, code = (429, "rate_limited") if fault.variant == 0 else (503, "unavailable")
+            self._error(ApiError(status, code, "try again later"),
+                        {"Retry-After": str(self.sim.faults.retry_after_s)})
+            return True
+        if kind is FaultKind.EXPIRED_TOKEN:
+            self.sim.gateway.expire_token(authorization)
+            self.close_connection = True
+            self._error(ApiError(401, "token_expired", "bearer token expired; request a new one"))
+            return True
+        if kind is FaultKind.ERROR_5XX:
+            self._read(self._length())  # a failing backend has read the request
+            if fault.variant == 0:
+                self._error(ApiError(500, "internal_error", "the gateway failed; retry later"))
+            else:
+                self.close_connection = True
+                self._send(502, PROXY_502, "text/html")
+            return True
+        if kind is FaultKind.RESET and fault.variant == 0:
+            n = self._length()
+            if n:
+                self._read(n // 2)
+                self._reset()
+                return True
+        return False
+
+    def _finish(self, status: int, obj: object, fault: Fault | None,
+                headers: dict[str, str] | None = None) -> None:
+        """Send the answer, applying the after-processing faults (slow, reset mid-response)."""
+        if fault and fault.kind is FaultKind.SLOW:
+            time.sleep(self.sim.faults.slow_ms / 1000)
+        partial = bool(fault and fault.kind is FaultKind.RESET)
+        self._json(status, obj, headers, partial=partial)
+
+    def _kiosk(self) -> str:
+        return self.sim.gateway.authenticate(self.headers.get("Authorization"))
+
+    def _body_json(self) -> object:
+        raw = self._read(self._length())
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
+
+    # --- routes
+    def _r_health(self, *, query, fault) -> None:
+        self._finish(200, self.sim.gateway.health(), fault)
+
+    def _r_token(self, *, query, fault) -> None:
+        raw = self._read(self._length())
+        form = parse_qs(raw.decode("utf-8", "replace"))
+        grant = form.get("grant_type", [""])[0]
+        if grant != "client_credentials":
+            raise ApiError(400, "unsupported_grant_type", "grant_type must be client_credentials")
+        client_id = form.get("client_id", [""])[0]
+        secret = form.get("client_secret", [""])[0]
+        self._finish(200, self.sim.gateway.issue_token(client_id, secret), fault)
+
+    def _r_catalogue(self, *, query, fault) -> None:
+        self._kiosk()
+        gw = self.sim.gateway
+        etag = gw.catalogue_etag
+        if etag in [t.strip() for t in self.headers.get("If-None-Match", "").split(",")]:
+            self._send(304, b"", headers={"ETag": etag})
+            return
+        self._finish(200, gw.catalogue, fault, {"ETag": etag})
+
+    def _r_manifest(self, dossier_id: str, *, query, fault) -> None:
+        kiosk = self._kiosk()
+        status, answer = self.sim.gateway.put_manifest(kiosk, dossier_id,
+                                                       self._read(self._length()))
+        self._finish(status, answer, fault)
+
+    def _r_file_put(self, dossier_id: str, sha256: str, *, query, fault) -> None:
+        kiosk = self._kiosk()
+        n = self._length()
+        try:
+            self.sim.gateway.check_file_target(kiosk, dossier_id, sha256)
+        except ApiError:
+            self.close_connection = True  # the body stays unread
+            raise
+        status, answer = self.sim.gateway.put_file(kiosk, dossier_id, sha256, self._read(n))
+        self._finish(status, answer, fault)
+
+    def _r_file_head(self, dossier_id: str, sha256: str, *, query, fault) -> None:
+        kiosk = self._kiosk()
+        present = self.sim.gateway.head_file(kiosk, dossier_id, sha256)
+        self._send(200 if present else 404, b"")
+
+    def _r_updates(self, kiosk_path: str, *, query, fault) -> None:
+        kiosk = self._kiosk()
+        after = query.get("after", [None])[0]
+        limit = query.get("limit", [None])[0]
+        self._finish(200, self.sim.gateway.updates(kiosk, kiosk_path, after, limit), fault)
+
+    def _r_rating(self, rating_id: str, *, query, fault) -> None:
+        kiosk = self._kiosk()
+        status, answer = self.sim.gateway.put_rating(kiosk, rating_id,
+                                                     self._read(self._length()))
+        self._finish(status, answer, fault)
+
+    def _r_heartbeat(self, kiosk_path: str, *, query, fault) -> None:
+        kiosk = self._kiosk()
+        answer = self.sim.gateway.heartbeat(kiosk, kiosk_path, self._read(self._length()))
+        self._finish(200, answer, fault)
+
+    # --- admin (development and tests; loopback only, not part of the kiosk contract)
+    def _r_admin_stats(self, *, query, fault) -> None:
+        self._json(200, self.sim.stats())
+
+    def _r_admin_dossiers(self, *, query, fault) -> None:
+        self._json(200, {"dossiers": self.sim.gateway.admin_dossiers()})
+
+    def _r_admin_status(self, dossier_id: str, *, query, fault) -> None:
+        body = self._body_json()
+        status = body.get("status") if isinstance(body, dict) else None
+        self._json(200, self.sim.gateway.set_status(dossier_id, status))
+
+    def _r_admin_faults_get(self, *, query, fault) -> None:
+        self._json(200, self.sim.faults.settings())
+
+    def _r_admin_faults(self, *, query, fault) -> None:
+        body = self._body_json()
+        if not isinstance(body, dict):
+            raise ApiError(400, "bad_request", "expected a JSON object")
+        try:
+            self.sim.faults.configure(**{k: body[k] for k in (
+                "rate", "seed", "kinds", "retry_after_s", "slow_ms", "plan") if k in body})
+            if "latency_ms" in body:
+                self.sim.latency_ms = max(0, int(body["latency_ms"]))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ApiError(400, "bad_request", f"bad fault settings: {exc}") from None
+        self._json(200, {**self.sim.faults.settings(), "latency_ms": self.sim.latency_ms})
+
+    def _r_admin_catalogue(self, *, query, fault) -> None:
+        self.sim.gateway.set_catalogue(self._body_json())
+        self._json(200, {"etag": self.sim.gateway.catalogue_etag})
+
+    def _r_admin_clock(self, *, query, fault) -> None:
+        body = self._body_json()
+        try:
+            self.sim.gateway.clock_offset_s = float(body["offset_s"])
+        except (TypeError, KeyError, ValueError):
+            raise ApiError(400, "bad_request", "expected {\"offset_s\": number}") from None
+        self._json(200, {"offset_s": self.sim.gateway.clock_offset_s,
+                         "server_time": self.sim.gateway.now_iso()})
+
+
+class PortalSim:
+    """The reference gateway: a ``Gateway`` behind a threaded HTTP server."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        faults: FaultInjector | None = None,
+        latency_ms: int = 0,
+        kiosk_id: str = "K01",
+        unit_code: str = "000.00.00.H56",
+        token_ttl_s: float = 3600.0,
+        tls: tuple[Path, Path] | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.gateway = Gateway(self.data_dir, unit_code=unit_code, token_ttl_s=token_ttl_s)
+        self.faults = faults or FaultInjector()
+        self.latency_ms = latency_ms
+        self.kiosk_id = kiosk_id
+        self.unit_code = unit_code
+        self._bytes = 0
+        self._bytes_lock = threading.Lock()
+        self.httpd = _Server((host, port), Handler)
+        self.httpd.sim = self
+        self.scheme = "http"
+        if tls is not None:
+            import ssl
+
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(str(tls[0]), str(tls[1]))
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+            self.scheme = "https"
+        self.credentials_file = self.data_dir / "credentials" / f"{kiosk_id}.json"
+        self.credentials = self.gateway.ensure_client(kiosk_id, self.credentials_file)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"{self.scheme}://{host}:{port}"
+
+    def count_bytes(self, n: int) -> None:
+        with self._bytes_lock:
+            self._bytes += n
+
+    def pause(self) -> None:
+        if self.latency_ms:
+            time.sleep(self.latency_ms / 1000)
+
+    def stats(self) -> dict:
+        with self._bytes_lock:
+            n = self._bytes
+        return self.gateway.stats(self.faults.counts(), n)
+
+    def write_kiosk_toml(self) -> Path:
+        """A ready configuration for a kiosk that talks to this gateway."""
+        path = self.data_dir / "kiosk.toml"
+        text = (
+            "# Written by `kiosk portal-sim` for a kiosk that talks to this gateway.\n"
+            "[kiosk]\n"
+            f"id = {json.dumps(self.kiosk_id)}\n"
+            f"unit_code = {json.dumps(self.unit_code)}\n"
+            f"data_dir = {json.dumps(str(self.data_dir / 'kiosk'))}\n\n"
+            "[gateway]\n"
+            f"url = {json.dumps(self.url)}\n"
+            f"credentials_file = {json.dumps(str(self.credentials_file))}\n"
+            f"portal_public_key = {json.dumps(self.gateway.portal_key.public_key_b64)}\n"
+        )
+        tmp = path.with_suffix(".toml.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        return path
+
+    def start(self) -> PortalSim:
+        """Serve in a background thread (tests, demo)."""
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="portal-sim",
+                                        kwargs={"poll_interval": 0.2}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self.httpd.shutdown()
+        self.httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.gateway.close()
+
+    def __enter__(self) -> PortalSim:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+__all__ = ["PortalSim"]
