@@ -146,6 +146,36 @@ class SyncSection:
 
 
 @dataclass(frozen=True)
+class ProvisionSection:
+    """Boot-partition-only settings, applied by ``kiosk provision`` (systemd/, docs/technician.md).
+
+    Secrets typed here by the technician are moved to the data partition and blanked on the FAT;
+    the installed copy of the configuration carries none of this section.
+    """
+
+    hostname: str = ""
+    """Network name; empty means ``kiosk-<kiosk.id>`` in lower case."""
+    timezone: str = "Asia/Ho_Chi_Minh"
+    staff_pin: str = ""
+    """Staff PIN in clear (4–12 digits): hashed into ``staff.pin_hash``, then blanked."""
+    gateway_client_id: str = ""
+    gateway_client_secret: str = ""
+    """Moved to ``gateway.credentials_file`` (0600 on the data partition), then blanked."""
+
+
+@dataclass(frozen=True)
+class WifiSection:
+    """One Wi-Fi network, written as a NetworkManager profile by ``kiosk provision``."""
+
+    ssid: str = ""
+    """Empty means no Wi-Fi profile (Ethernet or staff-mode setup)."""
+    psk: str = ""
+    """WPA2/WPA3 passphrase (8–63 characters); moved into the profile (0600), then blanked."""
+    country: str = "VN"
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     kiosk: KioskSection = field(default_factory=KioskSection)
     gateway: GatewaySection = field(default_factory=GatewaySection)
@@ -155,6 +185,8 @@ class KioskConfig:
     calendar: CalendarSection = field(default_factory=CalendarSection)
     storage: StorageSection = field(default_factory=StorageSection)
     sync: SyncSection = field(default_factory=SyncSection)
+    provision: ProvisionSection = field(default_factory=ProvisionSection)
+    wifi: WifiSection = field(default_factory=WifiSection)
     source: str = "<built-in desktop default>"
     """Where this configuration came from (for messages); not a file key."""
 
