@@ -1,0 +1,123 @@
+"""``kiosk status [--json]``: the queue, sync and health facts staff and scripts look at."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from appliance import exitcodes
+from appliance.config import KioskConfig
+
+HELP = "queue by state, oldest pending, last successful sync, disk, clock trust, database health"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def collect(config: KioskConfig) -> dict[str, Any]:
+    """The status document (keys documented in docs/cli.md)."""
+    from appliance import runtime
+    from appliance.store import SubmissionRefused
+
+    store = runtime.open_store(config)
+    try:
+        health = store.health()
+        clock = store.clock.status(store if store.available else None)
+        free = store.free_bytes()
+        doc: dict[str, Any] = {
+            "kiosk_id": config.kiosk.id,
+            "data_dir": str(config.data_dir),
+            "database": {
+                "ok": health.ok,
+                "code": health.code,
+                "reason_en": health.reason_en,
+                "reason_vi": health.reason_vi,
+                "orphans": len(health.orphans),
+                "missing": len(health.missing),
+            },
+            "disk": {
+                "free_bytes": free,
+                "reserve_bytes": store.reserve_bytes,
+            },
+            "clock": {
+                "trusted": clock.trusted,
+                "source": clock.source,
+                "reason_en": clock.reason_en,
+            },
+        }
+        try:
+            store.check_can_accept()
+            doc["accepting_submissions"] = True
+            doc["refusal"] = None
+        except SubmissionRefused as refused:
+            doc["accepting_submissions"] = False
+            doc["refusal"] = {"code": refused.code, "detail": refused.detail}
+        if not store.available:
+            doc.update(queue=None, pending=None, oldest_pending_age_s=None, sync=None, alerts=[])
+            return doc
+        sync = store.sync_state()
+        doc.update(
+            site=store.get_setting("site", config.kiosk.site),
+            queue=store.counts_by_state(),
+            pending=store.pending_count(),
+            oldest_pending_age_s=store.oldest_pending_age_s(),
+            sync={
+                "last_success": sync.get("last_success"),
+                "last_attempt": sync.get("last_attempt"),
+                "last_error": sync.get("last_error"),
+                "next_attempt": sync.get("next_attempt"),
+            },
+            alerts=[
+                {
+                    "code": a.code,
+                    "message_en": a.message_en,
+                    "message_vi": a.message_vi,
+                    "raised_at": a.raised_at.isoformat(),
+                }
+                for a in store.alerts()
+            ],
+        )
+        return doc
+    finally:
+        store.close()
+
+
+def _age(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    hours, rest = divmod(int(seconds), 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
+def render(doc: dict[str, Any]) -> str:
+    db = doc["database"]
+    refusal = doc["refusal"]
+    lines = [
+        f"kiosk {doc['kiosk_id']}  data {doc['data_dir']}",
+        f"database      {'ok' if db['ok'] else 'UNAVAILABLE'} ({db['code']}): {db['reason_en']}",
+        f"accepting     {'NO: ' + refusal['detail'] if refusal else 'yes'}",
+        f"disk free     {doc['disk']['free_bytes'] // 2**20} MiB "
+        f"(reserve {doc['disk']['reserve_bytes'] // 2**20} MiB)",
+        f"clock         {'trusted' if doc['clock']['trusted'] else 'NOT trusted'} "
+        f"({doc['clock']['source']}: {doc['clock']['reason_en']})",
+    ]
+    if doc["queue"] is not None:
+        queue = ", ".join(f"{k} {v}" for k, v in doc["queue"].items())
+        sync = doc["sync"]
+        lines += [
+            f"queue         {queue}",
+            f"oldest pending {_age(doc['oldest_pending_age_s'])}",
+            f"last sync ok  {sync['last_success'] or 'never'}",
+            f"last error    {sync['last_error'] or '-'}",
+            f"next attempt  {sync['next_attempt'] or '-'}",
+        ]
+        lines += [f"ALERT {a['code']}: {a['message_en']}" for a in doc["alerts"]]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, config: KioskConfig) -> int:
+    doc = collect(config)
+    print(json.dumps(doc, ensure_ascii=False, indent=2) if args.json else render(doc))
+    return exitcodes.OK if doc["database"]["ok"] else exitcodes.STORE_UNAVAILABLE

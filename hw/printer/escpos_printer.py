@@ -1,0 +1,116 @@
+"""A real ESC/POS printer over any python-escpos transport.
+
+python-escpos 3.1's ``paper_status()`` reports "plenty of paper" when the printer says nothing
+(escpos#622) and ``File``/``CupsPrinter`` cannot read at all: status is therefore queried here with
+the raw ``DLE EOT`` commands, and silence or an unreadable transport is UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PIL import Image
+
+from hw.errors import HardwareError
+from hw.printer import PaperState, Printer, PrinterError, PrinterStatus, paper_out_error
+from hw.printer.raster import bands, to_raster
+
+log = logging.getLogger(__name__)
+
+DLE_EOT_ONLINE = b"\x10\x04\x01"
+DLE_EOT_PAPER = b"\x10\x04\x04"
+FIXED_BITS_MASK = 0x93  # bits 0, 1, 4, 7 of every DLE EOT answer: 0, 1, 1, 0
+FIXED_BITS = 0x12
+
+
+def parse_online(answer: bytes) -> bool | None:
+    if len(answer) != 1 or answer[0] & FIXED_BITS_MASK != FIXED_BITS:
+        return None
+    return not answer[0] & 0x08
+
+
+def parse_paper(answer: bytes) -> PaperState:
+    if len(answer) != 1 or answer[0] & FIXED_BITS_MASK != FIXED_BITS:
+        return PaperState.UNKNOWN
+    if answer[0] & 0x60:
+        return PaperState.OUT
+    if answer[0] & 0x0C:
+        return PaperState.NEAR_END
+    return PaperState.OK
+
+
+def _offline(exc: BaseException) -> PrinterError:
+    return PrinterError(
+        "printer.offline",
+        "Không kết nối được máy in. Xin mời gọi cán bộ hỗ trợ.",
+        f"printer connection failed: {exc}",
+    )
+
+
+class EscposPrinter(Printer):
+    """``make_device`` builds a python-escpos printer object (opened lazily on first write)."""
+
+    def __init__(self, make_device: Callable[[], object], width_dots: int, describe: str) -> None:
+        self.width_dots = width_dots
+        self.describe = describe
+        self._make_device = make_device
+        self._device: object | None = None
+
+    @property
+    def device(self):  # the python-escpos object
+        if self._device is None:
+            device = self._make_device()
+            # Tell python-escpos the paper width, else it prints a warning on every image.
+            device.profile.profile_data["media"]["width"]["pixels"] = self.width_dots
+            self._device = device
+        return self._device
+
+    def print_image(self, image: Image.Image) -> None:
+        if self.status().paper is PaperState.OUT:
+            raise paper_out_error()
+        raster = to_raster(image, self.width_dots)
+        try:
+            for band in bands(raster):
+                self.device.image(band, impl="bitImageRaster", center=False)
+        except HardwareError:
+            raise
+        except Exception as exc:  # OSError, escpos DeviceNotFoundError, USBError, SerialException
+            self.close()
+            raise _offline(exc) from exc
+
+    def cut(self) -> None:
+        try:
+            self.device.cut()
+        except HardwareError:
+            raise
+        except Exception as exc:
+            self.close()
+            raise _offline(exc) from exc
+
+    def _query(self, command: bytes) -> bytes:
+        try:
+            device = self.device
+            device._raw(command)
+            return bytes(device._read() or b"")
+        except NotImplementedError:  # File, CUPS, LP: write-only transports
+            return b""
+        except Exception as exc:  # timeouts and transport errors: no answer
+            log.info("printer status query failed: %s", exc)
+            self.close()
+            return b""
+
+    def status(self) -> PrinterStatus:
+        online_answer = self._query(DLE_EOT_ONLINE)
+        online = parse_online(online_answer)
+        if online is None:
+            return PrinterStatus(PaperState.UNKNOWN, None)
+        return PrinterStatus(parse_paper(self._query(DLE_EOT_PAPER)), online)
+
+    def close(self) -> None:
+        if self._device is not None:
+            try:
+                self._device.close()
+            except Exception as exc:
+                log.info("closing the printer: %s", exc)
+            self._device = None
