@@ -63,8 +63,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         module = importlib.import_module(module_name)
         modules[name] = module
         cmd = sub.add_parser(name, help=module.HELP, description=module.HELP)
-        cmd.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
-                         help="kiosk.toml to use")
+        cmd.add_argument(
+            "--config", metavar="PATH", default=argparse.SUPPRESS, help="kiosk.toml to use"
+        )
         module.add_arguments(cmd)
     return parser, modules
 

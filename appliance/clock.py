@@ -50,7 +50,10 @@ def _ntp_synchronised() -> bool:
     try:
         out = subprocess.run(
             ["timedatectl", "show", "-p", "NTPSynchronized", "--value"],
-            capture_output=True, text=True, timeout=2, check=False,
+            capture_output=True,
+            text=True,
+            timeout=2,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return False
@@ -65,6 +68,14 @@ class Clock:
         """``auto`` (NTP, RTC or staff confirmation) or ``host`` (the OS keeps time: desktops)."""
         self._forced_trust = forced_trust
         self._boot_id = boot_id()
+        self._ntp_checked: tuple[float, bool] | None = None
+
+    def _ntp(self) -> bool:
+        """NTP state, re-read at most every 30 s (events are written far more often)."""
+        now = time.monotonic()
+        if self._ntp_checked is None or now - self._ntp_checked[0] > 30:
+            self._ntp_checked = (now, _ntp_synchronised())
+        return self._ntp_checked[1]
 
     def wall(self) -> dt.datetime:
         return dt.datetime.now(VN_TZ)
@@ -78,19 +89,28 @@ class Clock:
     def status(self, settings: _Settings | None = None) -> ClockStatus:
         if self._forced_trust is not None:
             word = "tin cậy" if self._forced_trust else "chưa tin cậy"
-            return ClockStatus(self._forced_trust, "forced", f"Đồng hồ {word} (thử nghiệm)",
-                               f"clock trust forced to {self._forced_trust}")
+            return ClockStatus(
+                self._forced_trust,
+                "forced",
+                f"Đồng hồ {word} (thử nghiệm)",
+                f"clock trust forced to {self._forced_trust}",
+            )
         if self.mode == "host":
             return ClockStatus(True, "host", "Đồng hồ do máy chủ giữ", "host keeps time")
-        if _ntp_synchronised():
+        if self._ntp():
             return ClockStatus(True, "ntp", "Đồng hồ đã đồng bộ qua mạng", "NTP synchronised")
         if _RTC_DIR.exists():
             return ClockStatus(True, "rtc", "Đồng hồ có pin giữ giờ", "hardware RTC present")
         if settings is not None and settings.get_setting(CLOCK_CONFIRMED_SETTING) == self._boot_id:
-            return ClockStatus(True, "staff", "Cán bộ đã xác nhận ngày giờ",
-                               "date and time confirmed by staff for this boot")
+            return ClockStatus(
+                True,
+                "staff",
+                "Cán bộ đã xác nhận ngày giờ",
+                "date and time confirmed by staff for this boot",
+            )
         return ClockStatus(
-            False, "none",
+            False,
+            "none",
             "Chưa xác nhận được ngày giờ: cán bộ cần kiểm tra đồng hồ trong chế độ quản trị",
             "wall clock not trusted: no NTP sync, no RTC, not confirmed by staff this boot",
         )

@@ -171,7 +171,6 @@ class WifiSection:
     """Empty means no Wi-Fi profile (Ethernet or staff-mode setup)."""
     psk: str = ""
     """WPA2/WPA3 passphrase (8–63 characters); moved into the profile (0600), then blanked."""
-    country: str = "VN"
     hidden: bool = False
 
 
@@ -198,8 +197,10 @@ class KioskConfig:
 
     @property
     def sim_dir(self) -> Path:
-        return Path(self.hardware.sim_dir).expanduser() if self.hardware.sim_dir else (
-            self.data_dir / "sim"
+        return (
+            Path(self.hardware.sim_dir).expanduser()
+            if self.hardware.sim_dir
+            else (self.data_dir / "sim")
         )
 
     def with_data_dir(self, data_dir: Path) -> KioskConfig:
@@ -222,7 +223,8 @@ def _describe(tp: object) -> str:
     if origin is dict:
         return f"a table of {_describe(typing.get_args(tp)[1])}"
     return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(
-        tp, str(tp)  # type: ignore[arg-type]
+        tp,
+        str(tp),  # type: ignore[arg-type]
     )
 
 
@@ -298,20 +300,18 @@ def validate(config: KioskConfig) -> KioskConfig:
                 f"plain http:// is only allowed for loopback; use https:// for {parts.hostname}",
             )
     if not config.kiosk.id or not config.kiosk.id.isalnum() or len(config.kiosk.id) > 8:
-        raise ConfigError(src, "kiosk.id", "expected 1–8 letters or digits, e.g. \"K01\"")
+        raise ConfigError(src, "kiosk.id", 'expected 1–8 letters or digits, e.g. "K01"')
     if config.kiosk.clock not in ("auto", "host"):
-        raise ConfigError(src, "kiosk.clock", "expected \"auto\" or \"host\"")
+        raise ConfigError(src, "kiosk.clock", 'expected "auto" or "host"')
     if config.hardware.paper_width_mm not in (58, 80):
         raise ConfigError(src, "hardware.paper_width_mm", "expected 58 or 80")
     if config.hardware.qr_decoder not in ("zxing", "pyzbar"):
-        raise ConfigError(src, "hardware.qr_decoder", "expected \"zxing\" or \"pyzbar\"")
+        raise ConfigError(src, "hardware.qr_decoder", 'expected "zxing" or "pyzbar"')
     if config.storage.reserve_mb < 0:
         raise ConfigError(src, "storage.reserve_mb", "expected a number of MB ≥ 0")
     for i, span in enumerate(config.calendar.office_hours + config.calendar.saturday_hours):
         if not _is_span(span):
-            raise ConfigError(
-                src, f"calendar hours[{i}]", f"expected \"HH:MM-HH:MM\", got {span!r}"
-            )
+            raise ConfigError(src, f"calendar hours[{i}]", f'expected "HH:MM-HH:MM", got {span!r}')
     return config
 
 
