@@ -6,12 +6,19 @@ key lives and how the store is opened are decided in one place.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from pathlib import Path
 
-from appliance.clock import Clock
+from appliance.clock import VN_TZ, Clock
 from appliance.config import KioskConfig
 from appliance.crypto import DeviceKey
-from appliance.store import Store
+from appliance.domain.calendar import WorkingCalendar, due_date
+from appliance.domain.catalogue import Catalogue, CatalogueError, default_catalogue, load_catalogue
+from appliance.store import Store, SubmissionRefused
+from appliance.submission import FinalizeContext, ProcedureInfo
+
+log = logging.getLogger(__name__)
 
 
 def device_key_path(config: KioskConfig) -> Path:
@@ -30,3 +37,56 @@ def open_store(config: KioskConfig, clock_: Clock | None = None) -> Store:
 
 def device_key(config: KioskConfig) -> DeviceKey:
     return DeviceKey.load_or_create(device_key_path(config))
+
+
+def current_catalogue(store: Store) -> Catalogue:
+    """The newest catalogue the gateway sent (kept in the store), else the shipped one.
+
+    A stored catalogue that no longer loads (say, written by a newer kiosk version) is reported
+    and the shipped one is used: the kiosk keeps working.
+    """
+    saved = store.load_catalogue() if store.available else None
+    if saved is not None:
+        try:
+            return load_catalogue(saved[0])
+        except CatalogueError as exc:
+            log.warning("stored catalogue rejected, using the shipped one: %s", exc)
+    return default_catalogue()
+
+
+def finalize_context(
+    config: KioskConfig, store: Store, catalogue: Catalogue | None = None
+) -> FinalizeContext:
+    """Everything ``finalize`` needs for this kiosk, from its configuration and catalogue."""
+    if not config.gateway.portal_public_key:
+        raise SubmissionRefused(
+            "not_configured",
+            "Máy chưa được cấu hình để nhận hồ sơ. Vui lòng báo cán bộ.",
+            "gateway.portal_public_key is empty: dossiers cannot be sealed"
+            " (see docs/technician.md)",
+        )
+    catalogue = catalogue or current_catalogue(store)
+    calendar = WorkingCalendar.from_config(config.calendar, catalogue.calendar_overrides)
+    key = device_key(config)
+
+    def procedure(code: str) -> ProcedureInfo | None:
+        found = catalogue.get(code)
+        if found is None:
+            return None
+        return ProcedureInfo(found.code, found.name, {c.code: c.name for c in found.components})
+
+    def due(code: str, received: dt.datetime) -> dt.datetime | None:
+        found = catalogue.get(code)
+        when = due_date(found, received, calendar).when if found else None
+        return when.replace(tzinfo=VN_TZ) if when is not None and when.tzinfo is None else when
+
+    return FinalizeContext(
+        kiosk_id=config.kiosk.id,
+        unit_code=config.kiosk.unit_code,
+        unit_name=config.kiosk.unit_name,
+        portal_public_key_b64=config.gateway.portal_public_key,
+        device_key_public_b64=key.public_key_b64,
+        sign=key.sign,
+        procedure=procedure,
+        due_date=due,
+    )
