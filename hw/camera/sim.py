@@ -23,16 +23,42 @@ FRAME_SIZE = (640, 480)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 
 
-def render_payload(payload: str, size: tuple[int, int] = FRAME_SIZE) -> Image.Image:
-    """A frame showing ``payload`` as a QR code (UTF-8, no ECI) on a card held in view."""
+def render_payload(
+    payload: str,
+    size: tuple[int, int] = FRAME_SIZE,
+    *,
+    module_px: int | None = None,
+    angle: float = 0.0,
+    blur: float = 0.0,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> Image.Image:
+    """A grey frame showing ``payload`` as a QR code (UTF-8 bytes, no ECI, as on the card).
+
+    ``module_px`` defaults to filling about 70 % of the frame; ``angle`` rotates the card,
+    ``blur`` (Gaussian radius, px) and ``noise`` (σ of sensor noise) make it look photographed.
+    """
     import segno
 
     qr = segno.make(payload, encoding="utf-8", error="m", micro=False)
-    modules = qr.symbol_size(scale=1, border=4)[0]
-    scale = max(2, int(min(size) * 0.7) // modules)
-    code = qr.to_pil(scale=scale, border=4).convert("L")
+    modules = np.pad(np.array(qr.matrix, dtype=bool), 4)  # 4-module quiet zone
+    scale = module_px or max(2, int(min(size) * 0.7) // modules.shape[0])
+    pixels = np.where(modules, 20, 235).astype(np.uint8).repeat(scale, 0).repeat(scale, 1)
+    code = Image.fromarray(pixels)
+    if angle:
+        code = code.rotate(angle, resample=Image.BILINEAR, expand=True, fillcolor=150)
     frame = Image.new("L", size, 150)
-    frame.paste(code, ((size[0] - code.width) // 2, (size[1] - code.height) // 2))
+    rng = np.random.default_rng(seed)
+    x = (size[0] - code.width) // 2 + int(rng.integers(-8, 9))
+    y = (size[1] - code.height) // 2 + int(rng.integers(-8, 9))
+    frame.paste(code, (x, y))
+    if blur:
+        from PIL import ImageFilter
+
+        frame = frame.filter(ImageFilter.GaussianBlur(blur))
+    if noise:
+        arr = np.asarray(frame, dtype=np.float32) + rng.normal(0, noise, (size[1], size[0]))
+        frame = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
     return frame
 
 

@@ -51,7 +51,7 @@ def _serial(arg: str) -> tuple[Callable[[], object], str]:
     return (lambda: printer.Serial(devfile, baudrate=rate, timeout=2, profile=PROFILE)), devfile
 
 
-def _network(arg: str) -> tuple[Callable[[], object], str]:
+def _network(arg: str, timeout_s: float = NETWORK_TIMEOUT_S) -> tuple[Callable[[], object], str]:
     host, sep, port = arg.rpartition(":")
     if not sep or not port.isdigit():
         host, port = arg, "9100"
@@ -59,7 +59,7 @@ def _network(arg: str) -> tuple[Callable[[], object], str]:
         raise SpecError("printer", f"network:{arg}", "network:host or network:host:port")
     printer = _printer_module()
     return (
-        lambda: printer.Network(host, int(port), timeout=NETWORK_TIMEOUT_S, profile=PROFILE)
+        lambda: printer.Network(host, int(port), timeout=timeout_s, profile=PROFILE)
     ), f"{host}:{port}"
 
 
@@ -82,9 +82,15 @@ def _cups(arg: str) -> tuple[Callable[[], object], str]:
 _KINDS = {"usb": _usb, "serial": _serial, "network": _network, "file": _file, "cups": _cups}
 
 
-def escpos_printer(spec: str, width_dots: int) -> EscposPrinter:
+def escpos_printer(
+    spec: str, width_dots: int, network_timeout_s: float = NETWORK_TIMEOUT_S
+) -> EscposPrinter:
+    """``network_timeout_s`` bounds every socket wait, including a status query nobody answers."""
     kind, sep, arg = spec.partition(":")
     if not sep or kind not in _KINDS:
         raise SpecError("printer", spec, EXPECTED)
-    make_device, describe = _KINDS[kind](arg)
+    if kind == "network":
+        make_device, describe = _network(arg, network_timeout_s)
+    else:
+        make_device, describe = _KINDS[kind](arg)
     return EscposPrinter(make_device, width_dots, describe)
