@@ -1,0 +1,93 @@
+"""``kiosk sync [--once]``: the sync daemon (DESIGN §7, docs/sync.md).
+
+Without ``--once`` it runs until SIGTERM/SIGINT, waking on new work, "send now", its timer and due
+retries. With ``--once`` it drains what it can and exits 0 only if nothing is left pending.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from appliance import exitcodes
+
+HELP = "the sync daemon: deliver queued dossiers to the gateway exactly once"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--once", action="store_true",
+                        help="drain what can be sent now and exit (0 = nothing left pending)")
+    parser.add_argument("--json", action="store_true",
+                        help="with --once: print a JSON summary on stdout")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
+
+def build(config):
+    """Store, client and daemon from a configuration (also used by tests and the bench)."""
+    from appliance.store import Store
+    from sync.client import Credentials, GatewayClient
+    from sync.daemon import SyncDaemon, SyncSettings
+
+    store = Store.open(config.data_dir, reserve_mb=config.storage.reserve_mb)
+    gw = config.gateway
+    client = GatewayClient(
+        gw.url, Credentials.load(Path(gw.credentials_file).expanduser()),
+        kiosk_id=config.kiosk.id, connect_timeout_s=gw.connect_timeout_s,
+        read_timeout_s=gw.read_timeout_s, ca_bundle=gw.ca_bundle)
+    s = config.sync
+    settings = SyncSettings(
+        interval_s=s.interval_s, backoff_cap_s=s.backoff_cap_s,
+        backoff_base_s=min(2.0, s.backoff_cap_s), escalate_after_h=s.escalate_after_h,
+        batch_size=s.batch_size, retention_days=config.storage.retention_days,
+        site=config.kiosk.site)
+    return SyncDaemon(store, client, settings)
+
+
+def run(args: argparse.Namespace, config) -> int:
+    from sync.errors import SyncError
+
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="kiosk-sync %(levelname)s %(message)s", stream=sys.stderr)
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
+    log = logging.getLogger("sync")
+    if not config.gateway.url:
+        log.error("no gateway configured (gateway.url is empty in %s)", config.source)
+        return exitcodes.USAGE
+    try:
+        daemon = build(config)
+    except SyncError as err:  # unusable credentials file
+        log.error("%s", err.describe())
+        return exitcodes.USAGE
+    store = daemon.store
+    if not store.health().ok:
+        log.error("store unavailable: %s", store.health().reason_en)
+        store.close()
+        return exitcodes.STORE_UNAVAILABLE
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: daemon.stop())
+    log.info("started (gateway %s, %d pending)", config.gateway.url, store.pending_count())
+    try:
+        if args.once:
+            from sync.client import Stopping
+
+            try:
+                done = daemon.run_once()
+            except Stopping:
+                done = False
+            counts = store.counts_by_state()
+            if args.json:
+                print(json.dumps({"drained": done, "counts": counts,
+                                  "sync_state": store.sync_state()},
+                                 ensure_ascii=False, indent=2))
+            log.info("once: %s; %s", "queue empty" if done else "work left", counts)
+            return exitcodes.OK if done else exitcodes.FAILURE
+        daemon.run_forever()
+        log.info("stopped")
+        return exitcodes.OK
+    finally:
+        daemon.client.close()
+        store.close()

@@ -1,0 +1,171 @@
+"""Every way a gateway exchange can fail, sorted into what the daemon must do about it (DESIGN §7).
+
+- Transient: refused/reset/timeout, 5xx, HTML where JSON was expected (captive portal), a bad
+  receipt → retry with capped, jittered exponential backoff.
+- RateLimited: 429/503 → pause the batch for Retry-After (capped).
+- AuthError: 401 invalid_client, 403 (device key, forbidden) → stop the batch, alert staff.
+- TLSFailure: certificate not trusted or not yet valid → stop the batch, alert staff.
+- ClockSkew: server time far from the kiosk's clock → stop the batch, alert staff.
+- RecordRejected: 400/404/413/422 about one dossier, 409 conflict → quarantine it, go on.
+
+``code`` is a stable English token for logs and the staff screen; messages carry no personal data.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from typing import Any
+
+import requests
+
+
+class SyncError(Exception):
+    """Base class: ``code`` is stable, ``str(exc)`` is the precise English reason."""
+
+    code = "sync_error"
+    stops_batch = False
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        if code:
+            self.code = code
+
+    def describe(self) -> str:
+        return f"{self.code}: {self}"
+
+
+class Transient(SyncError):
+    code = "transient"
+
+
+class CaptivePortal(Transient):
+    """A 200 page that is not the gateway (Wi-Fi login): never success, never online."""
+
+    code = "captive_portal"
+
+
+class RateLimited(Transient):
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after_s: float | None, *, code: str | None = None
+                 ) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_s = retry_after_s
+
+
+class TokenExpired(Transient):
+    """The bearer token stopped working; the client renews it and repeats the request once."""
+
+    code = "token_expired"
+
+
+class AuthError(SyncError):
+    code = "auth"
+    stops_batch = True
+
+
+class TLSFailure(SyncError):
+    code = "tls"
+    stops_batch = True
+
+
+class ClockSkew(SyncError):
+    code = "clock"
+    stops_batch = True
+
+
+class RecordRejected(SyncError):
+    """The gateway refused this one dossier for a reason of its own."""
+
+    code = "rejected"
+
+
+class Conflict(RecordRejected):
+    code = "conflict"
+
+    def __init__(self, message: str, held_digest: str | None) -> None:
+        super().__init__(message)
+        self.held_digest = held_digest
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def error_body(response: requests.Response) -> dict[str, Any]:
+    """The gateway's JSON error (``code``, ``message``), or {} when the body is not one."""
+    if not response.headers.get("Content-Type", "").startswith("application/json"):
+        return {}
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def classify_response(response: requests.Response, *, per_record: bool) -> SyncError:
+    """The error for a non-success response. ``per_record``: the request was about one dossier
+    (or rating), so a 4xx about its content quarantines it instead of stopping the batch."""
+    status = response.status_code
+    body = error_body(response)
+    code = str(body.get("code") or body.get("error") or f"http_{status}")
+    message = str(body.get("message") or response.reason or "")[:300]
+    where = f"{response.request.method} {_path(response)} → {status} {code}"
+    if status in (429, 503):
+        retry = parse_retry_after(response.headers.get("Retry-After"))
+        return RateLimited(f"{where}: {message}", retry, code=code)
+    if status == 401:
+        if code in ("token_expired", "invalid_token"):
+            return TokenExpired(f"{where}: {message}", code=code)
+        return AuthError(f"{where}: {message}", code=code)
+    if status == 403:
+        return AuthError(f"{where}: {message}", code=code)
+    if status >= 500 or status == 408:
+        return Transient(f"{where}: {message}", code=code)
+    if status == 409 and per_record:
+        held = body.get("held_digest")
+        return Conflict(f"{where}: {message}", held if isinstance(held, str) else None)
+    if per_record and status in (400, 404, 409, 410, 411, 413, 415, 422):
+        return RecordRejected(f"{where}: {message}", code=code)
+    return Transient(f"{where}: unexpected answer: {message}", code=code)
+
+
+def classify_exception(exc: BaseException) -> SyncError:
+    """The error for an exception raised by ``requests`` (no response, or a broken one)."""
+    if isinstance(exc, SyncError):
+        return exc
+    if isinstance(exc, requests.exceptions.SSLError):
+        return TLSFailure(f"TLS verification failed: {_short(exc)}")
+    if isinstance(exc, requests.exceptions.Timeout):
+        return Transient(f"timeout: {_short(exc)}", code="timeout")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return Transient(f"connection failed: {_short(exc)}", code="connection")
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.
+                  ContentDecodingError):
+        return Transient(f"connection broken mid-answer: {_short(exc)}", code="connection")
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+        return AuthError(f"gateway URL is not usable: {_short(exc)}", code="config")
+    if isinstance(exc, requests.exceptions.RequestException | OSError):
+        return Transient(f"request failed: {_short(exc)}", code="connection")
+    raise exc
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc)[:300]
+
+
+def _path(response: requests.Response) -> str:
+    url = response.request.url or ""
+    return "/" + url.split("/", 3)[3] if url.count("/") >= 3 else url
