@@ -1,0 +1,51 @@
+"""Procedure details: the papers needed, the time limit and the fee, then "Bắt đầu"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import ObjectProperty
+
+from appliance.ui import strings as T
+from appliance.ui.screens.base import KioskScreen, load_kv
+from appliance.ui.widgets import Body, Title
+
+
+class ProcedureScreen(KioskScreen):
+    step = 1
+    say = T.DETAIL_SAY
+    back_to = "catalogue"
+    procedure = ObjectProperty(None, allownone=True)
+
+    def prepare(self, code: str = "", **_kw: Any) -> None:
+        self.procedure = self.services.procedure_view(code)
+        self._fill()
+
+    def reset(self) -> None:
+        super().reset()
+        self.procedure = None
+        self.ids.details.clear_widgets()
+
+    def _fill(self) -> None:
+        box = self.ids.details
+        box.clear_widgets()
+        p = self.procedure
+        if p is None:
+            return
+        box.add_widget(Title(text=p.name))
+        box.add_widget(Body(text=f"[b]{T.COMPONENTS}:[/b]", markup=True))
+        for i, c in enumerate(p.components, 1):
+            kind = T.ORIGINAL if c.original else T.COPY
+            extra = "" if c.required else f" ({T.OPTIONAL})"
+            box.add_widget(Body(text=f"{i}. {c.name} — {kind}{extra}"))
+        box.add_widget(Body(text=f"[b]{T.TIME_LIMIT}:[/b] {p.time_limit}", markup=True))
+        box.add_widget(Body(text=f"[b]{T.FEE}:[/b] {p.fee}", markup=True))
+
+    def go_next(self) -> None:
+        if self.procedure is None:
+            return
+        self.session.procedure_code = self.procedure.code
+        self.app.go("identity")
+
+
+load_kv(__file__)

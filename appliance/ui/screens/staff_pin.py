@@ -1,0 +1,37 @@
+"""Staff PIN entry, rate-limited (PinGate): after too many wrong PINs, locked for a while."""
+
+from __future__ import annotations
+
+from appliance.ui import strings as T
+from appliance.ui.screens.base import KioskScreen, load_kv
+from appliance.ui.timers import PinGate
+
+
+class StaffPinScreen(KioskScreen):
+    back_to = "welcome"
+    gate: PinGate | None = None
+
+    def on_pre_enter(self, *_args: object) -> None:
+        self.ids.pin.text = ""
+        if self.gate is None:
+            self.gate = self.services.pin_gate()
+        locked = self.gate.locked_for()
+        self.message = T.STAFF_LOCKED.format(s=locked) if locked else ""
+
+    def reset(self) -> None:
+        super().reset()
+        self.ids.pin.text = ""
+
+    def go_next(self, _text: str = "") -> None:
+        pin, self.ids.pin.text = self.ids.pin.text, ""
+        result = self.gate.attempt(pin)
+        if result.ok:
+            self.message = ""
+            self.app.go("staff", tab="queue")
+        elif result.locked_for_s:
+            self.message = T.STAFF_LOCKED.format(s=result.locked_for_s)
+        else:
+            self.message = T.STAFF_PIN_WRONG.format(n=result.attempts_left)
+
+
+load_kv(__file__)

@@ -1,0 +1,101 @@
+"""Pure timing rules of the UI: inactivity countdown, the hidden staff gesture, PIN lockout.
+
+Each takes a ``now`` function (monotonic seconds) so tests drive time without sleeping.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Now = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class IdleState:
+    phase: str
+    """"active", "countdown" (show the warning with ``remaining`` seconds) or "expired"."""
+    remaining: int = 0
+
+
+class InactivityTimer:
+    """After ``timeout_s`` without a touch the session ends; the last ``countdown_s`` are shown."""
+
+    def __init__(self, timeout_s: float, countdown_s: float, now: Now = time.monotonic) -> None:
+        if countdown_s > timeout_s:
+            countdown_s = timeout_s
+        self.timeout_s = timeout_s
+        self.countdown_s = countdown_s
+        self._now = now
+        self._last = now()
+
+    def touch(self) -> None:
+        self._last = self._now()
+
+    def state(self) -> IdleState:
+        idle = self._now() - self._last
+        if idle >= self.timeout_s:
+            return IdleState("expired")
+        left = self.timeout_s - idle
+        if left <= self.countdown_s:
+            return IdleState("countdown", int(left + 0.999))
+        return IdleState("active")
+
+
+class TapGesture:
+    """``taps`` taps within ``window_s`` seconds (on a hidden corner) opens staff mode."""
+
+    def __init__(self, taps: int = 5, window_s: float = 3.0, now: Now = time.monotonic) -> None:
+        self.taps = taps
+        self.window_s = window_s
+        self._now = now
+        self._times: deque[float] = deque(maxlen=taps)
+
+    def tap(self) -> bool:
+        t = self._now()
+        self._times.append(t)
+        if len(self._times) == self.taps and t - self._times[0] <= self.window_s:
+            self._times.clear()
+            return True
+        return False
+
+
+@dataclass(frozen=True)
+class PinResult:
+    ok: bool
+    attempts_left: int = 0
+    locked_for_s: int = 0
+
+
+class PinGate:
+    """Staff PIN attempts, rate-limited: after ``max_attempts`` failures, locked for
+    ``lockout_s``; every attempt during the lockout is refused without checking the PIN."""
+
+    def __init__(self, verify: Callable[[str], bool], max_attempts: int, lockout_s: float,
+                 now: Now = time.monotonic) -> None:
+        self._verify = verify
+        self.max_attempts = max(1, max_attempts)
+        self.lockout_s = lockout_s
+        self._now = now
+        self._failures = 0
+        self._locked_until = 0.0
+
+    def locked_for(self) -> int:
+        left = self._locked_until - self._now()
+        return int(left + 0.999) if left > 0 else 0
+
+    def attempt(self, pin: str) -> PinResult:
+        locked = self.locked_for()
+        if locked:
+            return PinResult(False, 0, locked)
+        if self._verify(pin):
+            self._failures = 0
+            return PinResult(True, self.max_attempts)
+        self._failures += 1
+        if self._failures >= self.max_attempts:
+            self._failures = 0
+            self._locked_until = self._now() + self.lockout_s
+            return PinResult(False, 0, self.locked_for())
+        return PinResult(False, self.max_attempts - self._failures)

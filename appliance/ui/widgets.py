@@ -1,0 +1,246 @@
+"""Shared widgets: the screen frame (title, steps, back/cancel), big buttons, keypads.
+
+Sizes come from ``app.ui`` (see theme.py) so the same widgets meet DESIGN §9 at 800×480 and at
+1080×1920. Kv rules are in widgets.kv, loaded once with this module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import (
+    BooleanProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.label import Label
+from kivy.uix.textinput import TextInput
+
+from appliance.ui import strings as T
+from appliance.ui.vn_input import Tone, press_tone, telex
+
+
+class BigButton(Button):
+    """A touch target of at least 12 mm with body-size text (DESIGN §9)."""
+
+    kind = StringProperty("secondary")
+    """"primary", "secondary" or "danger": colour only."""
+
+
+class Body(Label):
+    """Body text that wraps to its width and grows to fit its lines."""
+
+
+class Title(Label):
+    pass
+
+
+class StepBar(BoxLayout):
+    """"Bước n/6 — name": where the citizen is in the journey."""
+
+    step = NumericProperty(0)
+    text = StringProperty("")
+
+    def on_step(self, *_args: object) -> None:
+        if self.step:
+            label = T.STEPS[int(self.step) - 1]
+            self.text = T.STEP.format(n=int(self.step), total=len(T.STEPS)) + " · " + label
+        else:
+            self.text = ""
+
+
+class FramePart(BoxLayout):
+    """The header, body and nav row of a Frame (its own children, never routed to the body)."""
+
+
+class Frame(BoxLayout):
+    """Header (title, steps), body, and the nav row with "Quay lại" and "Hủy" on every screen.
+
+    Children declared under a Frame in a screen's kv go into its body.
+    """
+
+    title = StringProperty("")
+    step = NumericProperty(0)
+    next_text = StringProperty("")
+    """Label of the primary action in the nav row; empty hides it."""
+    next_enabled = BooleanProperty(True)
+    screen = ObjectProperty(None, allownone=True)
+
+    def add_widget(self, widget, *args, **kwargs):
+        body = self.ids.get("body")
+        if body is not None and not isinstance(widget, FramePart):
+            return body.add_widget(widget, *args, **kwargs)
+        return super().add_widget(widget, *args, **kwargs)
+
+
+class NumPad(GridLayout):
+    """Big digits for ID numbers, codes and PINs, typing into ``target``."""
+
+    target = ObjectProperty(None, allownone=True)
+    max_length = NumericProperty(12)
+    action = ObjectProperty(None, allownone=True)
+    """Called with the typed text when the OK key is pressed."""
+    done_text = StringProperty(T.OK)
+
+    def press(self, key: str) -> None:
+        App.get_running_app().activity()
+        if self.target is None:
+            return
+        if key == "del":
+            self.target.text = self.target.text[:-1]
+        elif key == "ok":
+            if self.action:
+                self.action(self.target.text)
+        elif len(self.target.text) < self.max_length:
+            self.target.text += key
+
+
+LETTER_ROWS = (
+    ("a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "h"),
+    ("i", "k", "l", "m", "n", "o", "ô", "ơ", "p", "q", "r"),
+    ("s", "t", "u", "ư", "v", "x", "y", "f", "j", "w", "z"),
+)
+DIGIT_ROWS = (
+    ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "-"),
+    (",", ".", "/", "(", ")", ":", "@", "+", "'", "#", "&"),
+)
+TONE_KEYS = (
+    ("acute", Tone.ACUTE),
+    ("grave", Tone.GRAVE),
+    ("hook", Tone.HOOK),
+    ("tilde", Tone.TILDE),
+    ("dot", Tone.DOT),
+)
+
+
+class VnKeyboard(BoxLayout):
+    """The on-screen Vietnamese keyboard.
+
+    Every Vietnamese letter has its own key (ă â đ ê ô ơ ư included); the five tone keys put the
+    tone on the right vowel of the word just typed, so an elderly citizen types "Nguyên" and presses
+    "ngã" to get "Nguyễn". Pressing a tone again takes it off.
+    """
+
+    target = ObjectProperty(None, allownone=True)
+    shift = BooleanProperty(False)
+    digits = BooleanProperty(False)
+    auto_capital = BooleanProperty(False)
+    """Capitalise the first letter of each word (names, places)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._letter_buttons: list[Button] = []
+        self.bind(digits=lambda *_: self._build_rows(), shift=lambda *_: self._relabel())
+
+    def on_kv_post(self, _base_widget: object) -> None:
+        self._build_rows()
+
+    def _build_rows(self) -> None:
+        rows = self.ids.get("rows")
+        if rows is None:
+            return
+        rows.clear_widgets()
+        self._letter_buttons = []
+        for row in DIGIT_ROWS if self.digits else LETTER_ROWS:
+            line = BoxLayout(spacing=2)
+            for ch in row:
+                key = KeyButton(text=ch)
+                key.bind(on_release=lambda b: self.type_letter(b.text))
+                self._letter_buttons.append(key)
+                line.add_widget(key)
+            rows.add_widget(line)
+        self._relabel()
+
+    def _relabel(self) -> None:
+        for key in self._letter_buttons:
+            key.text = key.text.upper() if self._capital() else key.text.lower()
+
+    def _capital(self) -> bool:
+        if self.shift:
+            return True
+        if not self.auto_capital or self.target is None:
+            return False
+        text = self.target.text
+        return not text or text[-1] == " "
+
+    def on_target(self, *_args: object) -> None:
+        if self.target is not None:
+            self.target.bind(text=lambda *_: self._relabel())
+        self._relabel()
+
+    def type_letter(self, ch: str) -> None:
+        App.get_running_app().activity()
+        if self.target is None:
+            return
+        ch = ch.upper() if self._capital() else ch.lower()
+        self.target.text += ch
+        self.shift = False
+
+    def type_tone(self, name: str) -> None:
+        App.get_running_app().activity()
+        if self.target is None:
+            return
+        tone = dict(TONE_KEYS)[name]
+        self.target.text = press_tone(self.target.text, tone)
+
+    def space(self) -> None:
+        App.get_running_app().activity()
+        if self.target is not None and self.target.text and not self.target.text.endswith(" "):
+            self.target.text += " "
+
+    def backspace(self) -> None:
+        App.get_running_app().activity()
+        if self.target is not None:
+            self.target.text = self.target.text[:-1]
+
+
+class KeyButton(Button):
+    pass
+
+
+class TabButton(Button):
+    """A tab of staff mode: as wide as its label."""
+
+    selected = BooleanProperty(False)
+
+
+class TelexInput(TextInput):
+    """A text field that also takes Telex from a plugged-in keyboard (``Nguyeenx`` → Nguyễn).
+
+    The field is never given the system's virtual keyboard: the on-screen VnKeyboard types into it.
+    """
+
+    telex_enabled = BooleanProperty(True)
+
+    def insert_text(self, substring: str, from_undo: bool = False) -> None:
+        app = App.get_running_app()
+        if app is not None:
+            app.activity()
+        if not self.telex_enabled or from_undo or len(substring) != 1 or not substring.isalpha():
+            return super().insert_text(substring, from_undo=from_undo)
+        self.text = telex(self.text, substring)
+        self.cursor = (len(self.text), 0)
+        return None
+
+
+class DigitInput(TextInput):
+    """A digits-only field (ID numbers, codes); filled by the NumPad or a real keyboard."""
+
+    def insert_text(self, substring: str, from_undo: bool = False) -> None:
+        digits = "".join(c for c in substring if c.isdigit())
+        return super().insert_text(digits, from_undo=from_undo)
+
+
+class Banner(Label):
+    """A message box: what happened and what to do next. Empty text hides it."""
+
+    kind = StringProperty("info")
+
+
+Builder.load_file(str(Path(__file__).with_name("widgets.kv")))

@@ -1,0 +1,164 @@
+"""Plain tests of the UI's rules that need no window: Vietnamese input, timers, theme, session."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from appliance.domain.dossier import Page
+from appliance.domain.identity import Identity
+from appliance.ui import strings as T
+from appliance.ui.session import Session
+from appliance.ui.theme import CAP_HEIGHT_EM, sizes_for
+from appliance.ui.timers import InactivityTimer, PinGate, TapGesture
+from appliance.ui.vn_input import Tone, apply_telex, press_tone, set_tone, telex
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ("Nguyeenx", "Nguyễn"), ("Thij", "Thị"), ("Hoaf", "Hòa"), ("thuyr", "thủy"),
+        ("quas", "quá"), ("gif", "gì"), ("giaf", "già"), ("nguwowif", "người"),
+        ("Tuaans", "Tuấn"), ("ddoongf", "đồng"), ("Truwowngf", "Trường"), ("Ddaoj", "Đạo"),
+        ("Vieetj", "Việt"), ("ngoaif", "ngoài"), ("quyeets", "quyết"), ("ass", "as"),
+        ("muaf", "mùa"), ("khoer", "khỏe"), ("Phuwowngx", "Phưỡng"), ("awn", "ăn"),
+    ],
+)
+def test_telex_types_vietnamese(keys: str, expected: str) -> None:
+    assert apply_telex(keys) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "tone", "expected"),
+    [
+        ("Nguyên", Tone.TILDE, "Nguyễn"), ("Thi", Tone.DOT, "Thị"), ("Hoa", Tone.GRAVE, "Hòa"),
+        ("Trương", Tone.GRAVE, "Trường"), ("Anh", Tone.ACUTE, "Ánh"), ("cua", Tone.HOOK, "của"),
+        ("khuyên", Tone.ACUTE, "khuyến"), ("Quang", Tone.HOOK, "Quảng"), ("gi", Tone.GRAVE, "gì"),
+    ],
+)
+def test_tone_key_lands_on_the_right_vowel(word: str, tone: Tone, expected: str) -> None:
+    assert set_tone(word, tone) == expected
+    assert press_tone("Bà " + word, tone) == "Bà " + expected
+
+
+def test_pressing_a_tone_twice_takes_it_off_and_another_replaces_it() -> None:
+    assert press_tone("Nguyễn", Tone.TILDE) == "Nguyên"
+    assert press_tone("Nguyễn", Tone.ACUTE) == "Nguyến"
+    assert press_tone("123", Tone.ACUTE) == "123"  # no vowel: nothing to mark
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=20), st.text(alphabet="aeiouydwsfrxjzAEOW qg", max_size=1))
+def test_telex_never_raises_and_stays_nfc(text: str, key: str) -> None:
+    out = telex(text, key) if key else text
+    assert isinstance(out, str)
+    if unicodedata.is_normalized("NFC", text):
+        assert unicodedata.is_normalized("NFC", out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aăâeêioôơuưyAĂÂEÊIOÔƠUƯYbcdđghklmnpqrstvx ", max_size=16),
+       st.sampled_from(list(Tone)))
+def test_tone_keys_keep_letters_and_nfc(text: str, tone: Tone) -> None:
+    out = press_tone(text, tone)
+    assert unicodedata.is_normalized("NFC", out)
+    strip = lambda s: "".join(  # noqa: E731
+        c for c in unicodedata.normalize("NFD", s) if c not in {t.value for t in Tone if t.value})
+    assert strip(out) == strip(text)  # only the tone changed, never a letter
+
+
+def test_every_citizen_string_is_nfc_vietnamese() -> None:
+    def walk(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in walk(v)]
+        if isinstance(value, tuple | list):
+            return [s for v in value for s in walk(v)]
+        return []
+
+    texts = [s for name in dir(T) if name.isupper() for s in walk(getattr(T, name))]
+    assert len(texts) > 150
+    for text in texts:
+        assert unicodedata.is_normalized("NFC", text), text
+    assert T.BACK == "Quay lại" and T.CANCEL == "Hủy"
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1080, 1920)])
+def test_theme_meets_design_minimums(size: tuple[int, int]) -> None:
+    s = sizes_for(*size)
+    assert s.body * CAP_HEIGHT_EM / s.px_per_mm >= 4.0  # capital height ≥ 4 mm
+    assert s.target / s.px_per_mm >= 12.0  # touch targets ≥ 12 mm
+    assert s.body >= 30 and s.target >= 62  # the DESIGN §9 pixel figures for the 7" panel
+    assert s.portrait == (size[1] > size[0])
+
+
+def test_inactivity_timer_counts_down_then_expires() -> None:
+    now = [0.0]
+    timer = InactivityTimer(120, 20, now=lambda: now[0])
+    now[0] = 99.0
+    assert timer.state().phase == "active"
+    now[0] = 100.5
+    state = timer.state()
+    assert state.phase == "countdown" and state.remaining == 20
+    timer.touch()
+    assert timer.state().phase == "active"
+    now[0] += 120
+    assert timer.state().phase == "expired"
+
+
+def test_tap_gesture_needs_five_quick_taps() -> None:
+    now = [0.0]
+    gesture = TapGesture(5, 3.0, now=lambda: now[0])
+    results = []
+    for _ in range(5):
+        now[0] += 2.0  # too slow: 5 taps over 8 s
+        results.append(gesture.tap())
+    assert not any(results)
+    now[0] += 10.0
+    results = []
+    for _ in range(5):
+        now[0] += 0.3
+        results.append(gesture.tap())
+    assert results == [False, False, False, False, True]
+
+
+def test_pin_gate_locks_after_max_attempts() -> None:
+    now = [0.0]
+    checked: list[str] = []
+
+    def verify(pin: str) -> bool:
+        checked.append(pin)
+        return pin == "2468"
+
+    gate = PinGate(verify, max_attempts=3, lockout_s=300, now=lambda: now[0])
+    assert gate.attempt("0000").attempts_left == 2
+    assert gate.attempt("1111").attempts_left == 1
+    locked = gate.attempt("2222")
+    assert not locked.ok and locked.locked_for_s == 300
+    now[0] += 10
+    during = gate.attempt("2468")  # even the right PIN is refused during the lockout
+    assert not during.ok and during.locked_for_s == 290
+    assert checked == ["0000", "1111", "2222"]  # and is not even checked
+    now[0] += 300
+    assert gate.attempt("2468").ok
+
+
+def test_session_wipe_forgets_everything_and_deletes_temp_files() -> None:
+    s = Session()
+    s.procedure_code = "1.001193"
+    s.identity = Identity("001088012345", "Nguyễn Thị Mẫu", None, "Nữ", "Xã Mẫu")
+    s.form["ho_ten_me"] = "Trần Thị Thử"
+    s.pages["TK"] = [Page(b"%PDF-1.4 test")]
+    tmp = s.temp_dir()
+    (tmp / "page.jpg").write_bytes(b"x")
+    s.new_confirm_code()
+    draft = s.to_draft()
+    assert draft.form == {"ho_ten_me": "Trần Thị Thử"} and s.active
+    s.wipe()
+    assert not s.active and not tmp.exists()
+    assert s.identity is None and not s.form and not s.pages and s.confirm_code == ""
+    assert draft.form  # the draft handed to finalize is a copy, unaffected by the wipe
