@@ -116,7 +116,7 @@ class GatewayClient:
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         backoff = tenacity.wait_exponential_jitter(
-            initial=self.retry.base_s, max=self.retry.cap_s, jitter=self.retry.base_s)(state)
+            multiplier=self.retry.base_s, max=self.retry.cap_s, jitter=self.retry.base_s)(state)
         if isinstance(exc, RateLimited) and exc.retry_after_s is not None:
             return min(max(exc.retry_after_s, backoff), self.retry.retry_after_cap_s)
         return backoff
@@ -206,6 +206,10 @@ class GatewayClient:
             self._token = token
             self._token_expires = time.monotonic() + max(1.0, float(ttl) - 30.0)
             return token
+
+    def ensure_token(self) -> str:
+        """A valid token, fetched with the same in-request retries as any call."""
+        return self._retrying()(self.token)
 
     # --- endpoints
     def health(self) -> dict[str, Any]:

@@ -110,7 +110,7 @@ class SyncDaemon:
     def backoff_s(self, attempt: int) -> float:
         """Capped, jittered exponential backoff (tenacity's strategy) for the n-th failure."""
         wait = tenacity.wait_exponential_jitter(
-            initial=self.settings.backoff_base_s, max=self.settings.backoff_cap_s,
+            multiplier=self.settings.backoff_base_s, max=self.settings.backoff_cap_s,
             jitter=self.settings.backoff_base_s)
         return min(wait(_attempt_state(max(1, attempt))), self.settings.backoff_cap_s)
 
@@ -151,7 +151,7 @@ class SyncDaemon:
         skew = (self.client.server_time(health) - self.now()).total_seconds()
         if abs(skew) > self.settings.max_clock_skew_s:
             raise ClockSkew(f"kiosk clock is {-skew:+.0f} s off the gateway's server time")
-        self.client.token()
+        self.client.ensure_token()
         for code in BATCH_ALERTS.values():
             self.store.resolve_alert(code)
 

@@ -248,13 +248,12 @@ class Gateway:
             return 201, self._answer(conn, dossier_id, replay=False)
 
     def _existing(self, dossier_id: str, digest: str, held) -> tuple[int, dict]:
+        conflict = held["digest"] != digest
         with self.db.tx() as conn:
-            if held["digest"] != digest:
-                self.db.bump(conn, "conflicts")
-                raise ApiError(409, "conflict",
-                               "this dossier id is held with another digest",
-                               held_digest=held["digest"])
-            self.db.bump(conn, "replays")
+            self.db.bump(conn, "conflicts" if conflict else "replays")
+        if conflict:
+            raise ApiError(409, "conflict", "this dossier id is held with another digest",
+                           held_digest=held["digest"])
         if held["rejected"]:
             code, _, message = held["rejected"].partition(":")
             raise ApiError(422, code, message)
@@ -464,7 +463,7 @@ class Gateway:
 
     def admin_dossiers(self) -> list[dict]:
         with self.db.locked() as conn:
-            rows = conn.execute("SELECT * FROM dossiers ORDER BY created_at, id").fetchall()
+            rows = conn.execute("SELECT * FROM dossiers ORDER BY rowid").fetchall()
             out = []
             for r in rows:
                 files = conn.execute(

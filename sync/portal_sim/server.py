@@ -393,6 +393,7 @@ class PortalSim:
         self.credentials_file = self.data_dir / "credentials" / f"{kiosk_id}.json"
         self.credentials = self.gateway.ensure_client(kiosk_id, self.credentials_file)
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     @property
     def url(self) -> str:
@@ -439,11 +440,13 @@ class PortalSim:
         return self
 
     def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         if self._thread is not None:
             self.httpd.shutdown()
-        self.httpd.server_close()
-        if self._thread is not None:
             self._thread.join(timeout=5)
+        self.httpd.server_close()
         self.gateway.close()
 
     def __enter__(self) -> PortalSim:
