@@ -35,9 +35,21 @@ def check_psk(psk: str) -> str | None:
 
 
 def _escape(value: str) -> str:
-    """GKeyFile escaping for a string value."""
-    value = value.replace("\\", "\\\\")
-    return "\\s" + value[1:] if value.startswith(" ") else value
+    """GKeyFile escaping for a string value; every space as ``\\s`` so none is trimmed."""
+    return value.replace("\\", "\\\\").replace(" ", "\\s")
+
+
+def _unescape(value: str) -> str:
+    out, i = [], 0
+    while i < len(value):
+        if value[i] == "\\" and i + 1 < len(value):
+            out.append({"s": " ", "n": "\n", "t": "\t", "r": "\r"}.get(value[i + 1],
+                                                                        value[i + 1]))
+            i += 2
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
 
 
 def _ssid_value(ssid: str) -> str:
@@ -73,10 +85,7 @@ def read_psk(text: str) -> str:
     """The passphrase stored in a profile written by :func:`keyfile` ("" if none)."""
     parser = configparser.ConfigParser(interpolation=None)
     parser.read_string(text)
-    raw = parser.get("wifi-security", "psk", fallback="")
-    if raw.startswith("\\s"):
-        raw = " " + raw[2:]
-    return raw.replace("\\\\", "\\")
+    return _unescape(parser.get("wifi-security", "psk", fallback=""))
 
 
 def read_ssid(text: str) -> str:

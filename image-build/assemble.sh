@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Stage 2 of the image: the project, units and configuration on top of the stage-1 root, then the
+# SD-card image assembled without loop mounts (mkfs.fat + mcopy, mkfs.ext4 -d, sfdisk, dd).
+# Usage: assemble.sh STAGE1_TARBALL WORKDIR OUTDIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+tarball=${1:?stage-1 tarball}
+work=${2:?work dir}
+out=${3:?output dir}
+: "${SOURCE_DATE_EPOCH:?set SOURCE_DATE_EPOCH}"
+export E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH
+root=$work/rootfs
+bootfs=$work/bootfs
+datafs=$work/datafs
+step() { echo "assemble: $*"; }
+in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+  SOURCE_DATE_EPOCH="$SOURCE_DATE_EPOCH" PIP_DISABLE_PIP_VERSION_CHECK=1 "$@"; }
+
+step "unpacking $(basename "$tarball")"
+rm -rf "$root" "$bootfs" "$datafs" && mkdir -p "$root" "$bootfs" "$datafs" "$out"
+tar -C "$root" --numeric-owner -xpf "$tarball"
+
+step "installing the kiosk into /opt/kiosk/venv"
+rm -rf "$work/dist" && mkdir -p "$work/dist"
+"$repo/.venv/bin/pip" wheel -q --no-deps --no-build-isolation -w "$work/dist" "$repo"
+cp "$work"/dist/*.whl "$root/tmp/"
+in_root /opt/kiosk/venv/bin/pip install -q --no-deps --no-index /tmp/"$(basename "$work"/dist/*.whl)"
+rm -f "$root"/tmp/*.whl
+ln -sfn /opt/kiosk/venv/bin/kiosk "$root/usr/local/bin/kiosk"
+
+step "user kiosk (groups video, render, input)"
+in_root useradd --system --user-group --home-dir /var/lib/kiosk --no-create-home \
+  --shell /usr/sbin/nologin --groups video,render,input kiosk
+
+step "configuration and units"
+cp -a "$here/rootfs/." "$root/"
+install -m 0644 "$repo"/systemd/*.service "$root/etc/systemd/system/"
+install -d "$root/etc/systemd/system.conf.d"
+install -m 0644 "$repo"/systemd/system.conf.d/*.conf "$root/etc/systemd/system.conf.d/"
+install -m 0644 "$repo/systemd/fstab" "$root/etc/fstab"
+systemctl --root="$root" enable kiosk-provision.service kiosk-ui.service kiosk-sync.service \
+  NetworkManager.service systemd-timesyncd.service
+systemctl --root="$root" mask getty@tty1.service systemd-firstboot.service
+systemctl --root="$root" set-default multi-user.target
+# Read-only root: per-device files live on the data partition (written by kiosk provision).
+ln -sfn /data/system/hostname "$root/etc/hostname"
+ln -sfn /data/system/localtime "$root/etc/localtime"
+install -d "$root/etc/kiosk"
+ln -sfn /data/system/kiosk.toml "$root/etc/kiosk/kiosk.toml"
+ln -sfn /run/NetworkManager/resolv.conf "$root/etc/resolv.conf"
+printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
+: > "$root/etc/machine-id"     # transient id each boot; nothing per-device baked in
+rm -f "$root"/etc/ssh/ssh_host_* "$root/var/lib/dbus/machine-id"
+install -d "$root/data" "$root/var/lib/kiosk" "$root/var/log/journal"
+rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/log/*.log
+
+step "boot partition: firmware, kernel, cmdline.txt, kiosk.toml template"
+printf '%s\n' "console=serial0,115200 console=tty1 root=LABEL=KIOSKROOT rootfstype=ext4 ro \
+fsck.repair=yes rootwait net.ifnames=0 consoleblank=0 quiet" > "$root/boot/firmware/cmdline.txt"
+install -m 0644 "$here/kiosk.toml.template" "$root/boot/firmware/kiosk.toml"
+cp -a "$root/boot/firmware/." "$bootfs/"
+find "$root/boot/firmware" -mindepth 1 -delete
+
+step "data partition tree"
+uid=$(awk -F: '$1=="kiosk"{print $3}' "$root/etc/passwd")
+gid=$(awk -F: '$1=="kiosk"{print $3}' "$root/etc/group")
+jgid=$(awk -F: '$1=="systemd-journal"{print $3}' "$root/etc/group")
+install -d -m 0750 -o "$uid" -g "$gid" "$datafs/kiosk" "$datafs/kiosk/kivy-home"
+install -d -m 2755 -o 0 -g "$jgid" "$datafs/journal"
+install -d -m 0755 "$datafs/system" "$datafs/system/NetworkManager"
+install -d -m 0700 "$datafs/system/NetworkManager/system-connections"
+cp -a "$root/var/lib/systemd" "$datafs/system/systemd"
+find "$root/var/lib/systemd" -mindepth 1 -delete
+ln -s /usr/share/zoneinfo/Asia/Ho_Chi_Minh "$datafs/system/localtime"
+echo kiosk > "$datafs/system/hostname"
+
+step "clamping timestamps to SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
+for tree in "$root" "$bootfs" "$datafs"; do
+  find "$tree" -newermt "@$SOURCE_DATE_EPOCH" -print0 | xargs -0r touch -h -d "@$SOURCE_DATE_EPOCH"
+done
+
+step "verifying units inside the built root"
+"$here/verify-units.sh" "$root"
+
+step "file systems (no loop mounts)"
+mib() { du -s --block-size=1M --apparent-size "$1" | cut -f1; }
+boot_mb=$(( $(mib "$bootfs") + 96 )); [ "$boot_mb" -ge 256 ] || boot_mb=256
+root_mb=$(( $(mib "$root") * 125 / 100 + 256 ))
+data_mb=256
+uuid() { python3 -c "import uuid,sys; print(uuid.uuid5(uuid.NAMESPACE_URL, sys.argv[1]))" "$1-$SOURCE_DATE_EPOCH"; }
+rm -f "$work"/*.part.img
+mkfs.fat -F 32 -n KIOSKBOOT -i "$(printf '%08X' $((SOURCE_DATE_EPOCH & 0xFFFFFFFF)))" --invariant \
+  -C "$work/boot.part.img" $((boot_mb * 1024)) >/dev/null
+(cd "$bootfs" && mcopy -s -p -m -i "$work/boot.part.img" ./* ::)
+mkfs.ext4 -q -L KIOSKROOT -U "$(uuid root)" -E root_owner=0:0,hash_seed="$(uuid root-hash)" \
+  -d "$root" "$work/root.part.img" "${root_mb}M"
+mkfs.ext4 -q -L KIOSKDATA -U "$(uuid data)" -E root_owner=0:0,hash_seed="$(uuid data-hash)" \
+  -d "$datafs" "$work/data.part.img" "${data_mb}M"
+
+step "partition table (MBR: the Pi 3 firmware reads nothing else) and image"
+img=$out/kiosk-arm64.img
+start=8   # MiB before the first partition
+total=$(( start + boot_mb + root_mb + data_mb ))
+rm -f "$img" && truncate -s "${total}M" "$img"
+sfdisk --quiet "$img" <<TABLE
+label: dos
+label-id: 0x4b696f73
+unit: sectors
+start=$(( start * 2048 )), size=$(( boot_mb * 2048 )), type=c, bootable
+start=$(( (start + boot_mb) * 2048 )), size=$(( root_mb * 2048 )), type=83
+start=$(( (start + boot_mb + root_mb) * 2048 )), size=$(( data_mb * 2048 )), type=83
+TABLE
+dd if="$work/boot.part.img" of="$img" bs=1M seek=$start conv=notrunc,sparse status=none
+dd if="$work/root.part.img" of="$img" bs=1M seek=$(( start + boot_mb )) conv=notrunc,sparse status=none
+dd if="$work/data.part.img" of="$img" bs=1M seek=$(( start + boot_mb + root_mb )) conv=notrunc,sparse status=none
+rm -f "$work"/*.part.img
+
+step "checksum and block map"
+(cd "$out" && sha256sum "$(basename "$img")" > "$(basename "$img").sha256")
+if command -v bmaptool >/dev/null; then bmaptool create -o "$img.bmap" "$img"; fi
+step "done: $img ($(du -h --apparent-size "$img" | cut -f1), partitions boot ${boot_mb} MiB, root ${root_mb} MiB, data ${data_mb} MiB)"

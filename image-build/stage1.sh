@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Stage 1 of the image: the Debian root (mmdebstrap, arm64 through qemu-user binfmt) plus the
+# kiosk's virtual env with its Python dependencies, as a reproducible tarball. Slow (package
+# downloads + emulation), so it is cached under work/ by a key of everything it depends on.
+# Usage: stage1.sh WORKDIR   (prints the tarball path on the last line)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+work=${1:?work dir}
+mkdir -p "$work"
+suite=bookworm
+
+eval "$(python3 "$here/mirror.py" --suite "$suite")"
+echo "stage1: mirror $MIRROR, security ${SECURITY:-none} (from this host's apt configuration)"
+
+# Python dependencies: the project's, pinned to the versions the host venv was tested with.
+wheels="$work/wheelhouse"
+py="$repo/.venv/bin/python"
+rm -rf "$wheels" && mkdir -p "$wheels"
+"$py" "$here/requirements.py" "$repo/pyproject.toml" --extra pi --skip lgpio > "$wheels/requirements.txt"
+"$repo/.venv/bin/pip" freeze --exclude-editable | grep -v '^#' > "$wheels/constraints.txt" || true
+echo "stage1: fetching arm64 wheels"
+# Pure-Python projects that publish only an sdist are built into wheels here first.
+"$repo/.venv/bin/pip" wheel -q --no-deps -w "$wheels" -c "$wheels/constraints.txt" sdnotify
+"$repo/.venv/bin/pip" download -q --only-binary=:all: \
+  --platform manylinux_2_28_aarch64 --platform manylinux_2_17_aarch64 \
+  --platform manylinux2014_aarch64 --platform linux_aarch64 \
+  --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
+  --find-links "$wheels" -c "$wheels/constraints.txt" -d "$wheels" -r "$wheels/requirements.txt"
+
+packages=$(grep -v '^\s*#' "$here/packages.txt" | grep -v '^\s*$' | paste -sd, -)
+# The cache key leaves SOURCE_DATE_EPOCH out (it moves with every commit); `make clean` rebuilds.
+key=$( { echo "$MIRROR $SECURITY"; cat "$here/packages.txt" "$here/stage1.sh"; \
+         ls "$wheels" | sort; cat "$wheels/requirements.txt"; } | sha256sum | cut -c1-16)
+tarball="$work/base-$key.tar"
+if [ -s "$tarball" ]; then
+  echo "stage1: cached $tarball"
+  echo "$tarball"
+  exit 0
+fi
+
+sources=("deb $MIRROR $suite main non-free-firmware" "deb $MIRROR $suite-updates main non-free-firmware")
+if [ -n "${SECURITY:-}" ]; then
+  sources+=("deb $SECURITY $suite-security main non-free-firmware")
+fi
+
+# raspi-firmware writes cmdline.txt/config.txt from /etc/default/raspi-firmware when the kernel is
+# installed, and needs /boot/firmware to exist first.
+rpi_default='ROOTPART=LABEL=KIOSKROOT
+CONSOLES="serial0,115200 tty1"
+KERNEL_ARGS="consoleblank=0 quiet"'
+
+echo "stage1: mmdebstrap $suite arm64 -> $tarball"
+env -u PIP_FIND_LINKS -u PIP_CERT mmdebstrap --mode=root --format=tar --architectures=arm64 --variant=minbase \
+  --components=main,non-free-firmware \
+  --include="$packages" \
+  --aptopt='Acquire::Retries "5"' \
+  --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+  --setup-hook='mkdir -p "$1/boot/firmware" "$1/etc/default"' \
+  --setup-hook="printf '%s\n' '$rpi_default' > \"\$1/etc/default/raspi-firmware\"" \
+  --customize-hook="copy-in $wheels /tmp" \
+  --customize-hook='chroot "$1" env -i PATH=/usr/bin:/bin SOURCE_DATE_EPOCH='"$SOURCE_DATE_EPOCH"' python3 -m venv --system-site-packages /opt/kiosk/venv' \
+  --customize-hook='chroot "$1" env -i PATH=/usr/bin:/bin HOME=/root PIP_DISABLE_PIP_VERSION_CHECK=1 SOURCE_DATE_EPOCH='"$SOURCE_DATE_EPOCH"' /opt/kiosk/venv/bin/pip install --no-index --find-links /tmp/wheelhouse -c /tmp/wheelhouse/constraints.txt -r /tmp/wheelhouse/requirements.txt' \
+  --customize-hook='rm -rf "$1/tmp/wheelhouse" "$1/root/.cache"' \
+  "$suite" "$tarball.part" "${sources[@]}"
+mv "$tarball.part" "$tarball"
+echo "$tarball"
