@@ -112,9 +112,12 @@ class Gpio:
             pins["power_fail"], hold_time=power_fail_hold_s, pin_factory=factory
         )
         self._help_button.when_pressed = self._help_pressed
-        self._motion.when_motion = lambda: self._call(self.on_motion, "motion")
+        # Reading the value waits for the sensor's first sample; motion before that would not be
+        # an edge and would never fire ``when_motion``.
+        self._motion.value  # noqa: B018
+        self._motion.when_motion = self._motion_seen
         # Held, not pressed: a brown-out glitch shorter than the hold time is not a power failure.
-        self._power_fail.when_held = lambda: self._call(self.on_power_fail, "power_fail")
+        self._power_fail.when_held = self._power_failed
         self._devices = (self.indicators, self._help_output,
                          self._help_button, self._motion, self._power_fail)
 
@@ -126,6 +129,12 @@ class Gpio:
             callback()
         except Exception:
             log.exception("GPIO %s callback failed", name)
+
+    def _motion_seen(self) -> None:
+        self._call(self.on_motion, "motion")
+
+    def _power_failed(self) -> None:
+        self._call(self.on_power_fail, "power_fail")
 
     def _help_pressed(self) -> None:
         self._help_output.on()
