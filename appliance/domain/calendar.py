@@ -360,10 +360,9 @@ def due_date(procedure: ProcedureLike, received: dt.datetime, calendar: WorkingC
     """
     received = to_local(received)
     limit = procedure.time_limit
-    steps = [
-        f"Procedure {procedure.code}: time limit {limit.value} {limit.unit}"
-        + (f", cut-off {limit.cutoff:%H:%M}" if limit.cutoff else "")
-    ]
+    what = {"same_day": "same day", "none": "none"}.get(limit.unit, f"{limit.value} {limit.unit}")
+    cutoff = f", cut-off {limit.cutoff:%H:%M}" if limit.cutoff else ""
+    steps = [f"Procedure {procedure.code}: time limit {what}{cutoff}"]
     steps.append(f"Received {day_label(received.date())} {received:%H:%M}")
     if limit.unit == "none":
         steps.append(f'No statutory time limit: the slip says "{NO_DATE_VI}"')

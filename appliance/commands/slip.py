@@ -1,0 +1,95 @@
+"""``kiosk slip``: render the appointment slip (Mẫu 01) as PNG/PDF — a sample, or a dossier's."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from appliance import exitcodes
+
+HELP = "render (and optionally print) a slip: a sample, or an existing dossier's"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--sample", action="store_true", help="a slip for a synthetic citizen (needs no setup)"
+    )
+    which.add_argument(
+        "--dossier",
+        metavar="CODE",
+        help="reprint the slip of a stored dossier (without personal data)",
+    )
+    parser.add_argument("--out", metavar="FILE.png", help="write the 1-bit raster as PNG")
+    parser.add_argument("--pdf", metavar="FILE.pdf", help="write the slip as a one-page PDF")
+    parser.add_argument(
+        "--width",
+        type=int,
+        choices=(80, 58),
+        help="paper width in mm (default: [hardware] paper_width_mm)",
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def dossier_slip_data(config, code: str):
+    """SlipData for a stored dossier. Hook for the store: build it with
+    ``appliance.domain.slip.build_slip(identity=None, ...)`` from the dossier's clear columns
+    (procedure code, code, received time, due date, component page counts, gateway MaHoSo)."""
+    raise LookupError("reprinting a stored dossier's slip is not wired to the store yet")
+
+
+def run(args: argparse.Namespace, config) -> int:
+    from appliance.domain.slip import WIDTHS, FontNotFound, render_slip, sample_slip
+
+    if not args.out and not args.pdf:
+        print("kiosk slip: give --out FILE.png and/or --pdf FILE.pdf", file=sys.stderr)
+        return exitcodes.USAGE
+    width_mm = args.width or config.hardware.paper_width_mm
+    width = WIDTHS[width_mm]
+    try:
+        data = sample_slip(config) if args.sample else dossier_slip_data(config, args.dossier)
+    except LookupError as exc:
+        print(f"kiosk slip: {exc}", file=sys.stderr)
+        return exitcodes.FAILURE
+    started = time.perf_counter()
+    try:
+        image = render_slip(data, width)
+    except FontNotFound as exc:
+        print(f"kiosk slip: {exc}", file=sys.stderr)
+        return exitcodes.FAILURE
+    render_ms = (time.perf_counter() - started) * 1000
+    written = {}
+    try:
+        if args.out:
+            image.save(args.out, "PNG", dpi=(203.2, 203.2))
+            written["png"] = str(Path(args.out))
+        if args.pdf:
+            image.save(args.pdf, "PDF", resolution=203.2)
+            written["pdf"] = str(Path(args.pdf))
+    except OSError as exc:
+        print(f"kiosk slip: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return exitcodes.FAILURE
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "dossier_code": data.dossier_code,
+                    "width_mm": width_mm,
+                    "width_dots": image.width,
+                    "height_dots": image.height,
+                    "render_ms": round(render_ms, 1),
+                    "qr": data.qr_text,
+                    "due_vi": data.due.text_vi,
+                    **written,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for kind, path in written.items():
+            print(f"{kind.upper()}: {path} ({image.width}×{image.height} dots, {width_mm} mm)")
+    return exitcodes.OK

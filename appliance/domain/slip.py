@@ -1,0 +1,541 @@
+"""The appointment slip: Mẫu 01 "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" (reference §4).
+
+:class:`SlipData` is the content; :func:`slip_lines` lays it out as text; :func:`render_slip`
+draws it as a 1-bit raster for thermal paper (576 dots at 80 mm, 384 at 58 mm) with Pillow and a
+font covering every Vietnamese letter (DejaVu Sans), because printer code pages cannot print
+Vietnamese reliably (DESIGN §8). The simulated printer keeps the same raster as PNG or PDF.
+
+A slip reprinted from the store has no personal data (the payload is sealed and the kiosk cannot
+read it back): the citizen fields are None and the slip says so instead of printing blanks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib.util
+import os
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from appliance.domain.calendar import DueDate, format_vn_date_long, format_vn_datetime, to_local
+from appliance.domain.codes import parse_dossier_code, slip_qr_url
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageFont
+
+    from appliance.domain.catalogue import Procedure
+    from appliance.domain.identity import Identity
+
+WIDTHS = {80: 576, 58: 384}
+"""Paper width in mm → printable dots at 203 dpi."""
+DPI = 203.2
+TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+SEALED_VI = "Bản in lại: thông tin cá nhân đã được niêm phong nên không in lại."
+CLOCK_UNTRUSTED_VI = "Cán bộ sẽ thông báo sau (đồng hồ của máy chưa được xác nhận)"
+FONT_ENV = "KIOSK_FONT_DIR"
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",  # Debian fonts-dejavu-core
+    "/usr/share/fonts/dejavu",
+    "/usr/local/share/fonts",
+)
+
+
+class FontNotFound(RuntimeError):
+    """No font with full Vietnamese coverage was found (install fonts-dejavu-core)."""
+
+
+@dataclass(frozen=True)
+class SlipComponent:
+    name: str
+    paper: str
+    """How the slip names it: "Bản chính", "Bản sao" …"""
+    quantity: int = 1
+    pages: int | None = None
+    """Pages scanned at the kiosk, when known."""
+
+
+@dataclass(frozen=True)
+class SlipData:
+    dossier_code: str
+    procedure_code: str
+    procedure_name: str
+    time_limit_text: str
+    """The procedure's official time limit wording (item 3)."""
+    components: tuple[SlipComponent, ...]
+    received: dt.datetime
+    due: DueDate
+    receiving_unit: str
+    parent_body: str
+    place: str
+    lookup_url: str
+    kiosk_id: str
+    site: str
+    citizen_name: str | None = None
+    citizen_address: str | None = None
+    citizen_phone: str | None = None
+    citizen_email: str | None = None
+    result_place: str | None = None
+    """Where the result is collected (item 6); None means the receiving unit."""
+    sets: int = 1
+    """Số lượng hồ sơ (bộ)."""
+    clock_trusted: bool = True
+    """False: the kiosk cannot stand behind its clock, so no times are printed (DESIGN §4)."""
+    gateway_code: str | None = None
+    """The gateway's MaHoSo, once the receipt has arrived (printed on reprints)."""
+
+    @property
+    def qr_text(self) -> str:
+        return slip_qr_url(self.lookup_url, self.dossier_code)
+
+    @property
+    def has_personal_data(self) -> bool:
+        return self.citizen_name is not None
+
+
+# --- content -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One logical line of the slip before wrapping."""
+
+    text: str
+    style: str = "body"
+    """body | bold | small | italic | title | code"""
+    align: str = "left"
+    """left | center"""
+    indent: str = ""
+    """Prefix whose width indents continuation lines (hanging indent for numbered items)."""
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def slip_lines(data: SlipData) -> tuple[list[Line], list[Line]]:
+    """The slip's text as (lines above the QR, lines below it), in print order."""
+    code = parse_dossier_code(data.dossier_code)
+    seq = f"{code.seq:04d}" if code else data.dossier_code
+    day = to_local(data.received).date()
+    top = [
+        Line(data.parent_body.upper(), "bold", "center"),
+        Line(data.receiving_unit.upper(), "bold", "center"),
+        Line(f"Số: {seq}/TNHS", "body", "center"),
+        Line("-", "rule"),
+        Line(NATION, "bold", "center"),
+        Line(MOTTO, "bold", "center"),
+        Line(
+            f"{data.place}, {format_vn_date_long(day)}" if data.clock_trusted else data.place,
+            "italic",
+            "center",
+        ),
+        Line("", "gap"),
+        Line(TITLE, "title", "center"),
+        Line("Mã hồ sơ:", "bold", "center"),
+        Line(data.dossier_code, "code", "center"),
+    ]
+    if data.gateway_code:
+        top.append(Line(f"Mã hồ sơ trên cổng dịch vụ công: {data.gateway_code}", "small", "center"))
+    top.append(Line("", "gap"))
+    top.append(Line(f"{data.receiving_unit} tiếp nhận hồ sơ của:"))
+    if data.has_personal_data:
+        top.append(Line(f"Ông/Bà: {data.citizen_name}", "bold"))
+        for label, value in (
+            ("Địa chỉ", data.citizen_address),
+            ("Số điện thoại", data.citizen_phone),
+            ("Email", data.citizen_email),
+        ):
+            if value:
+                top.append(Line(f"{label}: {value}"))
+    else:
+        top.append(Line(SEALED_VI, "italic"))
+    top.append(Line(f"Nội dung yêu cầu giải quyết: {data.procedure_name}"))
+    top.append(Line("1. Thành phần hồ sơ nộp gồm:", "bold"))
+    for i, c in enumerate(data.components, 1):
+        extra = [c.paper]
+        if c.quantity > 1:
+            extra.append(f"{c.quantity:02d} bản")
+        if c.pages:
+            extra.append(f"{c.pages} trang")
+        prefix = f"{i}) "
+        top.append(Line(f"{prefix}{c.name} ({'; '.join(extra)})", indent=prefix))
+    top.append(Line(f"2. Số lượng hồ sơ: {data.sets:02d} bộ", "bold"))
+    top.append(
+        Line(f"3. Thời gian giải quyết hồ sơ theo quy định: {data.time_limit_text}", indent="3. ")
+    )
+    received = format_vn_datetime(data.received) if data.clock_trusted else CLOCK_UNTRUSTED_VI
+    due = data.due.text_vi if data.clock_trusted else CLOCK_UNTRUSTED_VI
+    top.append(Line(f"4. Thời gian nhận hồ sơ: {received}", indent="4. "))
+    top.append(Line(f"5. Thời gian trả kết quả: {due}", "bold", indent="5. "))
+    top.append(
+        Line(
+            f"6. Đăng ký nhận kết quả tại: {data.result_place or data.receiving_unit}", indent="6. "
+        )
+    )
+    book = f"Quyển số: {data.kiosk_id}/{day.year}, Số thứ tự: {seq}"
+    top.append(Line(f"Vào Sổ theo dõi hồ sơ, {book}", "small"))
+    top.append(Line("-", "rule"))
+    top.append(Line("SIGNATURES", "signatures"))
+    top.append(Line("-", "rule"))
+    bottom = [
+        Line("Quét mã QR để tra cứu tiến độ hồ sơ", "small", "center"),
+        Line(data.qr_text, "small", "center"),
+        Line(f"Máy tiếp nhận {data.kiosk_id} — {data.site}", "small", "center"),
+    ]
+    return [dataclasses.replace(ln, text=_nfc(ln.text)) for ln in top], [
+        dataclasses.replace(ln, text=_nfc(ln.text)) for ln in bottom
+    ]
+
+
+SIGNATURE_LEFT = ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)")
+SIGNATURE_RIGHT = ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Tiếp nhận tự động tại máy)")
+
+
+def slip_text(data: SlipData) -> str:
+    """Plain text of the slip (logs of the simulated printer, tests)."""
+    top, bottom = slip_lines(data)
+    out = []
+    for ln in top + bottom:
+        if ln.style == "signatures":
+            out.append(f"{SIGNATURE_LEFT[0]} | {SIGNATURE_RIGHT[0]}")
+            out.append(f"{SIGNATURE_LEFT[1]} | {SIGNATURE_RIGHT[1]}")
+        elif ln.style == "rule":
+            out.append("-" * 32)
+        else:
+            out.append(ln.text)
+    return "\n".join(out)
+
+
+# --- fonts ---------------------------------------------------------------------------------------
+
+
+def _font_dirs() -> list[Path]:
+    dirs = [Path(os.environ[FONT_ENV])] if os.environ.get(FONT_ENV) else []
+    dirs += [Path(d) for d in FONT_DIRS]
+    # Kivy ships DejaVuSans.ttf; locate it without importing Kivy (find_spec does not run it).
+    try:
+        spec = importlib.util.find_spec("kivy")
+    except (ImportError, ValueError):
+        spec = None
+    if spec and spec.submodule_search_locations:
+        dirs += [Path(p) / "data" / "fonts" for p in spec.submodule_search_locations]
+    return dirs
+
+
+@lru_cache(maxsize=8)
+def find_font(name: str = "DejaVuSans.ttf") -> Path:
+    """Path of a DejaVu font file; raises FontNotFound naming where it looked."""
+    dirs = _font_dirs()
+    for d in dirs:
+        candidate = d / name
+        if candidate.is_file():
+            return candidate
+    raise FontNotFound(
+        f"{name} not found in {', '.join(str(d) for d in dirs)} "
+        "(install the Debian package fonts-dejavu-core)"
+    )
+
+
+def _find_variant(name: str) -> Path:
+    try:
+        return find_font(name)
+    except FontNotFound:
+        return find_font("DejaVuSans.ttf")  # Kivy ships only the regular face
+
+
+@dataclass(frozen=True)
+class _Style:
+    file: str
+    size_80: int
+    size_58: int
+
+
+STYLES = {
+    "body": _Style("DejaVuSans.ttf", 24, 20),
+    "small": _Style("DejaVuSans.ttf", 20, 17),
+    "bold": _Style("DejaVuSans-Bold.ttf", 24, 20),
+    "italic": _Style("DejaVuSans-Oblique.ttf", 22, 19),
+    "title": _Style("DejaVuSans-Bold.ttf", 30, 24),
+    "code": _Style("DejaVuSansCondensed-Bold.ttf", 28, 24),
+}
+"""Type sizes in dots. Body text at 24 dots has capitals about 2.2 mm tall on 203 dpi paper,
+the size of a receipt printer's own font A (12×24)."""
+
+
+@lru_cache(maxsize=32)
+def _font(style: str, width_dots: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
+    s = STYLES[style]
+    size = s.size_80 if width_dots >= WIDTHS[80] else s.size_58
+    return ImageFont.truetype(str(_find_variant(s.file)), size)
+
+
+def _fit(font: ImageFont.FreeTypeFont, text: str, width: int) -> ImageFont.FreeTypeFont:
+    size = font.size
+    while size > 12 and font.getlength(text) > width:
+        size -= 1
+        font = font.font_variant(size=size)
+    return font
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, indent: str = "") -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` px; words longer than a line (URLs,
+    codes) are cut between characters. Continuation lines start with spaces as wide as
+    ``indent``."""
+    pad = ""
+    if indent:
+        while font.getlength(pad + " ") <= font.getlength(indent):
+            pad += " "
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else (pad + word if lines else word)
+        if font.getlength(candidate) <= width:
+            current = candidate
+            continue
+        if current.strip():
+            lines.append(current)
+            current = pad + word
+        else:
+            current = candidate
+        while font.getlength(current) > width:
+            cut = len(current)
+            while cut > 1 and font.getlength(current[:cut]) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = pad + current[cut:]
+    if current.strip() or not lines:
+        lines.append(current)
+    return lines
+
+
+def _qr_image(text: str, target: int) -> Image.Image:
+    import segno
+    from PIL import Image
+
+    qr = segno.make(text, error="m", micro=False)
+    matrix = qr.matrix
+    n = len(matrix)
+    border = 4
+    scale = max(4, target // (n + 2 * border))
+    img = Image.new("1", (n + 2 * border, n + 2 * border), 1)
+    px = img.load()
+    for y, row in enumerate(matrix):
+        for x, v in enumerate(row):
+            if v:
+                px[x + border, y + border] = 0
+    return img.resize((img.width * scale, img.height * scale), Image.NEAREST)
+
+
+def render_slip(data: SlipData, width_dots: int = WIDTHS[80]) -> Image.Image:
+    """The slip as a 1-bit image ``width_dots`` wide (576 for 80 mm paper, 384 for 58 mm)."""
+    from PIL import Image, ImageDraw
+
+    if width_dots not in WIDTHS.values():
+        raise ValueError(f"width_dots must be one of {sorted(WIDTHS.values())}")
+    margin = 8 if width_dots >= WIDTHS[80] else 4
+    inner = width_dots - 2 * margin
+    top, bottom = slip_lines(data)
+    ops: list[tuple[str, Any, int]] = []  # (kind, payload, height)
+
+    def add_text(lines: Iterable[Line]) -> None:
+        for ln in lines:
+            if ln.style == "gap":
+                ops.append(("gap", None, 10))
+            elif ln.style == "rule":
+                ops.append(("rule", None, 14))
+            elif ln.style == "signatures":
+                ops.append(("sign", None, _signature_height(width_dots, inner)))
+            else:
+                font = _font(ln.style, width_dots)
+                if ln.style == "code":  # the code stays on one line: shrink rather than wrap
+                    font = _fit(font, ln.text, inner)
+                line_h = int(font.size * 1.3)
+                for text in wrap(ln.text, font, inner, ln.indent):
+                    ops.append(("text", (text, font, ln.align), line_h))
+
+    add_text(top)
+    qr = _qr_image(data.qr_text, int(width_dots * (0.5 if width_dots >= WIDTHS[80] else 0.6)))
+    ops.append(("image", qr, qr.height))
+    add_text(bottom)
+    ops.append(("gap", None, 24))
+
+    height = sum(h for _, _, h in ops) + margin
+    img = Image.new("L", (width_dots, height), 255)
+    draw = ImageDraw.Draw(img)
+    y = margin
+    for kind, payload, h in ops:
+        if kind == "text":
+            text, font, align = payload
+            x = margin + (inner - font.getlength(text)) / 2 if align == "center" else margin
+            draw.text((x, y), text, font=font, fill=0)
+        elif kind == "rule":
+            draw.line((margin, y + h // 2, width_dots - margin, y + h // 2), fill=0, width=2)
+        elif kind == "image":
+            img.paste(payload.convert("L"), ((width_dots - payload.width) // 2, y))
+        elif kind == "sign":
+            _draw_signatures(draw, width_dots, margin, inner, y)
+        y += h
+    return img.point(lambda v: 0 if v < 128 else 255).convert("1", dither=Image.Dither.NONE)
+
+
+def _signature_columns(
+    width_dots: int, inner: int
+) -> list[list[tuple[str, ImageFont.FreeTypeFont]]]:
+    col = inner // 2 - 4
+    cols = []
+    for title, note in (SIGNATURE_LEFT, SIGNATURE_RIGHT):
+        bold, small = _font("bold", width_dots), _font("small", width_dots)
+        lines = [(t, bold) for t in wrap(title, bold, col)] + [
+            (t, small) for t in wrap(note, small, col)
+        ]
+        cols.append(lines)
+    return cols
+
+
+def _signature_height(width_dots: int, inner: int) -> int:
+    cols = _signature_columns(width_dots, inner)
+    return max(sum(int(f.size * 1.3) for _, f in c) for c in cols) + 60  # room to sign
+
+
+def _draw_signatures(draw: Any, width_dots: int, margin: int, inner: int, y: int) -> None:
+    half = inner // 2
+    for i, lines in enumerate(_signature_columns(width_dots, inner)):
+        yy = y
+        for text, font in lines:
+            x = margin + i * half + (half - font.getlength(text)) / 2
+            draw.text((x, yy), text, font=font, fill=0)
+            yy += int(font.size * 1.3)
+
+
+def save_slip_png(data: SlipData, path: str | os.PathLike[str], width_dots: int = 576) -> Path:
+    """What the simulated printer keeps: the exact raster as PNG (203 dpi recorded)."""
+    img = render_slip(data, width_dots)
+    img.save(path, "PNG", dpi=(DPI, DPI))
+    return Path(path)
+
+
+def render_slip_pdf(data: SlipData, path: str | os.PathLike[str], width_dots: int = 576) -> Path:
+    """The slip as a one-page PDF at the paper's true size (72 mm or 48 mm wide)."""
+    img = render_slip(data, width_dots)
+    img.save(path, "PDF", resolution=DPI)
+    return Path(path)
+
+
+# --- building the content ------------------------------------------------------------------------
+
+
+def build_slip(
+    *,
+    procedure: Procedure,
+    dossier_code: str,
+    received: dt.datetime,
+    due: DueDate,
+    kiosk: Any,
+    lookup_url: str,
+    identity: Identity | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    pages: Mapping[str, int] | None = None,
+    clock_trusted: bool = True,
+    gateway_code: str | None = None,
+) -> SlipData:
+    """Slip content from a dossier. ``kiosk`` is the ``[kiosk]`` config section (id, unit_name,
+    parent_body, place, site). ``pages`` maps component code → pages scanned; a component not in
+    it was not handed in and is left off the slip (all components are listed when ``pages`` is
+    None). Without ``identity`` the slip is a reprint without personal data.
+
+    The store builds reprints from its clear columns with ``identity=None``."""
+    components = tuple(
+        SlipComponent(c.name, c.paper_vi, c.quantity, pages.get(c.code) if pages else None)
+        for c in procedure.components
+        if pages is None or pages.get(c.code)
+    )
+    return SlipData(
+        dossier_code=dossier_code,
+        procedure_code=procedure.code,
+        procedure_name=procedure.name,
+        time_limit_text=procedure.time_limit.text,
+        components=components,
+        received=to_local(received),
+        due=due,
+        receiving_unit=kiosk.unit_name,
+        parent_body=kiosk.parent_body,
+        place=kiosk.place,
+        lookup_url=lookup_url,
+        kiosk_id=kiosk.id,
+        site=kiosk.site,
+        citizen_name=identity.full_name if identity else None,
+        citizen_address=identity.address if identity else None,
+        citizen_phone=(phone or None) if identity else None,
+        citizen_email=(email or None) if identity else None,
+        clock_trusted=clock_trusted,
+        gateway_code=gateway_code,
+    )
+
+
+SAMPLE_PROCEDURE = "1.004873"
+SAMPLE_RECEIVED = dt.datetime(2026, 2, 13, 16, 5)
+"""Friday before Tết Bính Ngọ: the sample shows the holiday being skipped."""
+
+
+def sample_slip(config: Any, *, seq: int = 7) -> SlipData:
+    """A slip for a synthetic citizen, with no setup (``kiosk slip --sample``); ``config`` is a
+    KioskConfig (kiosk identity, lookup URL, office hours)."""
+    from appliance.domain.calendar import WorkingCalendar, due_date
+    from appliance.domain.catalogue import default_catalogue
+    from appliance.domain.codes import format_dossier_code
+    from appliance.domain.identity import Identity, IdentitySource
+
+    catalogue = default_catalogue()
+    procedure = catalogue.get(SAMPLE_PROCEDURE)
+    assert procedure is not None
+    calendar = WorkingCalendar.from_config(config.calendar, catalogue.calendar_overrides)
+    person = Identity(
+        id_number="001099000000",
+        full_name="Nguyễn Thị Mẫu",
+        birth_date=dt.date(1990, 1, 1),
+        sex="Nữ",
+        address="Số 1, thôn Đông, xã Mẫu, tỉnh Mẫu",
+        source=IdentitySource.MANUAL,
+    )
+    code = format_dossier_code(config.kiosk.unit_code, config.kiosk.id, SAMPLE_RECEIVED.date(), seq)
+    return build_slip(
+        procedure=procedure,
+        dossier_code=code,
+        received=SAMPLE_RECEIVED,
+        due=due_date(procedure, SAMPLE_RECEIVED, calendar),
+        kiosk=config.kiosk,
+        lookup_url=config.gateway.lookup_url,
+        identity=person,
+        phone="0912345678",
+        email="mau@example.com",
+        pages={"TO_KHAI": 1, "GIAY_TO_LY_HON": 2},
+    )
+
+
+__all__ = [
+    "WIDTHS",
+    "FontNotFound",
+    "SlipComponent",
+    "SlipData",
+    "build_slip",
+    "find_font",
+    "render_slip",
+    "render_slip_pdf",
+    "sample_slip",
+    "save_slip_png",
+    "slip_lines",
+    "slip_text",
+]

@@ -1,0 +1,156 @@
+"""The Mẫu 01 slip: content, 1-bit raster at both paper widths, read back by OCR and QR decoding."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import shutil
+
+import pytest
+from PIL import Image
+
+from appliance.config import KioskConfig
+from appliance.domain import slip as slip_mod
+from appliance.domain.calendar import NO_DATE_VI, DueDate
+from appliance.domain.catalogue import default_catalogue
+from appliance.domain.slip import (
+    SEALED_VI,
+    TITLE,
+    FontNotFound,
+    build_slip,
+    find_font,
+    render_slip,
+    render_slip_pdf,
+    sample_slip,
+    save_slip_png,
+    slip_text,
+)
+
+CONFIG = KioskConfig()
+SAMPLE = sample_slip(CONFIG)
+
+
+def _ocr(img: Image.Image) -> str:
+    pytesseract = pytest.importorskip("pytesseract", reason="pytesseract (dev extra) not installed")
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract binary not installed (Debian package tesseract-ocr)")
+    if "vie" not in pytesseract.get_languages():
+        pytest.skip("tesseract Vietnamese data not installed (Debian package tesseract-ocr-vie)")
+    text = pytesseract.image_to_string(img.convert("L"), lang="vie", config="--psm 4")
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module", params=[576, 384], ids=["80mm", "58mm"])
+def rendered(request) -> tuple[int, Image.Image]:
+    return request.param, render_slip(SAMPLE, request.param)
+
+
+def test_raster_is_one_bit_at_paper_width(rendered):
+    width, img = rendered
+    assert img.mode == "1"
+    assert img.width == width
+    assert 1000 < img.height < 4000
+    # the first and last rows are paper, and there is ink in between
+    assert img.getextrema() == (0, 255)
+
+
+def test_qr_links_to_lookup_page_with_code(rendered):
+    zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp not installed")
+    _, img = rendered
+    results = zxingcpp.read_barcodes(img.convert("L"))
+    texts = [r.text for r in results]
+    assert texts == [f"https://dichvucong.example.gov.vn/tra-cuu?ma={SAMPLE.dossier_code}"]
+
+
+def test_ocr_reads_title_code_dates_and_components(rendered):
+    _, img = rendered
+    text = _ocr(img)
+    # the title, with its diacritics (OCR may confuse one tone mark on bold capitals)
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ" in text
+    best = max(
+        difflib.SequenceMatcher(None, TITLE, text[i : i + len(TITLE)]).ratio()
+        for i in range(len(text) - len(TITLE))
+    )
+    assert best >= 0.9
+    assert SAMPLE.dossier_code in text
+    assert "Nguyễn Thị Mẫu" in text
+    assert "16 giờ 05 phút, ngày 13/02/2026" in text  # received
+    assert "16 giờ 05 phút, ngày 25/02/2026" in text  # due, after Tết Bính Ngọ
+    assert "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân theo mẫu (Bản chính; 1 trang)" in text
+    assert "(Bản sao; 2 trang)" in text
+    assert "Cấp Giấy xác nhận tình trạng hôn nhân" in text
+
+
+def test_body_text_is_large_enough_for_thermal_paper():
+    """Capitals at least 2 mm tall at 8 dots/mm (80 mm paper) — a receipt printer's font A."""
+    for style in ("body", "bold"):
+        font = slip_mod._font(style, 576)
+        _, top, _, bottom = font.getbbox("H")
+        assert bottom - top >= 16, style
+
+
+def test_reprint_without_personal_data_says_so():
+    reprint = dataclasses.replace(
+        SAMPLE, citizen_name=None, citizen_address=None, citizen_phone=None, citizen_email=None
+    )
+    text = slip_text(reprint)
+    assert SEALED_VI in text
+    assert "Ông/Bà" not in text and "0912345678" not in text
+    assert SAMPLE.dossier_code in text
+    render_slip(reprint, 384)  # renders without the citizen block
+
+
+def test_no_statutory_date_and_untrusted_clock():
+    no_date = dataclasses.replace(SAMPLE, due=DueDate(None, ["none"]))
+    assert f"5. Thời gian trả kết quả: {NO_DATE_VI}" in slip_text(no_date)
+    untrusted = dataclasses.replace(SAMPLE, clock_trusted=False)
+    text = slip_text(untrusted)
+    assert "25/02/2026" not in text and "13/02/2026" not in text
+    assert "Cán bộ sẽ thông báo sau" in text
+
+
+def test_build_slip_lists_only_handed_in_components():
+    procedure = default_catalogue().get("2.000815")
+    slip = build_slip(
+        procedure=procedure,
+        dossier_code=SAMPLE.dossier_code,
+        received=SAMPLE.received,
+        due=SAMPLE.due,
+        kiosk=CONFIG.kiosk,
+        lookup_url=CONFIG.gateway.lookup_url,
+        pages={"BAN_CHINH": 3},
+    )
+    assert [(c.paper, c.pages) for c in slip.components] == [("Bản chính", 3)]
+    assert slip.citizen_name is None  # no identity: a reprint
+
+
+def test_png_and_pdf_for_the_simulated_printer(tmp_path):
+    png = save_slip_png(SAMPLE, tmp_path / "slip.png", 576)
+    with Image.open(png) as img:
+        assert img.size[0] == 576 and img.mode == "1"
+    pdf = render_slip_pdf(SAMPLE, tmp_path / "slip.pdf", 384)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    # the page is the paper's printable width: 384 dots at 203.2 dpi = 48 mm = 136 pt
+    box = re.search(rb"/MediaBox \[ ?0 0 ([0-9.]+) ([0-9.]+) ?\]", data)
+    assert box and abs(float(box.group(1)) - 136.06) < 0.5
+
+
+def test_bad_width_refused():
+    with pytest.raises(ValueError):
+        render_slip(SAMPLE, 500)
+
+
+def test_font_found_and_missing_font_explained(tmp_path, monkeypatch):
+    assert find_font().name == "DejaVuSans.ttf"
+    find_font.cache_clear()
+    monkeypatch.setattr(slip_mod, "FONT_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(slip_mod.importlib.util, "find_spec", lambda name: None)
+    try:
+        with pytest.raises(FontNotFound, match="fonts-dejavu-core"):
+            find_font()
+        monkeypatch.setenv(slip_mod.FONT_ENV, "/usr/share/fonts/truetype/dejavu")
+        assert find_font().is_file()
+    finally:
+        find_font.cache_clear()
