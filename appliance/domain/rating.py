@@ -53,6 +53,10 @@ class Rating:
     def label(self) -> str:
         return LEVELS[self.level]
 
+    def to_dict(self) -> dict[str, object]:
+        """Same as to_payload (what the store keeps and the gateway receives)."""
+        return self.to_payload()
+
     def to_payload(self) -> dict[str, object]:
         """Body of ``PUT /api/v1/ratings/{id}``."""
         return {
@@ -68,14 +72,34 @@ class Rating:
         }
 
 
+def _level_code(level: object) -> str | None:
+    """A level given as its code, its Vietnamese label or its index 0–2 in LEVELS order."""
+    if isinstance(level, int) and not isinstance(level, bool):
+        return list(LEVELS)[level] if 0 <= level < len(LEVELS) else None
+    if isinstance(level, str):
+        if level in LEVELS:
+            return level
+        label = unicodedata.normalize("NFC", level.strip())
+        return next((k for k, v in LEVELS.items() if v == label), None)
+    return None
+
+
 def validate_rating(
-    dossier_code: str,
-    level: str,
+    dossier_code: str | None = None,
+    level: str | int | None = None,
     reason: str | None = None,
-    items: Mapping[str, str] | None = None,
+    items: Mapping[str, str | int] | None = None,
     rated_at: dt.datetime | None = None,
+    *,
+    code: str | None = None,
 ) -> Rating:
-    """A checked Rating; raises RatingError (with ``message_vi``) on anything invalid."""
+    """A checked Rating; raises RatingError (with ``message_vi``) on anything invalid.
+
+    ``level`` (and each item's level) may be the code, the Vietnamese label or the index 0–2 in
+    LEVELS order, as a screen of three buttons has it; ``code`` is an alias of ``dossier_code``.
+    """
+    if dossier_code is None:
+        dossier_code = code
     code = normalise_lookup_code(dossier_code) if isinstance(dossier_code, str) else None
     if code is None:
         raise RatingError(
@@ -83,7 +107,8 @@ def validate_rating(
             "Mã hồ sơ chưa đúng. Xin vui lòng quét mã QR trên giấy hẹn hoặc nhập lại mã hồ sơ.",
             "dossier code is not a kiosk or counter code",
         )
-    if level not in LEVELS:
+    level = _level_code(level)
+    if level is None:
         raise RatingError(
             "invalid_level",
             "Xin vui lòng chọn một mức: Rất hài lòng, Hài lòng hoặc Không hài lòng.",
@@ -109,14 +134,15 @@ def validate_rating(
             "a reason is required for khong_hai_long",
         )
     checked: dict[str, str] = {}
-    for criterion, item_level in (items or {}).items():
+    for criterion, given in (items or {}).items():
         if criterion not in CRITERIA:
             raise RatingError(
                 "invalid_item",
                 "Mục đánh giá không hợp lệ. Xin vui lòng chọn lại.",
                 f"unknown criterion {criterion!r}",
             )
-        if item_level not in LEVELS:
+        item_level = _level_code(given)
+        if item_level is None:
             raise RatingError(
                 "invalid_item",
                 f'Xin vui lòng chọn một mức cho mục "{CRITERIA[criterion]}".',

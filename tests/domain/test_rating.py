@@ -48,6 +48,17 @@ def test_unhappy_needs_a_reason_and_reason_is_normalised():
     assert r.reason == "Chờ quá lâu"
 
 
+def test_level_by_index_or_label_and_code_alias():
+    """A screen of three buttons passes the index (0–2) or the label."""
+    assert validate_rating(code=CODE, level=2, reason="Chờ lâu").level == "khong_hai_long"
+    assert validate_rating(CODE, "Rất hài lòng").level == "rat_hai_long"
+    assert validate_rating(CODE, 1, items={"tong_the": 0}).items == {"tong_the": "rat_hai_long"}
+    assert validate_rating(CODE, 0).to_dict()["label"] == "Rất hài lòng"
+    for bad in (3, -1, True, None, "rat hai long"):
+        with pytest.raises(RatingError):
+            validate_rating(CODE, bad)
+
+
 def test_counter_code_can_be_rated():
     assert validate_rating("000.00.00.H56-250701-0001", "rat_hai_long").dossier_code == (
         "000.00.00.H56-250701-0001"
