@@ -95,6 +95,18 @@ class ProcedureView:
     fee: str
 
 
+@dataclasses.dataclass(frozen=True)
+class Submitted:
+    """A finalized dossier as the success screen needs it: the store's result and the slip."""
+
+    result: Any
+    slip: Any
+
+    @property
+    def code(self) -> str:
+        return str(self.result.code)
+
+
 class Services:
     def __init__(self, config: KioskConfig, *, store: Any, catalogue: Any, devices: Any,
                  finalize_context: Any = None, demo: bool = False) -> None:
@@ -260,17 +272,42 @@ class Services:
     def finalize(self, draft: Draft, done: Done, failed: Failed) -> None:
         from appliance.submission import finalize
 
-        def run() -> Any:
+        def run() -> Submitted:
             if isinstance(self._finalize_context, Exception):
                 raise self._finalize_context
-            return finalize(self.store, _one_pdf_per_component(draft), self._finalize_context)
+            pages = {code: len(ps) for code, ps in draft.pages.items()}
+            result = finalize(self.store, _one_pdf_per_component(draft), self._finalize_context)
+            return Submitted(result, self._slip_data(result, draft, pages))
 
         self.on_store(run, done, failed, "finalize")
 
-    def due_text(self, result: Any) -> str:
-        if not getattr(result, "clock_trusted", True):
+    def _slip_data(self, result: Any, draft: Draft, pages: dict[str, int]) -> Any:
+        """The slip's content (Mẫu 01): kept in the session's memory only, for (re)printing."""
+        from appliance.domain.calendar import WorkingCalendar, due_date
+        from appliance.domain.slip import SlipComponent, SlipData
+
+        catalogue = self._catalogue.catalogue
+        proc = catalogue.get(draft.procedure_code)
+        calendar = WorkingCalendar.from_config(self.config.calendar, catalogue.calendar_overrides)
+        received = result.received_at.replace(tzinfo=None)
+        comps = tuple(SlipComponent(c.name, c.paper_vi, c.quantity, pages.get(c.code) or None)
+                      for c in proc.components if pages.get(c.code) or c.required)
+        return SlipData(
+            dossier_code=result.code, procedure_code=proc.code, procedure_name=proc.name,
+            time_limit_text=proc.time_limit.text, components=comps, received=received,
+            due=due_date(proc, received, calendar), receiving_unit=self.config.kiosk.unit_name,
+            parent_body=self.config.kiosk.parent_body, place=self.config.kiosk.place,
+            lookup_url=self.config.gateway.lookup_url, kiosk_id=self.config.kiosk.id,
+            site=self.store.get_setting("site", self.config.kiosk.site),
+            citizen_name=draft.identity.full_name, citizen_address=draft.identity.address or None,
+            citizen_phone=draft.phone or None, clock_trusted=result.clock_trusted,
+        )
+
+    def due_text(self, submitted: Any) -> str:
+        result = submitted.result
+        if not result.clock_trusted:
             return T.SUCCESS_DUE_PENDING
-        due = getattr(result, "due_at", None)
+        due = result.due_at
         if due is None:
             return T.SUCCESS_NO_DUE
         return f"{due:%H} giờ {due:%M} phút, ngày {due:%d/%m/%Y}"
@@ -283,16 +320,15 @@ class Services:
             image = self._render_slip(result, printer.width_dots)
             printer.print_image(image)
             printer.cut()
-            self.on_store(lambda: self.store.record_event("slip_printed", result.id))
+            self.on_store(lambda: self.store.record_event("slip_printed", result.result.id))
 
         self.on_devices(run, done, failed, "print_slip")
 
-    def _render_slip(self, result: Any, width_dots: int) -> Any:
-        from appliance.domain import slip
+    @staticmethod
+    def _render_slip(submitted: Any, width_dots: int) -> Any:
+        from appliance.domain.slip import render_slip
 
-        data = slip.slip_from_result(result, self.config) if hasattr(
-            slip, "slip_from_result") else result.slip
-        return slip.render_slip(data, width_dots)
+        return render_slip(submitted.slip, width_dots)
 
     def _printer(self) -> Any:
         printer = getattr(self.devices, "printer", None)

@@ -14,6 +14,7 @@ from kivy.properties import (
     BooleanProperty,
     NumericProperty,
     ObjectProperty,
+    OptionProperty,
     StringProperty,
 )
 from kivy.uix.boxlayout import BoxLayout
@@ -130,13 +131,14 @@ class VnKeyboard(BoxLayout):
     target = ObjectProperty(None, allownone=True)
     shift = BooleanProperty(False)
     digits = BooleanProperty(False)
-    auto_capital = BooleanProperty(False)
-    """Capitalise the first letter of each word (names, places)."""
+    auto_capital = OptionProperty("", options=["", "first", "words"])
+    """Capitalise the first letter of the text ("first") or of every word ("words": names)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._letter_buttons: list[Button] = []
-        self.bind(digits=lambda *_: self._build_rows(), shift=lambda *_: self._relabel())
+        self.bind(digits=lambda *_: self._build_rows(), shift=lambda *_: self._relabel(),
+                  auto_capital=lambda *_: self._relabel())
 
     def on_kv_post(self, _base_widget: object) -> None:
         self._build_rows()
@@ -167,7 +169,7 @@ class VnKeyboard(BoxLayout):
         if not self.auto_capital or self.target is None:
             return False
         text = self.target.text
-        return not text or text[-1] == " "
+        return not text or (self.auto_capital == "words" and text[-1] == " ")
 
     def on_target(self, *_args: object) -> None:
         if self.target is not None:

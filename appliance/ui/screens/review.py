@@ -22,8 +22,8 @@ class ReviewScreen(KioskScreen):
             who = f"{s.identity.full_name} — {s.identity.id_number}"
             lines.append(f"[b]{T.REVIEW_PERSON}:[/b] {who}")
         for field in self.services.form_fields(s.procedure_code):
-            if s.form.get(field.key):
-                lines.append(f"[b]{field.label}:[/b] {s.form[field.key]}")
+            if s.form.get(field.name):
+                lines.append(f"[b]{field.label}:[/b] {s.form[field.name]}")
         for comp in self.services.components(s.procedure_code):
             n = s.page_count(comp.code)
             pages = T.REVIEW_PAGES.format(n=n) if n else T.SCAN_TODO

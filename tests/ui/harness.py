@@ -1,0 +1,143 @@
+"""Drive the real Kivy window under Xvfb: one app per test process, touches, waits, screenshots.
+
+Kivy does not like being restarted inside one process, so the app is built once per session
+(``conftest.py``) and every test starts from the welcome screen with a wiped session. Waiting is
+always for a condition while the event loop runs (never a sleep).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+
+def start_xvfb(size: str = "1920x1920x24") -> subprocess.Popen[bytes]:
+    """Start Xvfb on a free display (it tells us which through -displayfd) and export it."""
+    if shutil.which("Xvfb") is None:
+        raise RuntimeError("Xvfb is not installed (apt-get install xvfb)")
+    read, write = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", size,
+                             "-nolisten", "tcp"], pass_fds=(write,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        display = pipe.readline().strip()
+    if not display:
+        proc.kill()
+        raise RuntimeError("Xvfb did not start")
+    os.environ["DISPLAY"] = f":{display}"
+    return proc
+
+
+def walk(widget: Any) -> Iterator[Any]:
+    yield widget
+    for child in widget.children:
+        yield from walk(child)
+
+
+class Driver:
+    def __init__(self, app: Any) -> None:
+        from kivy.base import EventLoop
+
+        self.app = app
+        self._loop = EventLoop
+        self.frame_times: list[float] = []
+
+    # ---- the event loop
+    def pump(self, frames: int = 3) -> None:
+        for _ in range(frames):
+            self._loop.idle()
+            self.frame_times.append(time.perf_counter())
+
+    def wait_until(self, condition: Callable[[], Any], timeout: float = 20.0,
+                   what: str = "condition") -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump(1)
+            value = condition()
+            if value:
+                return value
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+    def settle(self) -> None:
+        """Run until background work (store, devices) is done and its callbacks have run."""
+        self.wait_until(lambda: not self.app.services.busy, what="background work")
+        self.pump(3)
+
+    # ---- screens and widgets
+    @property
+    def screen(self) -> Any:
+        return self.app.root.current_screen
+
+    def at(self, name: str, timeout: float = 20.0) -> Any:
+        self.wait_until(lambda: self.app.root.current == name, timeout, f"screen {name!r}")
+        self.pump(2)
+        return self.screen
+
+    def nav(self, which: str) -> Any:
+        """The "back", "next" or "cancel" button of the current screen's frame."""
+        frame = next(w for w in walk(self.screen) if type(w).__name__ == "Frame")
+        return frame.ids[which]
+
+    def button(self, text: str, root: Any = None) -> Any:
+        from kivy.uix.button import Button
+
+        for w in walk(root or self.screen):
+            if isinstance(w, Button) and w.text == text and not w.disabled and w.opacity > 0:
+                return w
+        raise AssertionError(f"no enabled button {text!r} on screen {self.app.root.current!r}")
+
+    def tap(self, widget: Any) -> None:
+        from kivy.tests import UnitTestTouch
+
+        assert widget.get_root_window() is not None, f"{widget} is not on screen"
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.pump(1)
+        touch.touch_up()
+        self.pump(2)
+
+    def tap_text(self, text: str) -> None:
+        self.tap(self.button(text))
+
+    def type_keys(self, keyboard: Any, keys: str) -> None:
+        """Type on the on-screen VnKeyboard by tapping its keys: letters, "␣" space, and
+        tone names in braces, e.g. ``Nguyên{ngã}␣Văn``."""
+        from appliance.ui import strings as T
+
+        tones = {v: k for k, v in T.TONE_NAMES.items()}
+        i = 0
+        while i < len(keys):
+            ch = keys[i]
+            if ch == "{":
+                end = keys.index("}", i)
+                self.tap(self.button(keys[i + 1:end], keyboard))
+                tones.get(keys[i + 1:end])
+                i = end + 1
+                continue
+            if ch == "␣":
+                self.tap(self.button(T.SPACE, keyboard))
+            else:
+                if ch.isupper() and not keyboard._capital():
+                    self.tap(self.button(T.SHIFT, keyboard))
+                self.tap(self.button(ch.upper() if keyboard._capital() else ch, keyboard))
+            i += 1
+
+    def screenshot(self, path: Path) -> Path:
+        from kivy.core.window import Window
+
+        self.pump(2)
+        made = Path(Window.screenshot(str(path)))
+        made.replace(path)
+        return path
+
+    def reset(self) -> None:
+        """Back to a clean welcome screen between tests."""
+        self.app.end_session("welcome")
+        self.settle()

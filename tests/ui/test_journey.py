@@ -1,0 +1,136 @@
+"""The citizen's whole journey on the real window with simulated touches and hardware, and the
+frame clock while the scanner and printer work (DESIGN §9: the UI thread never blocks)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from PIL import Image
+
+from appliance.manifest import open_dossier, parse_envelope
+from appliance.ui import strings as T
+
+from .harness import Driver
+
+CARD = "001088012345||Nguyễn Thị Mẫu|15031988|Nữ|Thôn Thử, xã Mẫu, tỉnh Mẫu|01012022"
+
+
+def page(seed: int) -> Image.Image:
+    from hw.scanner.synthetic import page_text, render_page
+
+    return render_page(page_text(seed, lines=14), dpi=200, seed=seed)
+
+
+def start_birth_registration(ui: Driver) -> None:
+    ui.at("welcome")
+    ui.tap(ui.screen.ids.submit)
+    ui.at("catalogue")
+    ui.tap_text("Hộ tịch")
+    ui.tap_text("Đăng ký khai sinh")
+    ui.at("procedure")
+    ui.tap(ui.nav("next"))
+    ui.at("identity")
+
+
+def show_card(ui: Driver, payload: str = CARD) -> None:
+    ui.app.services.devices.camera.inject(payload)
+
+
+def fill_form(ui: Driver) -> None:
+    form = ui.at("form")
+    kb = form.ids.keyboard
+    # three fields pre-filled from the card: name, ID number, address
+    for _ in range(3):
+        assert form.ids.value.text, form.label
+        ui.tap(ui.nav("next"))
+    ui.tap_text("Mẹ")  # relationship: a choice, one big button each
+    assert form.label.startswith("Họ, chữ đệm, tên của trẻ")
+    ui.type_keys(kb, "Trâ{huyền}n␣Minh␣Khang")
+    assert form.ids.value.text == "Trần Minh Khang"
+    ui.tap(ui.nav("next"))
+    ui.type_keys(kb, "01/06/2025")
+    ui.tap(ui.nav("next"))
+    ui.tap_text("Nam")
+    ui.type_keys(kb, "Bênh{nặng}␣viên{nặng}␣huyên{nặng}")
+    assert form.ids.value.text == "Bệnh viện huyện"
+    ui.tap(ui.nav("next"))
+
+
+def scan_both(ui: Driver, watch: list[list[float]] | None = None) -> None:
+    scan = ui.at("scan")
+    scanner = ui.app.services.devices.scanner
+    for seed in (1, 2):
+        scanner.feed([page(seed), page(seed + 10)])
+        started = len(ui.frame_times)
+        ui.tap(scan.ids.scan)
+        ui.wait_until(lambda: not scan.busy, what="scan done")
+        if watch is not None:
+            watch.append(ui.frame_times[started:])
+        assert scan.info == T.SCAN_ORIGINAL_BACK
+        assert len(scan.ids.thumbs.children) == 2
+        ui.tap(ui.nav("next"))
+    # the third component is optional: go on without it
+    ui.tap(ui.nav("next"))
+
+
+def confirm(ui: Driver) -> None:
+    screen = ui.at("confirm")
+    for digit in screen.code:
+        ui.tap_text(digit)
+    ui.tap(ui.nav("next"))
+
+
+def max_gap(times: list[float]) -> float:
+    return max((b - a for a, b in zip(times, times[1:], strict=False)), default=0.0)
+
+
+def test_whole_journey_to_a_printed_slip(ui: Driver) -> None:
+    start_birth_registration(ui)
+    show_card(ui)
+    fill_form(ui)
+    watch: list[list[float]] = []
+    t0 = time.perf_counter()
+    scan_both(ui, watch)
+    scan_elapsed = time.perf_counter() - t0
+    review = ui.at("review")
+    text = " ".join(w.text for w in review.ids.summary.children)
+    assert "Trần Minh Khang" in text and "Nguyễn Thị Mẫu" in text and "2 trang" in text
+    ui.tap(ui.nav("next"))
+    confirm(ui)
+    success = ui.at("success")
+    printer = ui.app.services.devices.printer
+    jobs_before = len(printer.jobs)
+    print_started = len(ui.frame_times)
+    ui.wait_until(lambda: success.print_state == "printed", what="slip printed")
+    print_frames = ui.frame_times[print_started:]
+    code = success.code
+    assert code.startswith("000.00.00.H56-")
+
+    # the stored dossier: queued, four pages in two components, readable only by the portal
+    store = ui.app.services.store
+    record = store.find_by_code(code)
+    assert record is not None and str(record.state) == "queued"
+    assert record.procedure_code == "1.001193"
+    assert store.counts_by_state().get("queued", 0) >= 1
+    envelope = parse_envelope(store.envelope(record.id))
+    opened = open_dossier(envelope, ui.portal, store.read_blob)
+    payload = opened.payload
+    assert payload["ChuHoSo"] == "Nguyễn Thị Mẫu"
+    assert "Trần Minh Khang" in json.dumps(payload, ensure_ascii=False)
+    assert {f.component for f in store.files(record.id)} == {"TO_KHAI", "GIAY_CHUNG_SINH"}
+
+    # the slip the simulated printer produced
+    assert len(printer.jobs) == jobs_before + 1
+    with Image.open(printer.jobs[-1]) as slip:
+        assert slip.width == printer.width_dots and slip.height > slip.width
+    assert printer.jobs[-1].with_suffix(".bin").stat().st_size > 1000
+
+    # the UI thread kept drawing frames while pages were scanned and the slip printed
+    scan_gap = max(max_gap(frames) for frames in watch)
+    assert scan_gap < max(0.25, scan_elapsed / 8), (scan_gap, scan_elapsed)
+    assert max_gap(print_frames) < 0.5
+
+    ui.tap(success.ids.finish)
+    ui.at("welcome")
+    assert not ui.app.session.active
