@@ -9,7 +9,7 @@ import abc
 from dataclasses import dataclass
 
 from hw.errors import HardwareError
-from hw.status import DeviceStatus, degraded, failed, ok
+from hw.status import DeviceStatus, degraded, ok
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,12 @@ class NetworkState:
 
     @property
     def device_status(self) -> DeviceStatus:
-        if not self.connected:
-            return failed("network.disconnected", "Chưa kết nối mạng.", "no network connection")
+        if not self.connected:  # the kiosk works offline: dossiers wait for the network
+            return degraded(
+                "network.disconnected",
+                "Chưa kết nối mạng; hồ sơ được lưu và sẽ gửi khi có mạng.",
+                "no network connection (dossiers wait in the queue)",
+            )
         name = self.ssid or self.device or "?"
         if self.connectivity == "portal":
             return degraded(
