@@ -130,8 +130,8 @@ def finalize(
                 }
                 sealed_pages.append((ciphertext, record, listing))
         with store.finalize_lock():
-            for ciphertext, _, _ in sealed_pages:
-                store.blobs.write(ciphertext)
+            for ciphertext, record, _ in sealed_pages:
+                store.blobs.write(ciphertext, record.sha256)
             with store.finalize_transaction():
                 number = store.next_code_sequence(received.date())
                 code = format_dossier_code(ctx.unit_code, ctx.kiosk_id, received.date(), number)

@@ -33,19 +33,29 @@ class BlobStore:
         self.tmp = tmp
         root.mkdir(parents=True, exist_ok=True)
         tmp.mkdir(parents=True, exist_ok=True)
+        self._ensure_shards()
+
+    def _ensure_shards(self) -> None:
+        """Create the 256 shard folders once, so no finalize pays for a new directory entry."""
+        created = False
+        for i in range(256):
+            shard = self.root / f"{i:02x}"
+            if not shard.is_dir():
+                shard.mkdir()
+                created = True
+        if created:
+            fsync_dir(self.root)
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def write(self, data: bytes) -> str:
-        """Store ``data`` durably and return its sha256 (hex)."""
-        sha = hashlib.sha256(data).hexdigest()
+    def write(self, data: bytes, sha256: str | None = None) -> str:
+        """Store ``data`` durably and return its sha256 (hex; pass it when already computed)."""
+        sha = sha256 or hashlib.sha256(data).hexdigest()
         final = self.path(sha)
         if final.exists():
             return sha
         shard = final.parent
-        new_shard = not shard.exists()
-        shard.mkdir(exist_ok=True)
         tmp = self.tmp / f"{sha}.{uuid.uuid4().hex}.part"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
@@ -58,8 +68,6 @@ class BlobStore:
             os.close(fd)
         os.replace(tmp, final)
         fsync_dir(shard)
-        if new_shard:
-            fsync_dir(self.root)
         return sha
 
     def read(self, sha256: str) -> bytes:

@@ -379,15 +379,11 @@ class Store:
 
     def next_code_sequence(self, day: dt.date) -> int:
         """Atomically take the next per-day number (inside the caller's write transaction)."""
-        key = day.isoformat()
-        self.db.execute(
+        return self.db.execute(
             "INSERT INTO day_counters (day, last_seq) VALUES (?, 1)"
-            " ON CONFLICT(day) DO UPDATE SET last_seq = last_seq + 1",
-            [key],
-        )
-        return self.db.execute("SELECT last_seq FROM day_counters WHERE day = ?", [key]).fetchone()[
-            0
-        ]
+            " ON CONFLICT(day) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+            [day.isoformat()],
+        ).fetchone()[0]
 
     @contextmanager
     def finalize_transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -400,15 +396,14 @@ class Store:
 
         Its blobs must already be durable (``self.blobs.write``): a row never precedes its file.
         """
-        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM dossiers").fetchone()[0]
-        self.db.execute(
+        seq = self.db.execute(
             "INSERT INTO dossiers (id, seq, code, procedure_code, state, finalized_at,"
             " finalized_mono, boot_id, clock_trusted, due_at, digest, envelope, total_bytes,"
             " page_count, replaces, slip_public)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dossiers),"
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
             [
                 new.id,
-                seq,
                 new.code,
                 new.procedure_code,
                 DossierState.QUEUED.value,
@@ -424,7 +419,7 @@ class Store:
                 new.replaces,
                 json.dumps(new.slip_public, ensure_ascii=False),
             ],
-        )
+        ).fetchone()[0]
         self.db.conn.executemany(
             "INSERT INTO files (sha256, dossier_id, size, component, page, media_type)"
             " VALUES (?, ?, ?, ?, ?, ?)",
