@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
+DEVICE_DATA_DIR = Path("/var/lib/kiosk")
 ENV_VAR = "KIOSK_CONFIG"
 
 
@@ -191,8 +192,12 @@ class KioskConfig:
 
     @property
     def data_dir(self) -> Path:
+        """``kiosk.data_dir``; if empty, ``/var/lib/kiosk`` for a device's installed
+        configuration (under /etc/kiosk) and a per-user folder anywhere else."""
         if self.kiosk.data_dir:
             return Path(self.kiosk.data_dir).expanduser()
+        if Path(self.source).parent == SYSTEM_CONFIG.parent:
+            return DEVICE_DATA_DIR
         return Path(platformdirs.user_data_dir("kiosk", appauthor=False))
 
     @property

@@ -46,7 +46,7 @@ def test_env_var_is_used_when_no_explicit_path(tmp_path, monkeypatch):
         ('[kiosk]\nid = 3\n', "kiosk.id", "expected a string, got a whole number"),
         ('[storage]\nreserve_mb = "lots"\n', "storage.reserve_mb", "expected a whole number"),
         ('[ui]\nfullscreen = "yes"\n', "ui.fullscreen", "expected true or false"),
-        ('[gateway]\nurl = "http://gateway.example.vn"\n', "gateway.url", "only allowed for loopback"),
+        ('[gateway]\nurl = "http://gw.example.vn"\n', "gateway.url", "allowed for loopback"),
         ('[gateway]\nurl = "ftp://x"\n', "gateway.url", "https://"),
         ('[calendar]\noffice_hours = ["7-11"]\n', "calendar hours[0]", "HH:MM-HH:MM"),
         ('[hardware]\npaper_width_mm = 70\n', "hardware.paper_width_mm", "58 or 80"),
@@ -92,3 +92,15 @@ def test_cli_reports_bad_config_in_one_line_with_status_2(tmp_path):
     assert len(lines) == 1, proc.stderr
     assert "kiosk.unit" in lines[0] and str(path) in lines[0]
     assert "Traceback" not in proc.stderr
+
+
+def test_data_dir_defaults_device_vs_desktop(tmp_path, monkeypatch):
+    etc = tmp_path / "etc" / "kiosk"
+    etc.mkdir(parents=True)
+    (etc / "kiosk.toml").write_text("[kiosk]\n", encoding="utf-8")
+    monkeypatch.setattr(cfg, "SYSTEM_CONFIG", etc / "kiosk.toml")
+    assert cfg.load(None).data_dir == cfg.DEVICE_DATA_DIR
+    desk = tmp_path / "desk.toml"
+    desk.write_text("[kiosk]\n", encoding="utf-8")
+    assert cfg.load(desk).data_dir != cfg.DEVICE_DATA_DIR
+    assert cfg.load(desk).with_data_dir(tmp_path / "d").data_dir == tmp_path / "d"
