@@ -184,7 +184,7 @@ def finalize(
                     "code": code,
                     "procedure_code": procedure.code,
                     "procedure_name": procedure.name,
-                    "components": sorted({r.component for _, r, _ in sealed_pages}),
+                    "pages": {c: len(p) for c, p in draft.pages.items() if p},
                     "received_at": received.isoformat(timespec="seconds"),
                     "due_at": due.isoformat(timespec="seconds") if due else None,
                     "clock_trusted": trusted,

@@ -35,10 +35,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def dossier_slip_data(config, code: str):
-    """SlipData for a stored dossier. Hook for the store: build it with
-    ``appliance.domain.slip.build_slip(identity=None, ...)`` from the dossier's clear columns
-    (procedure code, code, received time, due date, component page counts, gateway MaHoSo)."""
-    raise LookupError("reprinting a stored dossier's slip is not wired to the store yet")
+    """SlipData of a stored dossier (a reprint: no personal data, which the kiosk cannot read)."""
+    from appliance import runtime
+
+    store = runtime.open_store(config)
+    try:
+        return runtime.stored_slip(config, store, code)
+    finally:
+        store.close()
 
 
 def run(args: argparse.Namespace, config) -> int:
