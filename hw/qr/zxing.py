@@ -11,18 +11,22 @@ def _lib():
     return require("zxingcpp", what="zxing-cpp QR decoder", install="pip install 'zxing-cpp>=2.2'")
 
 
-def decode_raw(luma: np.ndarray, *, try_harder: bool = True) -> list[bytes]:
-    """Raw byte payloads of the QR codes in a luma frame.
+def decode_raw(luma: np.ndarray) -> list[bytes]:
+    """Raw byte payloads of the QR codes in a luma frame (thorough: scales and inversion)."""
+    zxingcpp = _lib()
+    found = zxingcpp.read_barcodes(luma, formats=zxingcpp.BarcodeFormat.QRCode)
+    return [bytes(b.bytes) for b in found if b.valid]
 
-    ``try_harder=False`` is the cheap per-frame pass of the camera pipeline: no internal
-    downscaling pyramid and no inverted-image pass (card and VNeID QR codes are dark on light).
-    """
+
+def decode_fast(luma: np.ndarray) -> tuple[list[bytes], bool]:
+    """The camera pipeline's cheap pass: no downscaling pyramid, no inverted-image pass (card and
+    VNeID codes are dark on light). Also says whether a QR code was seen but not read."""
     zxingcpp = _lib()
     found = zxingcpp.read_barcodes(
         luma,
         formats=zxingcpp.BarcodeFormat.QRCode,
-        try_rotate=True,
-        try_downscale=try_harder,
-        try_invert=try_harder,
+        try_downscale=False,
+        try_invert=False,
+        return_errors=True,
     )
-    return [bytes(b.bytes) for b in found if b.valid]
+    return [bytes(b.bytes) for b in found if b.valid], any(not b.valid for b in found)
