@@ -225,7 +225,8 @@ class WorkingCalendar:
         if year not in self._package_years:
             import holidays  # small pure library; imported here to keep module import cheap
 
-            self._package_years[year] = dict(holidays.country_holidays("VN", years=year).items())
+            found = holidays.country_holidays("VN", years=year, language="vi")
+            self._package_years[year] = dict(found.items())
         return self._package_years[year]
 
     def day_status(self, day: dt.date) -> tuple[bool, str]:
@@ -235,12 +236,11 @@ class WorkingCalendar:
             return False, f"holiday: {ov.name}" if ov.name else "holiday (override)"
         if ov is not None and ov.kind is OverrideKind.WORKING_DAY:
             return True, f"working day: {ov.name}" if ov.name else "working day (override)"
+        name = self._package_holidays(day.year).get(day) if ov is None else None
         if day.weekday() >= 5:
-            return False, "weekend"
-        if ov is None:
-            name = self._package_holidays(day.year).get(day)
-            if name is not None:
-                return False, f"holiday: {name}"
+            return False, f"weekend, also {name}" if name else "weekend"
+        if name is not None:
+            return False, f"holiday: {name}"
         return True, "working day"
 
     def is_working_day(self, day: dt.date) -> bool:
@@ -248,7 +248,11 @@ class WorkingCalendar:
 
     def holiday_name(self, day: dt.date) -> str | None:
         working, why = self.day_status(day)
-        return why.removeprefix("holiday: ") if not working and why != "weekend" else None
+        if working:
+            return None
+        if why.startswith("weekend, also "):
+            return why.removeprefix("weekend, also ")
+        return why.removeprefix("holiday: ") if why.startswith("holiday") else None
 
     def next_working_day(self, day: dt.date, *, include: bool = False) -> dt.date:
         """The first working day after ``day`` (or on it, with ``include``)."""

@@ -78,6 +78,19 @@ def test_working_days(day, working):
     assert CAL.is_working_day(day) is working
 
 
+def test_holiday_names_including_a_holiday_on_a_sunday():
+    assert CAL.holiday_name(D(2026, 4, 26)) == "Ngày Giỗ Tổ Hùng Vương"  # Sunday
+    assert CAL.holiday_name(D(2026, 4, 27)).startswith("Nghỉ bù Giỗ Tổ Hùng Vương")
+    assert CAL.holiday_name(D(2026, 11, 28)) is None  # plain Saturday
+    assert CAL.holiday_name(D(2026, 11, 30)) is None  # working day
+
+
+def test_beyond_the_table_the_package_decides():
+    assert not CAL.is_working_day(D(2027, 2, 8))  # Tết Đinh Mùi 2027
+    assert CAL.holiday_name(D(2027, 2, 8)) == "Mùng ba Tết Nguyên Đán"
+    assert CAL.is_working_day(D(2027, 2, 15))
+
+
 def test_package_alone_misses_the_swapped_saturdays():
     """Why the override table exists: the package lists days off, never an extra working day."""
     bare = WorkingCalendar(use_holidays_package=True)

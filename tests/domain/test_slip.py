@@ -8,6 +8,8 @@ import re
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from appliance.config import KioskConfig
@@ -154,3 +156,25 @@ def test_font_found_and_missing_font_explained(tmp_path, monkeypatch):
         assert find_font().is_file()
     finally:
         find_font.cache_clear()
+
+
+words = st.text(
+    alphabet=st.sampled_from("aăâđêôơưáàảãạấầẩẫậắằẳẵặớờởỡợứừửữựWMQ0123456789-./?=:"),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(words, min_size=1, max_size=25),
+    st.sampled_from([576, 384]),
+    st.sampled_from(["", "1) ", "12) "]),
+)
+def test_wrap_fits_the_paper_and_loses_nothing(parts, width_dots, indent):
+    font = slip_mod._font("body", width_dots)
+    inner = width_dots - 16
+    text = " ".join(parts)
+    lines = slip_mod.wrap(text, font, inner, indent)
+    assert all(font.getlength(line) <= inner for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
