@@ -21,12 +21,17 @@ step "unpacking $(basename "$tarball")"
 rm -rf "$root" "$bootfs" "$datafs" && mkdir -p "$root" "$bootfs" "$datafs" "$out"
 tar -C "$root" --numeric-owner -xpf "$tarball"
 
-step "installing the kiosk into /opt/kiosk/venv"
-rm -rf "$work/dist" && mkdir -p "$work/dist"
-"$repo/.venv/bin/pip" wheel -q --no-deps --no-build-isolation -w "$work/dist" "$repo"
-cp "$work"/dist/*.whl "$root/tmp/"
-in_root /opt/kiosk/venv/bin/pip install -q --no-deps --no-index /tmp/"$(basename "$work"/dist/*.whl)"
-rm -f "$root"/tmp/*.whl
+step "installing the kiosk into /opt/kiosk/venv (and topping up its dependencies)"
+"$here/wheels.sh" "$work/wheelhouse"
+# The project as committed (HEAD), not the working tree: the image matches a commit.
+rm -rf "$work/src" && mkdir -p "$work/src"
+git -C "$repo" archive --format=tar HEAD | tar -x -C "$work/src"
+"$repo/.venv/bin/pip" wheel -q --no-deps -w "$work/wheelhouse" "$work/src"
+rm -rf "$root/tmp/wheelhouse" && cp -r "$work/wheelhouse" "$root/tmp/wheelhouse"
+project=$(cd "$work/wheelhouse" && ls commune_kiosk-*.whl)
+in_root /opt/kiosk/venv/bin/pip install -q --no-index --find-links /tmp/wheelhouse \
+  -c /tmp/wheelhouse/constraints.txt -r /tmp/wheelhouse/requirements.txt "/tmp/wheelhouse/$project"
+rm -rf "$root/tmp/wheelhouse" "$root/root/.cache"
 ln -sfn /opt/kiosk/venv/bin/kiosk "$root/usr/local/bin/kiosk"
 
 step "user kiosk (groups video, render, input)"

@@ -13,31 +13,22 @@ suite=bookworm
 eval "$(python3 "$here/mirror.py" --suite "$suite")"
 echo "stage1: mirror $MIRROR, security ${SECURITY:-none} (from this host's apt configuration)"
 
-# Python dependencies: the project's, pinned to the versions the host venv was tested with.
-wheels="$work/wheelhouse"
-py="$repo/.venv/bin/python"
-rm -rf "$wheels" && mkdir -p "$wheels"
-"$py" "$here/requirements.py" "$repo/pyproject.toml" --extra pi --skip lgpio > "$wheels/requirements.txt"
-"$repo/.venv/bin/pip" freeze --exclude-editable | grep -v '^#' > "$wheels/constraints.txt" || true
-echo "stage1: fetching arm64 wheels"
-# Pure-Python projects that publish only an sdist are built into wheels here first.
-"$repo/.venv/bin/pip" wheel -q --no-deps -w "$wheels" -c "$wheels/constraints.txt" sdnotify
-"$repo/.venv/bin/pip" download -q --only-binary=:all: \
-  --platform manylinux_2_28_aarch64 --platform manylinux_2_17_aarch64 \
-  --platform manylinux2014_aarch64 --platform linux_aarch64 \
-  --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
-  --find-links "$wheels" -c "$wheels/constraints.txt" -d "$wheels" -r "$wheels/requirements.txt"
-
 packages=$(grep -v '^\s*#' "$here/packages.txt" | grep -v '^\s*$' | paste -sd, -)
-# The cache key leaves SOURCE_DATE_EPOCH out (it moves with every commit); `make clean` rebuilds.
-key=$( { echo "$MIRROR $SECURITY"; cat "$here/packages.txt" "$here/stage1.sh"; \
-         ls "$wheels" | sort; cat "$wheels/requirements.txt"; } | sha256sum | cut -c1-16)
+# The cache key: what the Debian root depends on. SOURCE_DATE_EPOCH is left out (it moves with
+# every commit) and so are the wheels (stage 2 tops them up); `make clean` rebuilds from scratch.
+key=$( { echo "$MIRROR $SECURITY"; cat "$here/packages.txt"; \
+         sed -n '/^echo "stage1: mmdebstrap/,$p' "$here/stage1.sh"; } | sha256sum | cut -c1-16)
 tarball="$work/base-$key.tar"
 if [ -s "$tarball" ]; then
   echo "stage1: cached $tarball"
   echo "$tarball"
   exit 0
 fi
+
+# Python dependencies (topped up again in stage 2 when pyproject.toml changes).
+wheels="$work/wheelhouse"
+echo "stage1: fetching arm64 wheels"
+"$here/wheels.sh" "$wheels"
 
 sources=("deb $MIRROR $suite main non-free-firmware" "deb $MIRROR $suite-updates main non-free-firmware")
 if [ -n "${SECURITY:-}" ]; then

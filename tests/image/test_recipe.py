@@ -171,7 +171,8 @@ def test_one_line_sources_and_a_missing_suite(tmp_path):
 
 
 def test_build_scripts_name_no_mirror_host_and_use_no_loop_mounts():
-    scripts = [BUILD / n for n in ("build.sh", "stage1.sh", "assemble.sh", "verify-units.sh")]
+    scripts = [BUILD / n for n in ("build.sh", "stage1.sh", "assemble.sh", "verify-units.sh",
+                                  "wheels.sh")]
     for path in scripts:
         text = path.read_text()
         assert not re.search(r"https?://", text), f"{path.name} names a host"
