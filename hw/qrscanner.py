@@ -67,6 +67,11 @@ class QrScanner:
     def status(self) -> DeviceStatus:
         return self._status
 
+    def reset(self) -> None:
+        """Forget the last payload: the code in view now is delivered again (a new screen or a
+        citizen starting over wants it even if it was read a moment ago)."""
+        self._last_text = None
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:

@@ -114,6 +114,13 @@ class SimCamera(Camera):
             self.frame_count += 1
             return self._scene.copy()
 
+    def preview(self, size: tuple[int, int] = (320, 240)) -> Image.Image:
+        """The current scene, without taking a frame from the paced stream the scanner reads."""
+        with self._lock:
+            image = Image.fromarray(self._scene).convert("RGB")
+        image.thumbnail(size)
+        return image
+
     def status(self) -> DeviceStatus:
         if self._closed.is_set():
             return failed("camera.closed", "Camera đã tắt.", "the camera is closed")

@@ -12,6 +12,7 @@ import subprocess
 import threading
 
 import numpy as np
+from PIL import Image
 
 from hw.camera import Camera
 from hw.errors import HardwareError, MissingDependency
@@ -82,6 +83,16 @@ class V4l2Camera(Camera):
             "Camera không gửi hình.",
             f"webcam {self.device}: no frame in {timeout}s",
         )
+
+    def preview(self, size: tuple[int, int] = (320, 240)) -> Image.Image:
+        """The newest frame already received (no wait), grey: a webcam is read as luma only."""
+        with self._cond:
+            frame = self._frame
+        if frame is None:
+            frame = self.read_luma()
+        image = Image.fromarray(frame).convert("RGB")
+        image.thumbnail(size)
+        return image
 
     def status(self) -> DeviceStatus:
         try:

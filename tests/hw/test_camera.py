@@ -24,8 +24,10 @@ def test_sim_camera_shows_injected_payload_and_preview():
         assert decode(camera.read_luma()) == []
         camera.inject(PAYLOAD)
         assert [q.text for q in decode(camera.read_luma())] == [PAYLOAD]
+        frames_before = camera.frame_count
         preview = camera.preview()
         assert preview.mode == "RGB" and max(preview.size) <= 320
+        assert camera.frame_count == frames_before  # the preview takes no frame from the scanner
         camera.clear()
         assert decode(camera.read_luma()) == []
     with pytest.raises(HardwareError):
@@ -91,9 +93,13 @@ def test_qr_scanner_delivers_once_per_presentation():
     idle = threading.Event()
     while scanner.frames_decoded < start + 10:  # the card stays in view for 10 more frames
         idle.wait(0.01)  # the frame counter has no event; poll it briefly
+    assert got == [PAYLOAD]
+    arrived.clear()
+    scanner.reset()  # a new screen wants the card in view now
+    assert arrived.wait(5)
     scanner.stop()
     camera.close()
-    assert got == [PAYLOAD]
+    assert got == [PAYLOAD, PAYLOAD]
 
 
 def test_qr_scanner_drops_frames_while_busy_instead_of_queueing():
@@ -171,6 +177,7 @@ def test_v4l2_streams_newest_frames(fake_bin, frames_file, tmp_path, monkeypatch
                 break
         assert payloads[1] in seen  # the stream moved on to the newest frame
         assert camera.status().state == "ok"
+        assert camera.preview().size == (320, 240)
     finally:
         camera.close()
     assert camera.closed
