@@ -381,7 +381,7 @@ def render_slip(data: SlipData, width_dots: int = WIDTHS[80]) -> Image.Image:
     for kind, payload, h in ops:
         if kind == "text":
             text, font, align = payload
-            x = margin + (inner - font.getlength(text)) / 2 if align == "center" else margin
+            x = margin + int(inner - font.getlength(text)) // 2 if align == "center" else margin
             draw.text((x, y), text, font=font, fill=0)
         elif kind == "rule":
             draw.line((margin, y + h // 2, width_dots - margin, y + h // 2), fill=0, width=2)
@@ -417,7 +417,7 @@ def _draw_signatures(draw: Any, width_dots: int, margin: int, inner: int, y: int
     for i, lines in enumerate(_signature_columns(width_dots, inner)):
         yy = y
         for text, font in lines:
-            x = margin + i * half + (half - font.getlength(text)) / 2
+            x = margin + i * half + int(half - font.getlength(text)) // 2
             draw.text((x, yy), text, font=font, fill=0)
             yy += int(font.size * 1.3)
 
