@@ -12,7 +12,9 @@ os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+def _isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+):
     """No test may read /etc/kiosk/kiosk.toml, $KIOSK_CONFIG or the real per-user data folder."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
