@@ -145,6 +145,11 @@ class KioskApp(App):
     def end_session(self, to: str = "welcome") -> None:
         """Cancel, completion and timeout all end here: wipe memory, temp files and widgets."""
         self.hide_countdown()
+        from kivy.uix.modalview import ModalView
+
+        for widget in list(Window.children):
+            if isinstance(widget, ModalView):
+                widget.dismiss(animation=False)
         self.session.wipe()
         self.wipes += 1
         for screen in self.root.screens:

@@ -359,6 +359,9 @@ class Services:
         if self._qr is None:
             self._qr = QrScanner(self.devices.camera, self._payload,
                                  decoder=self.devices.qr_decoder, on_error=self._camera_failed)
+        # A new screen wants the card that is in view now, even if it was read a moment ago
+        # (a citizen who cancelled and starts again). QrScanner has no public reset yet.
+        self._qr._last_text = None
         self._qr.start()
 
     def stop_camera(self) -> None:

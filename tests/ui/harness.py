@@ -85,9 +85,11 @@ class Driver:
         return frame.ids[which]
 
     def button(self, text: str, root: Any = None) -> Any:
+        from kivy.core.window import Window
         from kivy.uix.button import Button
 
-        for w in walk(root or self.screen):
+        roots = [root] if root is not None else [*Window.children[:-1], self.screen]
+        for w in (w for r in roots for w in walk(r)):
             if isinstance(w, Button) and w.text == text and not w.disabled and w.opacity > 0:
                 return w
         raise AssertionError(f"no enabled button {text!r} on screen {self.app.root.current!r}")
@@ -104,7 +106,13 @@ class Driver:
         self.pump(2)
 
     def tap_text(self, text: str) -> None:
-        self.tap(self.button(text))
+        def find() -> Any:
+            try:
+                return self.button(text)
+            except AssertionError:
+                return None
+
+        self.tap(self.wait_until(find, 5.0, f"button {text!r}"))
 
     def type_keys(self, keyboard: Any, keys: str) -> None:
         """Type on the on-screen VnKeyboard by tapping its keys: letters, "␣" space, and
@@ -140,4 +148,7 @@ class Driver:
     def reset(self) -> None:
         """Back to a clean welcome screen between tests."""
         self.app.end_session("welcome")
+        camera = getattr(self.app.services.devices, "camera", None)
+        if camera is not None:
+            camera.clear()  # take the previous test's card away from the camera
         self.settle()

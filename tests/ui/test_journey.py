@@ -3,6 +3,7 @@ frame clock while the scanner and printer work (DESIGN §9: the UI thread never 
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 
@@ -82,7 +83,7 @@ def confirm(ui: Driver) -> None:
 
 
 def max_gap(times: list[float]) -> float:
-    return max((b - a for a, b in zip(times, times[1:], strict=False)), default=0.0)
+    return max((b - a for a, b in itertools.pairwise(times)), default=0.0)
 
 
 def test_whole_journey_to_a_printed_slip(ui: Driver) -> None:
@@ -97,13 +98,15 @@ def test_whole_journey_to_a_printed_slip(ui: Driver) -> None:
     text = " ".join(w.text for w in review.ids.summary.children)
     assert "Trần Minh Khang" in text and "Nguyễn Thị Mẫu" in text and "2 trang" in text
     ui.tap(ui.nav("next"))
-    confirm(ui)
-    success = ui.at("success")
     printer = ui.app.services.devices.printer
     jobs_before = len(printer.jobs)
     print_started = len(ui.frame_times)
+    t1 = time.perf_counter()
+    confirm(ui)
+    success = ui.at("success")
     ui.wait_until(lambda: success.print_state == "printed", what="slip printed")
     print_frames = ui.frame_times[print_started:]
+    print_elapsed = time.perf_counter() - t1
     code = success.code
     assert code.startswith("000.00.00.H56-")
 
@@ -129,7 +132,8 @@ def test_whole_journey_to_a_printed_slip(ui: Driver) -> None:
     # the UI thread kept drawing frames while pages were scanned and the slip printed
     scan_gap = max(max_gap(frames) for frames in watch)
     assert scan_gap < max(0.25, scan_elapsed / 8), (scan_gap, scan_elapsed)
-    assert max_gap(print_frames) < 0.5
+    assert max_gap(print_frames) < max(0.5, print_elapsed / 4), (max_gap(print_frames),
+                                                                  print_elapsed)
 
     ui.tap(success.ids.finish)
     ui.at("welcome")

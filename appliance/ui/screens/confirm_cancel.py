@@ -11,7 +11,7 @@ class ConfirmCancel(ModalView):
     def confirm(self) -> None:
         from kivy.app import App
 
-        self.dismiss()
+        self.dismiss(animation=False)
         App.get_running_app().end_session()
 
 
