@@ -33,7 +33,7 @@ def _parse_received(text: str | None) -> dt.datetime:
 
     if text is None:
         return dt.datetime.now(VN_TZ).replace(tzinfo=None, second=0, microsecond=0)
-    return dt.datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    return dt.datetime.strptime(text.strip().replace("T", " ", 1), "%Y-%m-%d %H:%M")
 
 
 def run(args: argparse.Namespace, config) -> int:

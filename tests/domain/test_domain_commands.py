@@ -83,6 +83,26 @@ def test_due_date_usage_errors(capsys, tmp_path):
     assert "procedures: must not be empty" in capsys.readouterr().err
 
 
+def test_due_date_bad_overrides_file_is_a_usage_error(tmp_path, capsys):
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[[override]]\ndate = 2026-12-07\nkind = "party"\n', encoding="utf-8")
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(f'[calendar]\noverrides_file = "{extra}"\n', encoding="utf-8")
+    rc = main(
+        [
+            "--config",
+            str(cfg),
+            "due-date",
+            "--procedure",
+            "1.001193",
+            "--received",
+            "2026-11-30T10:00",
+        ]
+    )
+    assert rc == exitcodes.USAGE
+    assert "override[0]: kind" in capsys.readouterr().err
+
+
 def test_slip_sample_png_and_pdf(tmp_path, capsys):
     png, pdf = tmp_path / "s.png", tmp_path / "s.pdf"
     rc = main(["slip", "--sample", "--out", str(png), "--pdf", str(pdf), "--width", "58", "--json"])
