@@ -138,4 +138,10 @@ def open_devices(
             setattr(devices, name, build())
         except HardwareError as exc:
             devices.errors[name] = exc
+        except Exception as exc:  # a driver's own error (pin busy, device gone): still one device
+            devices.errors[name] = HardwareError(
+                f"{name}.open_failed",
+                "Không mở được thiết bị (có thể đang được chương trình khác dùng).",
+                f"{name}: {type(exc).__name__}: {exc}",
+            )
     return devices

@@ -32,8 +32,8 @@ def _picamera2() -> object:
             except (RuntimeError, IndexError) as exc:
                 raise HardwareError(
                     "camera.not_found",
-                    "Không tìm thấy camera. Kiểm tra cáp camera.",
-                    f"no Raspberry Pi camera found ({exc})",
+                    "Không mở được camera: kiểm tra cáp camera, hoặc camera đang được dùng.",
+                    f"no Raspberry Pi camera available, absent or in use ({exc})",
                 ) from None
         return _shared
 

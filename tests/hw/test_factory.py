@@ -117,3 +117,20 @@ def test_missing_programs_name_the_debian_package(monkeypatch):
         with pytest.raises(MissingDependency) as exc:
             build()
         assert package in exc.value.install
+
+
+def test_a_driver_error_is_contained_to_its_device(tmp_path, mock_factory, monkeypatch):
+    from gpiozero.exc import GPIOPinInUse
+
+    def busy(spec):
+        raise GPIOPinInUse("pin 17 is already in use by another kiosk process")
+
+    monkeypatch.setattr(factory, "pin_factory", busy)
+    devices = factory.open_devices(sim_dir=tmp_path)
+    try:
+        assert set(devices.errors) == {"gpio"}
+        assert devices.errors["gpio"].code == "gpio.open_failed"
+        assert "GPIOPinInUse" in devices.errors["gpio"].reason_en
+        assert devices.printer is not None and devices.camera is not None
+    finally:
+        devices.close()
