@@ -27,6 +27,7 @@ from typing import Any
 import tenacity
 
 from appliance import __version__
+from appliance.domain.dossier import DossierState
 from appliance.store import BlobError, DossierRecord, Store
 from sync.client import GatewayClient, Stopping
 from sync.errors import (
@@ -97,6 +98,7 @@ class SyncDaemon:
         self.stop_event = threading.Event()
         self._failures = 0
         self._last_housekeeping = -1e18
+        self._purges_checked = False
         client._sleep = self.sleep  # in-request waits end early on SIGTERM
 
     # --- time and waiting
@@ -128,6 +130,7 @@ class SyncDaemon:
         try:
             self._probe()
             result.online = True
+            self._finish_purges()
             self._send_batch(result, drain=drain)
             if result.error is None and (
                     drain or time.monotonic() - self._last_housekeeping >= self.settings.interval_s
@@ -154,6 +157,16 @@ class SyncDaemon:
         self.client.ensure_token()
         for code in BATCH_ALERTS.values():
             self.store.resolve_alert(code)
+
+    def _finish_purges(self) -> None:
+        """Once per process: purge dossiers left ``sent`` by a crash between receipt and purge."""
+        if self._purges_checked:
+            return
+        for record in self.store.all_dossiers():
+            if record.state is DossierState.SENT and all(
+                    f.confirmed for f in self.store.files(record.id)):
+                self.store.purge(record.id)
+        self._purges_checked = True
 
     def _send_batch(self, result: CycleResult, *, drain: bool) -> None:
         horizon = self.now() + dt.timedelta(days=36500) if drain else None
@@ -362,7 +375,7 @@ class SyncDaemon:
         return wait
 
     # --- the loops
-    def run_once(self, max_idle_cycles: int = 5) -> bool:
+    def run_once(self, max_idle_cycles: int = 3) -> bool:
         """Drain what can be drained now; True when nothing is left pending.
 
         Transient failures are waited out (capped backoff) as long as cycles make progress;
@@ -376,6 +389,8 @@ class SyncDaemon:
                     return True
                 idle = 0 if result.progressed else idle + 1
             else:
+                if not self.store.pending_count():
+                    return True  # only the housekeeping failed: nothing is left to deliver
                 idle = 0 if result.progressed else idle + 1
                 if result.error.stops_batch or idle >= max_idle_cycles:
                     return False
