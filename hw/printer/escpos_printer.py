@@ -56,6 +56,9 @@ class EscposPrinter(Printer):
         self.describe = describe
         self._make_device = make_device
         self._device: object | None = None
+        self._silent = False
+        """Set once the printer left a status query unanswered: many cheap printers never answer,
+        and waiting out a read timeout before every slip would make each citizen wait."""
 
     @property
     def device(self):  # the python-escpos object
@@ -67,7 +70,7 @@ class EscposPrinter(Printer):
         return self._device
 
     def print_image(self, image: Image.Image) -> None:
-        if self.status().paper is PaperState.OUT:
+        if not self._silent and self.status().paper is PaperState.OUT:
             raise paper_out_error()
         raster = to_raster(image, self.width_dots)
         try:
@@ -104,7 +107,9 @@ class EscposPrinter(Printer):
         online_answer = self._query(DLE_EOT_ONLINE)
         online = parse_online(online_answer)
         if online is None:
+            self._silent = True
             return PrinterStatus(PaperState.UNKNOWN, None)
+        self._silent = False
         return PrinterStatus(parse_paper(self._query(DLE_EOT_PAPER)), online)
 
     def close(self) -> None:

@@ -18,6 +18,8 @@ class LoopbackPrinter:
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
         self.done = threading.Event()
+        self.connections = 0
+        self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
@@ -26,20 +28,30 @@ class LoopbackPrinter:
         return f"network:127.0.0.1:{self.port}"
 
     def _serve(self) -> None:
-        try:
-            conn, _ = self._server.accept()
-        except OSError:  # closed before anyone connected
-            self.done.set()
-            return
-        pos = 0
-        with conn:
-            while True:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    break
-                self.received += chunk
-                pos = self._walk(conn, pos)
+        """Connections one after another, as a printer's single raw port takes them."""
+        while True:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:  # closed by the test
+                break
+            pos = len(self.received)
+            with conn:
+                while True:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    with self._cond:
+                        self.received += chunk
+                    pos = self._walk(conn, pos)
+            with self._cond:
+                self.connections += 1
+                self._cond.notify_all()
         self.done.set()
+
+    def wait_connections(self, count: int, timeout: float = 10) -> bool:
+        """True once ``count`` client connections have been closed by the client."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.connections >= count, timeout)
 
     def _walk(self, conn: socket.socket, pos: int) -> int:
         data = self.received

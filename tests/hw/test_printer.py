@@ -19,8 +19,9 @@ from hw.status import Health
 
 
 def same_pixels(a: Image.Image, b: Image.Image) -> bool:
-    diff = ImageChops.difference(a.convert("L"), b.convert("L"))
-    return a.size == b.size and diff.getbbox() is None
+    if a.size != b.size:
+        return False
+    return ImageChops.difference(a.convert("L"), b.convert("L")).getbbox() is None
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def test_slip_through_network_transport_decodes_back_to_the_same_image(loopback)
     printer.print_image(slip)
     printer.cut()
     printer.close()
-    assert loopback.done.wait(10)
+    assert loopback.wait_connections(1)
     data = bytes(loopback.received)
     assert data.count(b"\x1dv0") == -(-slip.height // BAND_HEIGHT)  # printed in bands
     assert data.rstrip().endswith(b"\x1dV\x00")  # full cut
@@ -52,16 +53,28 @@ def test_network_status_answers_are_read(loopback):
     assert status.device.state is Health.DEGRADED
 
 
-def test_silent_printer_is_unknown_not_ok():
+def test_silent_printer_is_unknown_not_ok_and_asked_only_once():
     server = LoopbackPrinter(online=None, paper=None)
     try:
         printer = escpos_printer(server.spec, 576, network_timeout_s=0.3)
         status = printer.status()
+        printer.print_image(slip_image())  # prints without waiting for another status answer
+        printer.print_image(slip_image())
+        printer.cut()
         printer.close()
+        # The unanswered query's connection is dropped (a late answer must not be read as the
+        # next one); the slips go over a second connection.
+        assert server.wait_connections(2)
     finally:
         server.close()
     assert status.paper is PaperState.UNKNOWN and status.online is None
     assert status.device.state is Health.UNKNOWN
+    assert server.queries == [1]  # one unanswered online query; never asked again per slip
+    slip = slip_image()
+    twice = Image.new("1", (576, 2 * slip.height), 1)
+    twice.paste(slip, (0, 0))
+    twice.paste(slip, (0, slip.height))
+    assert same_pixels(decode_raster(bytes(server.received)), twice)
 
 
 def test_paper_out_refuses_to_print(loopback):
@@ -71,7 +84,7 @@ def test_paper_out_refuses_to_print(loopback):
         printer.print_image(slip_image())
     printer.close()
     assert exc.value.code == "printer.paper_out"
-    assert loopback.done.wait(10)
+    assert loopback.wait_connections(1)
     assert b"\x1dv0" not in loopback.received
 
 
