@@ -31,9 +31,15 @@ def loopback():
     server.close()
 
 
-def test_slip_through_network_transport_decodes_back_to_the_same_image(loopback):
-    slip = slip_image(576)
-    printer = escpos_printer(loopback.spec, 576, network_timeout_s=5)
+@pytest.mark.parametrize("paper_mm", [80, 58])
+def test_slip_through_network_transport_decodes_back_to_the_same_image(loopback, paper_mm):
+    """The real Mẫu 01 slip as the kiosk renders it, over python-escpos's Network transport."""
+    from appliance.config import KioskConfig
+    from appliance.domain.slip import render_slip, sample_slip
+
+    dots = width_dots(paper_mm)
+    slip = render_slip(sample_slip(KioskConfig()), dots)
+    printer = escpos_printer(loopback.spec, dots, network_timeout_s=5)
     printer.print_image(slip)
     printer.cut()
     printer.close()
