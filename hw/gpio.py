@@ -10,6 +10,7 @@ to its own thread. They may be assigned after construction.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable, Mapping
 from enum import StrEnum
@@ -44,18 +45,23 @@ def pin_factory(spec: str):
 
         return MockFactory()
     if spec == "native":
-        try:
-            from gpiozero.pins.lgpio import LGPIOFactory
-
-            return LGPIOFactory()
-        except ImportError:
-            raise MissingDependency(
-                "lgpio (GPIO pins)", f"{PI_EXTRA} (or apt install python3-lgpio)"
-            ) from None
-        except Exception as exc:  # lgpio present but no GPIO chip (not a Pi)
-            raise HardwareError(
-                "gpio.unavailable", "Không truy cập được chân GPIO.", f"GPIO unavailable: {exc}"
-            ) from None
+        # lgpio works on every Pi model (the only choice on a Pi 5); RPi.GPIO is the fallback
+        # where an image ships it instead.
+        for module, name in (("gpiozero.pins.lgpio", "LGPIOFactory"),
+                             ("gpiozero.pins.rpigpio", "RPiGPIOFactory")):
+            try:
+                factory_cls = getattr(importlib.import_module(module), name)
+            except ImportError:
+                continue
+            try:
+                return factory_cls()
+            except Exception as exc:  # the library is there but this is no Pi, or no access
+                raise HardwareError(
+                    "gpio.unavailable", "Không truy cập được chân GPIO.", f"GPIO unavailable: {exc}"
+                ) from None
+        raise MissingDependency(
+            "lgpio (GPIO pins)", f"{PI_EXTRA} (or apt install python3-lgpio / python3-rpi.gpio)"
+        )
     raise SpecError("gpio", spec, '"mock" or "native"')
 
 

@@ -100,8 +100,9 @@ def test_missing_usb_library_names_the_extra(monkeypatch):
 
 
 def test_missing_lgpio_names_the_extra(monkeypatch):
-    _hide(monkeypatch, "lgpio")
+    _hide(monkeypatch, "lgpio", "RPi")
     monkeypatch.delitem(sys.modules, "gpiozero.pins.lgpio", raising=False)
+    monkeypatch.delitem(sys.modules, "gpiozero.pins.rpigpio", raising=False)
     with pytest.raises(MissingDependency) as exc:
         factory.build_gpio("native", pins=DEFAULT_PINS)
     assert "pip install '.[pi]'" in exc.value.install
