@@ -81,7 +81,10 @@ class QrScanner:
                     break
                 self._status = exc.status
                 if self.on_error:
-                    self.on_error(exc)
+                    try:
+                        self.on_error(exc)
+                    except Exception:
+                        log.exception("QR error callback failed")
                 self._stop.wait(self.error_backoff_s)
                 continue
             self._status = ok("qr.scanning", "Đang đọc mã QR.", "QR scanner running")

@@ -70,8 +70,16 @@ class EscposPrinter(Printer):
         return self._device
 
     def print_image(self, image: Image.Image) -> None:
-        if not self._silent and self.status().paper is PaperState.OUT:
-            raise paper_out_error()
+        if not self._silent:
+            status = self.status()
+            if status.paper is PaperState.OUT:
+                raise paper_out_error()
+            if status.online is False:  # cover open, error state: the slip would be lost
+                raise PrinterError(
+                    "printer.offline",
+                    "Máy in đang báo lỗi (nắp mở hoặc kẹt giấy). Xin mời gọi cán bộ hỗ trợ.",
+                    "the printer reports itself offline",
+                )
         raster = to_raster(image, self.width_dots)
         try:
             for band in bands(raster):

@@ -94,6 +94,17 @@ def test_paper_out_refuses_to_print(loopback):
     assert b"\x1dv0" not in loopback.received
 
 
+def test_printer_reporting_offline_refuses_to_print(loopback):
+    loopback.answers[1] = bytes([0x12 | 0x08])  # DLE EOT 1: offline (cover open, error)
+    printer = escpos_printer(loopback.spec, 576, network_timeout_s=5)
+    with pytest.raises(PrinterError) as exc:
+        printer.print_image(slip_image())
+    printer.close()
+    assert exc.value.code == "printer.offline"
+    assert loopback.wait_connections(1)
+    assert b"\x1dv0" not in loopback.received
+
+
 def test_unreachable_network_printer_is_offline():
     with socket.socket() as probe:  # a free port that nothing listens on
         probe.bind(("127.0.0.1", 0))
