@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from PIL import Image
@@ -89,22 +90,35 @@ class SaneScanner(Scanner):
                 f"--batch={Path(tmp) / 'page-%04d.pnm'}", "--batch-print",
             ]
             cmd += ["--source", source] if source else ["--batch-count=1"]
-            with subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            # stderr goes to a file (a full pipe would stall scanimage); a timer ends a hung scan.
+            with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors, subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=errors, text=True
             ) as proc:
-                assert proc.stdout is not None and proc.stderr is not None
-                for line in proc.stdout:
-                    name = line.strip()
-                    if not name:
-                        continue
-                    with Image.open(name) as im:
-                        im.load()
-                        page = ScannedPage(len(pages), im.copy(), float(self.resolution))
-                    pages.append(page)
-                    if on_page:
-                        on_page(page)
-                stderr = proc.stderr.read()
-                proc.wait(timeout=self.timeout_s)
+                watchdog = threading.Timer(self.timeout_s, proc.kill)
+                watchdog.start()
+                try:
+                    assert proc.stdout is not None
+                    for line in proc.stdout:
+                        name = line.strip()
+                        if not name:
+                            continue
+                        with Image.open(name) as im:
+                            im.load()
+                            page = ScannedPage(len(pages), im.copy(), float(self.resolution))
+                        pages.append(page)
+                        if on_page:
+                            on_page(page)
+                    proc.wait()
+                finally:
+                    watchdog.cancel()
+                errors.seek(0)
+                stderr = errors.read()
+        if proc.returncode < 0:
+            raise ScannerError(
+                "scanner.no_answer",
+                "Máy quét không phản hồi. Xin mời gọi cán bộ hỗ trợ.",
+                f"scanimage killed after {self.timeout_s:.0f}s without finishing",
+            )
         if _NO_DOCS in stderr or proc.returncode == 0:
             if not pages:
                 raise no_paper()

@@ -74,3 +74,14 @@ def test_status_and_unplugged_device(feeder, fake_bin, monkeypatch):
     with pytest.raises(ScannerError) as exc:
         scanner(fake_bin).scan()
     assert exc.value.code == "scanner.offline"
+
+
+def test_wedged_scanner_is_stopped_and_reported(feeder, fake_bin, monkeypatch):
+    feeder(2)
+    monkeypatch.setenv("FAKE_SANE_HANG", "1")
+    device = SaneScanner(DEVICE, scanimage=str(fake_bin / "scanimage"), timeout_s=1.5)
+    seen = []
+    with pytest.raises(ScannerError) as exc:
+        device.scan(on_page=seen.append)
+    assert exc.value.code == "scanner.no_answer"
+    assert len(seen) == 1  # the page that arrived before the scanner wedged was delivered
