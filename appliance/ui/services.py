@@ -630,17 +630,17 @@ class Services:
 
     def clock_info(self, done: Done, failed: Failed) -> None:
         def run() -> tuple[Any, str]:
-            from appliance.clock import clock_status
-
             now = self.store.clock.wall()
-            return clock_status(self.store), f"{now:%H:%M, %d/%m/%Y}"
+            return self.store.clock.status(self.store), f"{now:%H:%M, %d/%m/%Y}"
 
         self.on_store(run, done, failed, "clock_info")
 
     def confirm_clock(self, done: Done, failed: Failed) -> None:
-        from appliance.clock import confirm_clock
+        def run() -> None:
+            self.store.clock.confirm(self.store)
+            self.store.record_event("clock_confirmed_by_staff")
 
-        self.on_store(lambda: confirm_clock(self.store), done, failed, "confirm_clock")
+        self.on_store(run, done, failed, "confirm_clock")
 
     def wifi(self, done: Done, failed: Failed) -> None:
         def run() -> tuple[str, list[str]]:

@@ -50,8 +50,7 @@ class StepBar(BoxLayout):
 
     def on_step(self, *_args: object) -> None:
         if self.step:
-            label = T.STEPS[int(self.step) - 1]
-            self.text = T.STEP.format(n=int(self.step), total=len(T.STEPS)) + " · " + label
+            self.text = T.STEP.format(n=int(self.step), total=len(T.STEPS))
         else:
             self.text = ""
 

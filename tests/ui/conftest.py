@@ -1,8 +1,14 @@
-"""One real Kivy window under Xvfb for the whole UI test session (see harness.py)."""
+"""One real Kivy window under Xvfb for the whole UI test session (see harness.py), with the
+reference gateway (``kiosk portal-sim``) and the sync daemon (``kiosk sync``) running beside it
+as their own processes, exactly as ``kiosk demo`` runs them."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -10,18 +16,28 @@ import pytest
 from .harness import Driver, start_xvfb
 
 
-def write_config(root: Path, portal_key_b64: str, **ui: int) -> Path:
-    data = root / "data"
-    path = root / "kiosk.toml"
-    ui_lines = "".join(f"{k} = {v}\n" for k, v in ui.items())
-    path.write_text(
-        f'[kiosk]\ndata_dir = "{data}"\nclock = "host"\nunit_code = "000.00.00.H56"\n'
-        f'[gateway]\nportal_public_key = "{portal_key_b64}"\n'
-        f"[ui]\n{ui_lines}"
-        "[storage]\nreserve_mb = 1\n",
-        encoding="utf-8",
-    )
-    return path
+class Gateway:
+    """The running gateway sim, seen through its admin API."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _call(self, path: str, body: dict | None = None) -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method="POST" if data else
+                                         "GET", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    def dossiers(self) -> list[dict]:
+        return self._call("/admin/dossiers")["dossiers"]
+
+    def set_status(self, dossier_id: str, status: int) -> dict:
+        return self._call(f"/admin/dossiers/{dossier_id}/status", {"status": status})
+
+
+def _kiosk(*args: str) -> list[str]:
+    return [sys.executable, "-m", "appliance.cli", *args]
 
 
 @pytest.fixture(scope="session")
@@ -31,31 +47,44 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory):
     xvfb = start_xvfb()
     os.environ["KIVY_HOME"] = str(root / "kivy")
     (root / "kivy").mkdir()
-    from appliance.crypto import PortalKey
+    log = (root / "processes.log").open("w")
+    gateway = subprocess.Popen(_kiosk("portal-sim", "--port", "0", "--data", str(root / "gw")),
+                               stdout=subprocess.PIPE, stderr=log, text=True)
+    procs = [gateway]
+    try:
+        info = json.loads(gateway.stdout.readline())
+        from appliance.commands.demo import write_demo_config
 
-    portal = PortalKey.generate()
-    from appliance.config import load_file
-    from appliance.ui import lockdown
+        config_path = write_demo_config(Path(info["kiosk_toml"]), root)
+        procs.append(subprocess.Popen(_kiosk("--config", str(config_path), "sync"),
+                                      stdout=log, stderr=subprocess.STDOUT))
+        from appliance.config import load_file
+        from appliance.ui import lockdown
 
-    config = load_file(write_config(root, portal.public_key_b64, inactivity_timeout_s=120,
-                                    countdown_s=20))
-    lockdown.configure(800, 480, False)
-    from appliance.ui.app import KioskApp
-    from appliance.ui.services import Services
+        config = load_file(config_path)
+        lockdown.configure(800, 480, False)
+        from appliance.ui.app import KioskApp
+        from appliance.ui.services import Services
 
-    services = Services.from_config(config)
-    app = KioskApp(services, timeout_s=config.ui.inactivity_timeout_s,
-                   countdown_s=config.ui.countdown_s)
-    app._run_prepare()
-    driver = Driver(app)
-    driver.config = config
-    driver.portal = portal
-    driver.pump(5)
-    yield driver
-    app.stop()
-    driver.pump(2)
-    xvfb.kill()
-    xvfb.wait()
+        services = Services.from_config(config)
+        app = KioskApp(services, timeout_s=config.ui.inactivity_timeout_s,
+                       countdown_s=config.ui.countdown_s)
+        app._run_prepare()
+        driver = Driver(app)
+        driver.config = config
+        driver.gateway = Gateway(info["url"])
+        driver.pump(5)
+        yield driver
+        app.stop()
+        driver.pump(2)
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(10)
+        xvfb.kill()
+        xvfb.wait()
+        log.close()
 
 
 @pytest.fixture

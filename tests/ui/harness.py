@@ -7,31 +7,14 @@ always for a condition while the event loop runs (never a sleep).
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from appliance.ui.headless import start_xvfb
 
-def start_xvfb(size: str = "1920x1920x24") -> subprocess.Popen[bytes]:
-    """Start Xvfb on a free display (it tells us which through -displayfd) and export it."""
-    if shutil.which("Xvfb") is None:
-        raise RuntimeError("Xvfb is not installed (apt-get install xvfb)")
-    read, write = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", size,
-                             "-nolisten", "tcp"], pass_fds=(write,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        display = pipe.readline().strip()
-    if not display:
-        proc.kill()
-        raise RuntimeError("Xvfb did not start")
-    os.environ["DISPLAY"] = f":{display}"
-    return proc
+__all__ = ["Driver", "start_xvfb", "walk"]
 
 
 def walk(widget: Any) -> Iterator[Any]:

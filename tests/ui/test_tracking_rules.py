@@ -1,0 +1,67 @@
+"""What tracking tells a citizen about a dossier, from a real store (no window needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from appliance import runtime
+from appliance.config import parse
+from appliance.crypto import PortalKey
+from appliance.domain.dossier import Draft
+from appliance.domain.identity import Identity
+from appliance.submission import finalize
+from appliance.ui import strings as T
+from appliance.ui.services import Services, fold
+
+
+@pytest.fixture
+def sent_dossier(tmp_path):
+    portal = PortalKey.generate()
+    config = parse(f'[kiosk]\ndata_dir = "{tmp_path}"\nclock = "host"\n[gateway]\n'
+                   f'portal_public_key = "{portal.public_key_b64}"\n[storage]\nreserve_mb = 1\n',
+                   "test")
+    store = runtime.open_store(config)
+    person = Identity("001088012345", "Nguyễn Thị Mẫu", None, "Nữ", "Xã Mẫu")
+    result = finalize(store, Draft("1.001193", person), runtime.finalize_context(config, store))
+    now = store.clock.wall()
+    store.mark_sending(result.id)
+    store.mark_sent(result.id, "G-1", now, {"MaHoSo": "G-1"})
+    store.set_portal_status(result.id, 9, now)
+    yield Services(config, store=store, catalogue=None, devices=None), result.code, now
+    store.close()
+
+
+def test_a_fresh_status_is_shown_plainly(sent_dossier) -> None:
+    services, code, now = sent_dossier
+    services.store.update_sync_state(last_success=now.isoformat())
+    line, stale = services.describe_status(services.store.find_by_code(code))
+    assert T.PORTAL_STATUS[9] in line and stale == ""
+
+
+def test_an_old_status_says_it_may_be_old(sent_dossier) -> None:
+    services, code, now = sent_dossier
+    services.store.update_sync_state(last_success=(now - dt.timedelta(days=3)).isoformat())
+    line, stale = services.describe_status(services.store.find_by_code(code))
+    assert T.PORTAL_STATUS[9] in line
+    assert "có thể đã cũ" in stale and (now - dt.timedelta(days=3)).strftime("%d/%m/%Y") in stale
+
+
+def test_a_waiting_dossier_says_it_is_waiting_to_be_sent(tmp_path) -> None:
+    portal = PortalKey.generate()
+    config = parse(f'[kiosk]\ndata_dir = "{tmp_path}"\nclock = "host"\n[gateway]\n'
+                   f'portal_public_key = "{portal.public_key_b64}"\n[storage]\nreserve_mb = 1\n',
+                   "test")
+    store = runtime.open_store(config)
+    person = Identity("001088012345", "Nguyễn Thị Mẫu", None, "Nữ", "Xã Mẫu")
+    result = finalize(store, Draft("1.001193", person), runtime.finalize_context(config, store))
+    services = Services(config, store=store, catalogue=None, devices=None)
+    line, stale = services.describe_status(store.find_by_code(result.code))
+    assert line.startswith(T.TRACK_WAITING) and stale == ""
+    store.close()
+
+
+def test_search_folds_tones_and_letters() -> None:
+    assert fold("Đăng ký KHAI SINH") == "dang ky khai sinh"
+    assert fold("khai sinh") in fold("Đăng ký khai sinh")
