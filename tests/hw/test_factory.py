@@ -89,13 +89,19 @@ def test_missing_picamera2_names_the_debian_package(monkeypatch):
     assert "python3-picamera2" in exc.value.install
 
 
-def test_missing_usb_library_names_the_extra(monkeypatch):
+@pytest.mark.parametrize(
+    ("cls", "spec", "install"),
+    [("Usb", "usb:04b8:0e15", "pip install '.[pi]'"),
+     ("Serial", "serial:/dev/ttyUSB0", "pip install '.[pi]'"),
+     ("CupsPrinter", "cups:receipts", "python3-cups")],
+)
+def test_missing_printer_library_names_what_to_install(monkeypatch, cls, spec, install):
     import escpos.printer
 
-    monkeypatch.setattr(escpos.printer.Usb, "is_usable", staticmethod(lambda: False))
+    monkeypatch.setattr(getattr(escpos.printer, cls), "is_usable", staticmethod(lambda: False))
     with pytest.raises(MissingDependency) as exc:
-        factory.build_printer("usb:04b8:0e15")
-    assert "pip install '.[pi]'" in exc.value.install
+        factory.build_printer(spec)
+    assert install in exc.value.install
     assert "Cần cài" in exc.value.reason_vi
 
 
