@@ -149,7 +149,10 @@ def check_printer(ctx: Context) -> list[Result]:
     printer = ctx.devices.printer
     results = [_from_status("printer", printer.status().device)]
     if ctx.print_test_page:
-        page = render_test_page(printer.width_dots, ctx.config.kiosk.id, dt.datetime.now())
+        from appliance.clock import VN_TZ
+
+        now = dt.datetime.now(VN_TZ)
+        page = render_test_page(printer.width_dots, ctx.config.kiosk.id, now)
         try:
             printer.print_image(page)
             printer.cut()
