@@ -29,6 +29,13 @@ STATUS_RECEIVED = 2
 """TrangThaiHoSo 2, Được tiếp nhận: set when the last file arrives and every page verifies."""
 
 
+HEARTBEAT_FIELDS: dict[str, tuple[type, ...]] = {
+    "oldest_pending_age_s": (int, float, type(None)), "counts": (dict,), "paper": (str,),
+    "disk_free_mb": (int, float), "version": (str,), "site": (str,), "alerts": (list,),
+    "sent_at": (str,),
+}
+
+
 def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -398,9 +405,10 @@ class Gateway:
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
         if not isinstance(rating, dict) or not isinstance(rating.get("dossier_code"), str) \
-                or not isinstance(rating.get("rating"), dict):
-            raise ApiError(422, "invalid_rating",
-                           "expected {'dossier_code': string, 'rating': object}")
+                or not isinstance(rating.get("rating"), dict) \
+                or not isinstance(rating.get("kiosk_id", ""), str):
+            raise ApiError(422, "invalid_rating", "expected {'dossier_code': string, "
+                           "'kiosk_id': string, 'rating': object}")
         digest = sha256_hex(canonical_json(rating))
         with self.db.tx() as conn:
             held = conn.execute("SELECT digest FROM ratings WHERE id = ?",
@@ -426,6 +434,16 @@ class Gateway:
         if not isinstance(beat, dict) or not verify._is_int(beat.get("queue_depth")) \
                 or beat["queue_depth"] < 0:
             raise ApiError(422, "invalid_heartbeat", "expected an object with queue_depth ≥ 0")
+        for key, kinds in HEARTBEAT_FIELDS.items():
+            value = beat.get(key)
+            if key in beat and not (isinstance(value, kinds) and not isinstance(value, bool)):
+                raise ApiError(422, "invalid_heartbeat", f"'{key}' has the wrong type")
+        if isinstance(beat.get("counts"), dict) and not all(
+                verify._is_int(v) for v in beat["counts"].values()):
+            raise ApiError(422, "invalid_heartbeat", "'counts' values must be integers")
+        if isinstance(beat.get("alerts"), list) and not all(
+                isinstance(v, str) for v in beat["alerts"]):
+            raise ApiError(422, "invalid_heartbeat", "'alerts' must be strings")
         with self.db.tx() as conn:
             conn.execute(
                 "INSERT INTO heartbeats(kiosk_id, body, received_at) VALUES(?,?,?) "

@@ -115,9 +115,13 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def _length(self) -> int:
-        if self.headers.get("Transfer-Encoding"):
+        """Content-Length of the body; -1 for a chunked body (read by ``_read``)."""
+        encoding = self.headers.get("Transfer-Encoding", "").strip().lower()
+        if encoding == "chunked":
+            return -1
+        if encoding:
             self.close_connection = True
-            raise ApiError(411, "length_required", "send a Content-Length, not chunked encoding")
+            raise ApiError(411, "length_required", "send a Content-Length or a chunked body")
         raw = self.headers.get("Content-Length")
         if raw is None:
             return 0
@@ -134,7 +138,32 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(413, "too_large", f"bodies are limited to {MAX_BODY} bytes")
         return n
 
+    def _read_chunked(self) -> bytes:
+        parts, total = [], 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";")[0].strip() or b"x", 16)
+            except ValueError:
+                self.close_connection = True
+                raise ApiError(400, "bad_request", "malformed chunked body") from None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(parts)
+            total += size
+            if total > MAX_BODY:
+                self.close_connection = True
+                raise ApiError(413, "too_large", f"bodies are limited to {MAX_BODY} bytes")
+            parts.append(self.rfile.read(size))
+            self.rfile.readline(1024)
+
     def _read(self, n: int) -> bytes:
+        if n < 0:
+            data = self._read_chunked()
+            if not self.path.startswith("/admin"):
+                self.sim.count_bytes(len(data))
+            return data
         data = self.rfile.read(n) if n else b""
         if not self.path.startswith("/admin"):
             self.sim.count_bytes(len(data))
@@ -165,6 +194,11 @@ class Handler(BaseHTTPRequestHandler):
     def do_OPTIONS(self) -> None:
         self._dispatch()
 
+    def __getattr__(self, name: str):  # any other method (TRACE, QUERY, …): 405 with Allow
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
+
     def _dispatch(self) -> None:
         split = urlsplit(self.path)
         path = split.path
@@ -182,7 +216,10 @@ class Handler(BaseHTTPRequestHandler):
             if route is None:
                 self.close_connection = True
                 if allowed:
-                    raise ApiError(405, "method_not_allowed", f"use {', '.join(allowed)}")
+                    methods = ", ".join(allowed)
+                    self._error(ApiError(405, "method_not_allowed", f"use {methods}"),
+                                {"Allow": methods})
+                    return
                 raise ApiError(404, "not_found", "no such endpoint")
             authorization = self.headers.get("Authorization")
             fault = self.sim.faults.decide(path, authenticated=bool(authorization))
@@ -228,7 +265,7 @@ class Handler(BaseHTTPRequestHandler):
             return True
         if kind is FaultKind.RESET and fault.variant == 0:
             n = self._length()
-            if n:
+            if n > 0:
                 self._read(n // 2)
                 self._reset()
                 return True
