@@ -28,6 +28,7 @@ from appliance.clock import Clock
 from appliance.domain.dossier import (
     PENDING_STATES,
     DossierState,
+    IllegalTransition,
     check_transition,
 )
 from appliance.store import migrations
@@ -529,15 +530,22 @@ class Store:
         target: DossierState,
         event: str,
         detail: dict[str, Any] | None = None,
+        *,
+        only_from: DossierState | None = None,
         **columns: Any,
     ) -> None:
+        """Move a dossier to ``target``; ``only_from`` narrows TRANSITIONS for operations that
+        share a target (a failed send and a staff restore both lead to ``queued``)."""
         with self._lock, write_transaction(self.db):
             row = self.db.execute(
                 "SELECT state FROM dossiers WHERE id = ?", [dossier_id]
             ).fetchone()
             if row is None:
                 raise KeyError(dossier_id)
-            check_transition(DossierState(row[0]), target)
+            current = DossierState(row[0])
+            if only_from is not None and current != only_from:
+                raise IllegalTransition(current, target)
+            check_transition(current, target)
             sets = ", ".join(f"{k} = ?" for k in ["state", *columns])
             self.db.execute(
                 f"UPDATE dossiers SET {sets} WHERE id = ?",
@@ -567,6 +575,7 @@ class Store:
             DossierState.QUEUED,
             "send_failed",
             {"error": error},
+            only_from=DossierState.SENDING,
             last_error=error,
             next_attempt_at=_iso(next_attempt_at),
         )
@@ -611,6 +620,7 @@ class Store:
             dossier_id,
             DossierState.QUEUED,
             "dossier_restored",
+            only_from=DossierState.QUARANTINED,
             quarantine_reason=None,
             next_attempt_at=None,
             last_error=None,
