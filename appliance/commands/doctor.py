@@ -268,10 +268,25 @@ def run_checks(ctx: Context) -> list[Result]:
     return results
 
 
+DEVICE_CHECKS = frozenset({"camera", "qr_decoder", "scanner", "printer", "gpio", "network"})
+
+
+def report_devices(ctx: Context, results: list[Result]) -> None:
+    """Leave the device results in the store for ``kiosk status`` and the sync heartbeat."""
+    store = ctx.store
+    if store is None or not store.available:
+        return
+    store.report_devices({
+        r.name: {"state": r.state, "code": r.code, "reason_en": r.reason_en}
+        for r in results if r.name in DEVICE_CHECKS
+    })
+
+
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
     ctx = Context(config, print_test_page=args.print_test_page)
     try:
         results = run_checks(ctx)
+        report_devices(ctx, results)
     finally:
         for close in reversed(ctx.closers):
             close()

@@ -55,11 +55,19 @@ def collect(config: KioskConfig) -> dict[str, Any]:
             doc["accepting_submissions"] = False
             doc["refusal"] = {"code": refused.code, "detail": refused.detail}
         if not store.available:
-            doc.update(queue=None, pending=None, oldest_pending_age_s=None, sync=None, alerts=[])
+            doc.update(
+                queue=None,
+                pending=None,
+                oldest_pending_age_s=None,
+                sync=None,
+                alerts=[],
+                devices=None,
+            )
             return doc
         sync = store.sync_state()
         doc.update(
             site=store.get_setting("site", config.kiosk.site),
+            devices=store.device_status() or None,
             queue=store.counts_by_state(),
             pending=store.pending_count(),
             oldest_pending_age_s=store.oldest_pending_age_s(),
@@ -113,6 +121,12 @@ def render(doc: dict[str, Any]) -> str:
             f"last error    {sync['last_error'] or '-'}",
             f"next attempt  {sync['next_attempt'] or '-'}",
         ]
+        devices = doc["devices"]
+        if devices:
+            states = ", ".join(f"{k} {v['state']}" for k, v in devices["devices"].items())
+            lines.append(f"devices       {states} (reported {devices['at']})")
+        else:
+            lines.append("devices       not reported yet (run kiosk doctor)")
         lines += [f"ALERT {a['code']}: {a['message_en']}" for a in doc["alerts"]]
     return "\n".join(lines)
 

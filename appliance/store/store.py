@@ -38,6 +38,7 @@ from appliance.store.db import connect, write_transaction
 DB_NAME = "kiosk.db"
 UNAVAILABLE_MARKER = "STORE-UNAVAILABLE.json"
 TRANSPORT_MODE_SETTING = "transport_mode"
+DEVICE_STATUS_SETTING = "device_status"
 
 
 class StoreUnavailable(Exception):
@@ -690,6 +691,19 @@ class Store:
 
     def update_sync_state(self, **values: Any) -> None:
         self._kv_set("sync_state", values)
+
+    def report_devices(self, statuses: dict[str, dict[str, str]]) -> None:
+        """Record the devices' last known status (by the UI, which owns them, or ``doctor``) so
+        that ``kiosk status`` and the sync daemon's heartbeat can report it: each value is
+        ``{"state", "code", "reason_en"}`` with ``state`` ok/degraded/failed/unknown."""
+        self.set_setting(
+            DEVICE_STATUS_SETTING,
+            {"at": _iso(self.clock.wall()), "devices": statuses},
+        )
+
+    def device_status(self) -> dict[str, Any]:
+        """``{"at": iso time, "devices": {...}}`` as last reported, or ``{}``."""
+        return self.get_setting(DEVICE_STATUS_SETTING, {})
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         if self._db is None:

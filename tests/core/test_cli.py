@@ -52,3 +52,16 @@ def test_seed_without_portal_key_is_refused_with_a_reason(tmp_path):
     proc = _kiosk("--config", str(conf), "seed", "--dossiers", "1")
     assert proc.returncode == exitcodes.REFUSED
     assert "portal_public_key" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_doctor_reports_devices_that_status_then_shows(tmp_path):
+    import json
+
+    conf = tmp_path / "k.toml"
+    conf.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "d"}"\nclock = "host"\n', encoding="utf-8")
+    before = json.loads(_kiosk("--config", str(conf), "status", "--json").stdout)
+    assert before["devices"] is None
+    assert _kiosk("--config", str(conf), "doctor").returncode == exitcodes.OK
+    after = json.loads(_kiosk("--config", str(conf), "status", "--json").stdout)
+    assert after["devices"]["devices"]["printer"]["state"] == "ok"
+    assert after["devices"]["devices"]["camera"]["code"] == "camera.sim"
