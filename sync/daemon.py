@@ -223,16 +223,15 @@ class SyncDaemon:
         if not set(answer.missing) <= ours:
             raise Transient("gateway asks for files that are not in the manifest",
                             code="bad_answer")
-        self.store.mark_files_confirmed(
-            record.id, [f.sha256 for f in files if not f.confirmed and f.sha256 not in
-                        answer.missing])
         receipt = answer.receipt
         for f in files:
             if f.sha256 in answer.missing:
                 file_answer = self.client.put_file(record.id, f.sha256,
                                                    self.store.read_blob(f.sha256))
-                self.store.mark_files_confirmed(record.id, [f.sha256])
                 receipt = file_answer.receipt or receipt
+        # One commit for all files: after a crash the manifest's replay says what is missing,
+        # so per-file bookkeeping would only cost fsyncs.
+        self.store.mark_files_confirmed(record.id, [f.sha256 for f in files if not f.confirmed])
         if receipt is None:
             raise Transient("every file is at the gateway but no receipt came back",
                             code="no_receipt")
