@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import urllib.request
@@ -56,8 +57,9 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory):
         from appliance.commands.demo import write_demo_config
 
         config_path = write_demo_config(Path(info["kiosk_toml"]), root)
-        procs.append(subprocess.Popen(_kiosk("--config", str(config_path), "sync"),
-                                      stdout=log, stderr=subprocess.STDOUT))
+        sync = subprocess.Popen(_kiosk("--config", str(config_path), "sync"),
+                                stdout=log, stderr=subprocess.STDOUT)
+        procs.append(sync)
         from appliance.config import load_file
         from appliance.ui import lockdown
 
@@ -73,12 +75,14 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory):
         driver = Driver(app)
         driver.config = config
         driver.gateway = Gateway(info["url"])
+        driver.sync_pid = sync.pid
         driver.pump(5)
         yield driver
         app.stop()
         driver.pump(2)
     finally:
         for proc in procs:
+            os.kill(proc.pid, signal.SIGCONT) if proc.poll() is None else None
             proc.terminate()
         for proc in procs:
             proc.wait(10)

@@ -7,6 +7,9 @@ always for a condition while the event loop runs (never a sleep).
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -127,6 +130,16 @@ class Driver:
         made = Path(Window.screenshot(str(path)))
         made.replace(path)
         return path
+
+    @contextlib.contextmanager
+    def sync_paused(self) -> Iterator[None]:
+        """Freeze our own sync daemon (by its pid) while the frame clock is watched, so the
+        measure is about the UI process and not about two cores shared with the daemon."""
+        os.kill(self.sync_pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(self.sync_pid, signal.SIGCONT)
 
     def reset(self) -> None:
         """Back to a clean welcome screen between tests."""

@@ -1,0 +1,77 @@
+"""Readable at arm's length (DESIGN §9) on every screen, at 800×480 and at 1080×1920: body text
+and touch targets meet the physical minimums, and every screen offers "Quay lại" and "Hủy".
+
+(The file name sorts last: it resizes the shared window, then puts it back.)"""
+
+from __future__ import annotations
+
+import math
+
+from kivy.core.window import Window
+from kivy.uix.button import Button
+from kivy.uix.label import Label
+from kivy.uix.textinput import TextInput
+
+from appliance.ui import strings as T
+from appliance.ui.theme import CAP_HEIGHT_EM, MIN_CAP_MM, MIN_TARGET_MM, sizes_for
+from appliance.ui.tour import run_tour
+
+from .harness import Driver, walk
+
+NO_NAV = {"attract"}
+"""The attract screen is one big touch target: any touch leads to the welcome screen."""
+
+
+def visible(widget) -> bool:
+    node = widget
+    while node is not None and node is not Window:
+        if node.opacity == 0 or getattr(node, "disabled", False):
+            return False
+        node = node.parent
+    return widget.width > 2 and widget.height > 2
+
+
+def check_screen(ui: Driver, name: str, problems: list[str]) -> None:
+    width, height = Window.size
+    sizes = sizes_for(width, height)
+    min_font = math.ceil(MIN_CAP_MM / CAP_HEIGHT_EM * sizes.px_per_mm)
+    min_target = MIN_TARGET_MM * sizes.px_per_mm - 0.5
+    roots = [ui.screen, *[w for w in Window.children if w is not ui.app.root]]
+    buttons = []
+    for root in roots:
+        for w in walk(root):
+            if not visible(w):
+                continue
+            if isinstance(w, Button):
+                buttons.append(w)
+                if min(w.width, w.height) < min_target:
+                    problems.append(f"{width}x{height} {name}: button {w.text!r} is "
+                                    f"{w.width:.0f}×{w.height:.0f} px < {min_target:.0f}")
+            if isinstance(w, Label | TextInput) and (w.text if isinstance(w, Label) else True):
+                if w.font_size < min_font:
+                    problems.append(f"{width}x{height} {name}: text {w.text[:30]!r} at "
+                                    f"{w.font_size:.0f} px < {min_font}")
+    if name not in NO_NAV:
+        texts = {b.text for b in buttons}
+        if not any(T.BACK in t for t in texts) or T.CANCEL not in texts and name != "countdown":
+            problems.append(f"{width}x{height} {name}: no visible back/cancel ({sorted(texts)})")
+
+
+def test_every_screen_is_readable_with_back_and_cancel_at_both_sizes(ui: Driver) -> None:
+    problems: list[str] = []
+    seen: list[str] = []
+    try:
+        for size in ((800, 480), (1080, 1920)):
+            Window.size = size
+            ui.pump(5)
+
+            def each(name: str) -> None:
+                seen.append(name)
+                check_screen(ui, name, problems)
+
+            run_tour(ui.app, each)
+    finally:
+        Window.size = (800, 480)
+        ui.pump(5)
+    assert len(seen) >= 2 * 24
+    assert not problems, "\n".join(problems)
