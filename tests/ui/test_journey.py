@@ -80,11 +80,11 @@ def confirm(ui: Driver) -> None:
     ui.tap(ui.nav("next"))
 
 
-SLOW_S = 2.0
-"""A slow device: each scanned sheet and the print job take this long (a real sheet feeder and a
-USB thermal printer take seconds). Work done on the UI thread would freeze the window that long."""
+SLOW_S = 4.0
+"""A slow device: each scanned sheet takes half of this, the print job all of it (a real sheet
+feeder and a USB thermal printer take seconds). Work on the UI thread would freeze it that long."""
 
-MAX_FRAME_GAP_S = 1.0
+MAX_FRAME_GAP_S = 1.5
 """Largest gap between frames allowed meanwhile. Software GL under Xvfb shares two cores with the
 workers, so frames do slow down; they must not stop."""
 

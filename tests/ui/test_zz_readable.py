@@ -47,13 +47,13 @@ def check_screen(ui: Driver, name: str, problems: list[str]) -> None:
                 if min(w.width, w.height) < min_target:
                     problems.append(f"{width}x{height} {name}: button {w.text!r} is "
                                     f"{w.width:.0f}×{w.height:.0f} px < {min_target:.0f}")
-            if isinstance(w, Label | TextInput) and (w.text if isinstance(w, Label) else True):
-                if w.font_size < min_font:
-                    problems.append(f"{width}x{height} {name}: text {w.text[:30]!r} at "
-                                    f"{w.font_size:.0f} px < {min_font}")
+            has_text = isinstance(w, TextInput) or (isinstance(w, Label) and w.text)
+            if has_text and w.font_size < min_font:
+                problems.append(f"{width}x{height} {name}: text {w.text[:30]!r} at "
+                                f"{w.font_size:.0f} px < {min_font}")
     if name not in NO_NAV:
         texts = {b.text for b in buttons}
-        if not any(T.BACK in t for t in texts) or T.CANCEL not in texts and name != "countdown":
+        if not any(T.BACK in t for t in texts) or (T.CANCEL not in texts and name != "countdown"):
             problems.append(f"{width}x{height} {name}: no visible back/cancel ({sorted(texts)})")
 
 
