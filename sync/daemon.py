@@ -150,13 +150,12 @@ class SyncDaemon:
             if err.code == "captive_portal":
                 self._alert("sync_captive")
             raise
-        self.store.resolve_alert("sync_captive")
+        self._resolve("sync_captive")
         skew = (self.client.server_time(health) - self.now()).total_seconds()
         if abs(skew) > self.settings.max_clock_skew_s:
             raise ClockSkew(f"kiosk clock is {-skew:+.0f} s off the gateway's server time")
         self.client.ensure_token()
-        for code in BATCH_ALERTS.values():
-            self.store.resolve_alert(code)
+        self._resolve(*BATCH_ALERTS.values())
 
     def _finish_purges(self) -> None:
         """Once per process: purge dossiers left ``sent`` by a crash between receipt and purge."""
@@ -337,6 +336,13 @@ class SyncDaemon:
         vi, en = ALERTS[code]
         self.store.raise_alert(code, vi, en)
 
+    def _resolve(self, *codes: str) -> None:
+        """Resolve those of ``codes`` that are open (no write transaction when none is)."""
+        open_codes = {a.code for a in self.store.alerts()}
+        for code in codes:
+            if code in open_codes:
+                self.store.resolve_alert(code)
+
     def _after_cycle(self, result: CycleResult) -> None:
         now = self.now()
         state: dict[str, Any] = {"online": result.online}
@@ -354,12 +360,12 @@ class SyncDaemon:
             log.warning("sync cycle stopped: %s; next try in %.1f s", err.describe(),
                         result.retry_in_s)
         if not self.store.quarantined():
-            self.store.resolve_alert("sync_quarantine")
+            self._resolve("sync_quarantine")
         age = self.store.oldest_pending_age_s()
         if age is not None and age > self.settings.escalate_after_h * 3600:
             self._alert("sync_stuck")
         else:
-            self.store.resolve_alert("sync_stuck")
+            self._resolve("sync_stuck")
         state["next_attempt"] = (now + dt.timedelta(seconds=self.next_wait_s(result))).isoformat()
         self.store.update_sync_state(**state)
 
