@@ -64,6 +64,10 @@ step "boot partition: firmware, kernel, cmdline.txt, kiosk.toml template"
 printf '%s\n' "console=serial0,115200 console=tty1 root=LABEL=KIOSKROOT rootfstype=ext4 ro \
 fsck.repair=yes rootwait net.ifnames=0 consoleblank=0 quiet" > "$root/boot/firmware/cmdline.txt"
 install -m 0644 "$here/kiosk.toml.template" "$root/boot/firmware/kiosk.toml"
+# raspi-firmware's hooks copy the kernel and initrd; make sure both are there for the Pi and QEMU.
+for f in "$root"/boot/vmlinuz-* "$root"/boot/initrd.img-*; do
+  [ -e "$root/boot/firmware/$(basename "$f")" ] || cp "$f" "$root/boot/firmware/"
+done
 cp -a "$root/boot/firmware/." "$bootfs/"
 find "$root/boot/firmware" -mindepth 1 -delete
 

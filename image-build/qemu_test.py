@@ -187,7 +187,7 @@ def boot(image: Path, kernel: Path, initrd: Path, phase: str, log: Path, smp: in
     cmdline = ("console=ttyAMA0 root=LABEL=KIOSKROOT rootfstype=ext4 ro rootwait "
                "consoleblank=0 net.ifnames=0 systemd.wants=kiosk-selftest.service "
                f"kiosk.selftest={phase}")
-    cmd = ["qemu-system-aarch64", "-M", "virt", "-cpu", "max,pauth-impdef=on", "-smp", str(smp),
+    cmd = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", str(smp),
            "-m", "2048", "-accel", "tcg,thread=multi", "-display", "none", "-serial", "stdio",
            "-monitor", "none", "-kernel", str(kernel), "-initrd", str(initrd),
            "-append", cmdline,

@@ -36,7 +36,10 @@ if [ -n "${SECURITY:-}" ]; then
 fi
 
 # raspi-firmware writes cmdline.txt/config.txt from /etc/default/raspi-firmware when the kernel is
-# installed, and needs /boot/firmware to exist first.
+# installed, and needs /boot/firmware to exist first (our file wins over the package's: confold).
+# update-initramfs is diverted to /bin/true while packages install (its triggers would build the
+# initrd two or three times, ~10 min each under emulation), then run once; its post-update hook
+# copies the initrd to /boot/firmware.
 rpi_default='ROOTPART=LABEL=KIOSKROOT
 CONSOLES="serial0,115200 tty1"
 KERNEL_ARGS="consoleblank=0 quiet"'
@@ -49,7 +52,11 @@ env -u PIP_FIND_LINKS -u PIP_CERT mmdebstrap --mode=root --format=tar --architec
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
   --setup-hook='mkdir -p "$1/boot/firmware" "$1/etc/default"' \
+  --dpkgopt='force-confdef' --dpkgopt='force-confold' \
+  --essential-hook='chroot "$1" dpkg-divert --quiet --local --rename --divert /usr/sbin/update-initramfs.kiosk --add /usr/sbin/update-initramfs && ln -s /bin/true "$1/usr/sbin/update-initramfs"' \
   --setup-hook="printf '%s\n' '$rpi_default' > \"\$1/etc/default/raspi-firmware\"" \
+  --customize-hook='rm "$1/usr/sbin/update-initramfs" && chroot "$1" dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs' \
+  --customize-hook='for v in $(ls "$1/lib/modules"); do chroot "$1" update-initramfs -c -k "$v" || exit 1; done; ls -l "$1"/boot/firmware/ || true' \
   --customize-hook="copy-in $wheels /tmp" \
   --customize-hook='chroot "$1" env -i PATH=/usr/bin:/bin SOURCE_DATE_EPOCH='"$SOURCE_DATE_EPOCH"' python3 -m venv --system-site-packages /opt/kiosk/venv' \
   --customize-hook='chroot "$1" env -i PATH=/usr/bin:/bin HOME=/root PIP_DISABLE_PIP_VERSION_CHECK=1 SOURCE_DATE_EPOCH='"$SOURCE_DATE_EPOCH"' /opt/kiosk/venv/bin/pip install --no-index --find-links /tmp/wheelhouse -c /tmp/wheelhouse/constraints.txt -r /tmp/wheelhouse/requirements.txt' \
