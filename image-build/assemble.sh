@@ -35,6 +35,7 @@ rm -rf "$root/tmp/wheelhouse" "$root/root/.cache"
 ln -sfn /opt/kiosk/venv/bin/kiosk "$root/usr/local/bin/kiosk"
 
 step "user kiosk (groups video, render, input)"
+for g in video render input; do in_root getent group "$g" >/dev/null || in_root groupadd --system "$g"; done
 in_root useradd --system --user-group --home-dir /var/lib/kiosk --no-create-home \
   --shell /usr/sbin/nologin --groups video,render,input kiosk
 
@@ -102,8 +103,9 @@ rm -f "$work"/*.part.img
 mkfs.fat -F 32 -n KIOSKBOOT -i "$(printf '%08X' $((SOURCE_DATE_EPOCH & 0xFFFFFFFF)))" --invariant \
   -C "$work/boot.part.img" $((boot_mb * 1024)) >/dev/null
 (cd "$bootfs" && mcopy -s -p -m -i "$work/boot.part.img" ./* ::)
+inodes=$(( $(find "$root" | wc -l) * 3 / 2 + 8192 ))   # many small Python files
 mkfs.ext4 -q -L KIOSKROOT -U "$(uuid root)" -E root_owner=0:0,hash_seed="$(uuid root-hash)" \
-  -d "$root" "$work/root.part.img" "${root_mb}M"
+  -N "$inodes" -d "$root" "$work/root.part.img" "${root_mb}M"
 mkfs.ext4 -q -L KIOSKDATA -U "$(uuid data)" -E root_owner=0:0,hash_seed="$(uuid data-hash)" \
   -d "$datafs" "$work/data.part.img" "${data_mb}M"
 

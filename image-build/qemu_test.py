@@ -174,6 +174,8 @@ class Boot:
                 raise TimeoutError(f"no '{check}' report within {timeout:.0f} s") from None
             if fact is None:
                 raise RuntimeError(f"QEMU exited before reporting '{check}'")
+            if fact.get("check") == "seed" and not fact.get("ok", True):
+                raise RuntimeError(f"seeding failed in the guest: {fact.get('error')}")
             if fact.get("check") == check:
                 fact["host_elapsed_s"] = round(time.monotonic() - self.started, 1)
                 return fact
@@ -240,8 +242,9 @@ def first_boot(b: Boot, gateway: Gateway, c: Checks, timeout: float) -> dict[str
     c.check(ident["hostname"] == "kiosk-qemu"
             and ident["localtime"].endswith("Asia/Ho_Chi_Minh"), "hostname and time zone", ident)
     ui = b.expect("ui", 300)
-    c.check(ui["unit"].get("ActiveState") in ("active", "activating")
-            and ui["unit"].get("ExecMainPID", "0") != "0", "UI service started", ui["unit"])
+    # Running now ("start" = launched, READY=1 not yet sent); not "auto-restart" after a crash.
+    c.check(ui["unit"].get("SubState") in ("running", "start"), "UI service started",
+            ui["unit"])
     sync = b.expect("sync", 120)
     c.check(sync["unit"].get("ActiveState") == "active", "sync service active", sync["unit"])
     queued = b.expect("queued", 900)
