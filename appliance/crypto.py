@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import nacl.exceptions
@@ -23,6 +22,8 @@ import nacl.public
 import nacl.secret
 import nacl.signing
 import nacl.utils
+
+from appliance.durable import write_atomic
 
 _ED25519_SEED_BYTES = 32
 
@@ -55,24 +56,6 @@ def canonical_json(obj: object) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _write_secret(path: Path, data: bytes) -> None:
-    """Create ``path`` with mode 0600 (never briefly world-readable) and fsync it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 class DeviceKey:
     """The kiosk's Ed25519 signing key."""
 
@@ -88,7 +71,7 @@ class DeviceKey:
                 raise CryptoError(f"{path}: device key has the wrong length")
             return cls(nacl.signing.SigningKey(seed))
         key = nacl.signing.SigningKey.generate()
-        _write_secret(path, (b64(bytes(key)) + "\n").encode("ascii"))
+        write_atomic(path, b64(bytes(key)) + "\n", mode=0o600)
         return cls(key)
 
     @property
@@ -148,7 +131,7 @@ class PortalKey:
         if path.exists():
             return cls(nacl.public.PrivateKey(unb64(path.read_text(encoding="ascii").strip())))
         key = cls.generate()
-        _write_secret(path, (b64(bytes(key._key)) + "\n").encode("ascii"))
+        write_atomic(path, b64(bytes(key._key)) + "\n", mode=0o600)
         return key
 
     @property

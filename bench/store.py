@@ -23,8 +23,8 @@ from pathlib import Path
 from appliance.clock import Clock
 from appliance.crypto import DeviceKey, PortalKey
 from appliance.domain.dossier import Draft, Page
+from appliance.durable import fsync_dir
 from appliance.store import Store
-from appliance.store.blobs import fsync_dir
 from appliance.submission import FinalizeContext, ProcedureInfo, finalize
 from appliance.synthetic import person
 

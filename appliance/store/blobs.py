@@ -14,17 +14,11 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from appliance.durable import fsync_dir
+
 
 class BlobError(Exception):
     """A blob is missing, or its content no longer matches its name."""
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class BlobStore:
