@@ -252,16 +252,38 @@ class GatewayClient:
                             data=envelope, headers={"Content-Type": JSON})
         return self._answer(body)
 
-    def put_file(self, dossier_id: str, sha256: str, data: bytes) -> Answer:
-        _, body = self.call("PUT", f"/api/v1/dossiers/{dossier_id}/files/{sha256}",
-                            per_record=True, data=data,
-                            headers={"Content-Type": "application/octet-stream"})
-        return self._answer(body)
+    def put_file(self, dossier_id: str, sha256: str, data: bytes) -> Answer | None:
+        """Upload one encrypted page. On a retry it first asks (HEAD) whether an earlier attempt
+        already stored it — a timeout or a reset can lose the answer of a request the gateway
+        completed — and then skips the upload and returns None (no answer, so no receipt)."""
+        path = f"/api/v1/dossiers/{dossier_id}/files/{sha256}"
+        attempts = 0
+
+        def once() -> Answer | None:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1 and self._held(path):
+                return None
+            _, body = self._call_once(
+                "PUT", path, per_record=True, auth=True, ok=(200, 201), json_answer=True,
+                data=data, headers={"Content-Type": "application/octet-stream"})
+            return self._answer(body)
+
+        return self._retrying()(once)
+
+    def _held(self, path: str) -> bool:
+        response, _ = self._call_once("HEAD", path, per_record=True, auth=True, ok=(200, 404),
+                                      json_answer=False)
+        if response.status_code == 200 and not (
+                response.headers.get("Content-Type", "").startswith(JSON)
+                and "X-Server-Time" in response.headers):
+            raise CaptivePortal("HEAD answered 200 without the gateway's headers "
+                                "(a Wi-Fi login page?)")
+        return response.status_code == 200
 
     def head_file(self, dossier_id: str, sha256: str) -> bool:
-        response, _ = self.call("HEAD", f"/api/v1/dossiers/{dossier_id}/files/{sha256}",
-                                per_record=True, ok=(200, 404), json_answer=False)
-        return response.status_code == 200
+        """Does the gateway hold this page of this dossier?"""
+        return self._retrying()(self._held, f"/api/v1/dossiers/{dossier_id}/files/{sha256}")
 
     def updates(self, after: str | None) -> tuple[list[dict[str, Any]], str]:
         params = {"after": after} if after else {}

@@ -219,21 +219,28 @@ class SyncDaemon:
         files = self.store.files(record.id)
         ours = {f.sha256 for f in files}
         answer = self.client.put_manifest(record.id, envelope)
-        if not set(answer.missing) <= ours:
-            raise Transient("gateway asks for files that are not in the manifest",
-                            code="bad_answer")
         receipt = answer.receipt
-        for f in files:
-            if f.sha256 in answer.missing:
-                file_answer = self.client.put_file(record.id, f.sha256,
-                                                   self.store.read_blob(f.sha256))
-                receipt = file_answer.receipt or receipt
+        for _ in range(3):
+            if not set(answer.missing) <= ours:
+                raise Transient("gateway asks for files that are not in the manifest",
+                                code="bad_answer")
+            for f in files:
+                if f.sha256 in answer.missing:
+                    file_answer = self.client.put_file(record.id, f.sha256,
+                                                       self.store.read_blob(f.sha256))
+                    if file_answer is not None:
+                        receipt = file_answer.receipt or receipt
+            if receipt is not None:
+                break
+            # A page was found already held (its answer lost), so no receipt came with it: the
+            # manifest's replay answers with the receipt, or with what is still missing.
+            answer = self.client.put_manifest(record.id, envelope)
+            receipt = answer.receipt
+        if receipt is None:
+            raise Transient("every file was sent but no receipt came back", code="no_receipt")
         # One commit for all files: after a crash the manifest's replay says what is missing,
         # so per-file bookkeeping would only cost fsyncs.
         self.store.mark_files_confirmed(record.id, [f.sha256 for f in files if not f.confirmed])
-        if receipt is None:
-            raise Transient("every file is at the gateway but no receipt came back",
-                            code="no_receipt")
         portal_code, received_at = self._check_receipt(record.id, digest, ours, receipt)
         self.store.mark_sent(record.id, portal_code, received_at, receipt)
         self.store.purge(record.id)

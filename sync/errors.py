@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import time
 from typing import Any
 
@@ -120,7 +121,8 @@ def classify_response(response: requests.Response, *, per_record: bool) -> SyncE
     (or rating), so a 4xx about its content quarantines it instead of stopping the batch."""
     status = response.status_code
     body = error_body(response)
-    code = str(body.get("code") or body.get("error") or f"http_{status}")
+    code = str(body.get("code") or body.get("error") or _bearer_error(response)
+               or f"http_{status}")
     message = str(body.get("message") or response.reason or "")[:300]
     where = f"{response.request.method} {_path(response)} → {status} {code}"
     if status in (429, 503):
@@ -160,6 +162,12 @@ def classify_exception(exc: BaseException) -> SyncError:
     if isinstance(exc, requests.exceptions.RequestException | OSError):
         return Transient(f"request failed: {_short(exc)}", code="connection")
     raise exc
+
+
+def _bearer_error(response: requests.Response) -> str | None:
+    """RFC 6750 ``WWW-Authenticate: Bearer error="…"`` — the only reason a HEAD can carry."""
+    found = re.search(r'error="([a-z_]+)"', response.headers.get("WWW-Authenticate", ""))
+    return found.group(1) if found else None
 
 
 def _short(exc: BaseException) -> str:

@@ -80,7 +80,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Server-Time", self.sim.gateway.now_iso())
+        if body is not CAPTIVE_PAGE:  # a Wi-Fi login page knows nothing of the gateway
+            self.send_header("X-Server-Time", self.sim.gateway.now_iso())
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         if self.close_connection:

@@ -66,6 +66,17 @@ def test_responses_are_classified(status, code, per_record, expected):
         assert err.held_digest == "a" * 64
 
 
+def test_bearer_error_header_classifies_a_bodiless_401():
+    response = requests.Response()
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer error="token_expired"'
+    response._content = b""
+    response.request = requests.Request("HEAD", "http://127.0.0.1/api/v1/x").prepare()
+    assert type(classify_response(response, per_record=True)) is TokenExpired
+    response.headers["WWW-Authenticate"] = 'Bearer error="invalid_client"'
+    assert type(classify_response(response, per_record=True)) is AuthError
+
+
 def test_transport_exceptions_are_classified(sim):
     with pytest.raises(requests.RequestException) as refused:
         requests.get("http://127.0.0.1:9/", timeout=1)
