@@ -479,6 +479,7 @@ class Gateway:
             "dossiers_total": total,
             "files_received": files,
             "replays": c.get("replays", 0),
+            "files_replayed": c.get("files_replayed", 0),
             "conflicts": c.get("conflicts", 0),
             "rejected": c.get("rejected", 0),
             "tokens_issued": c.get("tokens_issued", 0),

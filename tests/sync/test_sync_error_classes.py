@@ -86,6 +86,22 @@ def test_slow_answer_times_out_then_the_replay_completes(sim, kiosk_config, seed
     assert stats["dossiers_complete"] == 1 and stats["conflicts"] == 0
 
 
+def test_page_stored_but_answer_lost_is_not_uploaded_twice(sim, kiosk_config, seed,
+                                                           new_daemon):
+    gateway = dataclasses.replace(kiosk_config.gateway, read_timeout_s=0.2)
+    daemon = new_daemon(dataclasses.replace(kiosk_config, gateway=gateway))
+    (rec,) = seed(1, pages=2, page_size=50_000)
+    plan(sim, ("slow", f"{DOSSIERS}/{rec.id}/files/"), ("reset", f"{DOSSIERS}/{rec.id}/files/"))
+    before = sim.stats()["bytes_received"]
+    assert daemon.run_once() is True
+    stats = sim.stats()
+    assert stats["faults_injected"]["slow"] == 1 and stats["faults_injected"]["reset"] == 1
+    assert stats["files_replayed"] == 0  # HEAD found the page: no second upload
+    pages = sum(f.size for f in daemon.store.files(rec.id))
+    assert stats["bytes_received"] - before < pages + 50_000 + len(daemon.store.envelope(rec.id))
+    assert daemon.store.get(rec.id).state is DossierState.PURGED
+
+
 def test_captive_portal_page_is_never_success(sim, daemon, seed):
     (rec,) = seed(1)
     plan(sim, *[("captive", "/")] * 12)  # every request for a while: a Wi-Fi login page
