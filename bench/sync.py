@@ -110,7 +110,7 @@ def run_naive(config) -> tuple[float, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dossiers", type=int, default=60)
+    parser.add_argument("--dossiers", type=int, default=100)
     parser.add_argument("--page-kb", type=int, default=100)
     parser.add_argument("--rates", default="0,0.3", help="fault rates to run, comma-separated")
     args = parser.parse_args()
