@@ -325,11 +325,14 @@ class SyncDaemon:
     def send_heartbeat(self) -> None:
         counts = self.store.counts_by_state()
         age = self.store.oldest_pending_age_s()
+        devices = (self.store.device_status() or {}).get("devices") or {}
         self.client.heartbeat({
             "queue_depth": counts.get("queued", 0) + counts.get("sending", 0),
             "oldest_pending_age_s": age,
             "counts": counts,
-            "paper": str(self.store.get_setting("paper_status", "unknown")),
+            "paper": _paper(devices.get("printer")),
+            "devices": {name: {"state": str(d.get("state")), "code": str(d.get("code"))}
+                        for name, d in devices.items() if isinstance(d, dict)},
             "disk_free_mb": round(self.store.free_bytes() / 1e6, 1),
             "version": __version__,
             "site": str(self.store.get_setting("site", self.settings.site)),
@@ -436,6 +439,18 @@ class SyncDaemon:
 
     def stop(self) -> None:
         self.stop_event.set()
+
+
+def _paper(printer: object) -> str:
+    """ok / low / out / unknown, from the printer's last reported status (doctor or the UI)."""
+    if not isinstance(printer, dict):
+        return "unknown"
+    code = str(printer.get("code", ""))
+    if "paper_out" in code:
+        return "out"
+    if "paper_near_end" in code:
+        return "low"
+    return "ok" if printer.get("state") == "ok" else "unknown"
 
 
 def _mtime(path) -> float:

@@ -33,6 +33,7 @@ STATUS_RECEIVED = 2
 HEARTBEAT_FIELDS: dict[str, tuple[type, ...]] = {
     "oldest_pending_age_s": (int, float, type(None)), "counts": (dict,), "paper": (str,),
     "disk_free_mb": (int, float), "version": (str,), "site": (str,), "alerts": (list,),
+    "devices": (dict,),
     "sent_at": (str,),
 }
 
@@ -453,6 +454,12 @@ class Gateway:
         if isinstance(beat.get("counts"), dict) and not all(
                 verify._is_int(v) for v in beat["counts"].values()):
             raise ApiError(422, "invalid_heartbeat", "'counts' values must be integers")
+        if "paper" in beat and beat["paper"] not in ("ok", "low", "out", "unknown"):
+            raise ApiError(422, "invalid_heartbeat", "'paper' must be ok, low, out or unknown")
+        if isinstance(beat.get("devices"), dict) and not all(
+                isinstance(d, dict) and isinstance(d.get("state", ""), str)
+                and isinstance(d.get("code", ""), str) for d in beat["devices"].values()):
+            raise ApiError(422, "invalid_heartbeat", "'devices' values must be {state, code}")
         if isinstance(beat.get("alerts"), list) and not all(
                 isinstance(v, str) for v in beat["alerts"]):
             raise ApiError(422, "invalid_heartbeat", "'alerts' must be strings")

@@ -72,6 +72,9 @@ def test_catalogue_is_pulled_once_then_revalidated_by_etag(sim, daemon):
 
 def test_ratings_and_heartbeat_are_sent(sim, daemon, seed):
     (rec,) = seed(1)
+    daemon.store.report_devices({
+        "printer": {"state": "degraded", "code": "printer.paper_near_end", "reason_en": "low"},
+        "camera": {"state": "ok", "code": "camera.ok", "reason_en": "ok"}})
     daemon.store.add_rating("5f0c0d3e-8a4f-4b53-9d7e-0a4fbc1e2d11", rec.code,
                             {"level": 1, "label": "Rất hài lòng"})
     daemon.run_once()
@@ -79,6 +82,8 @@ def test_ratings_and_heartbeat_are_sent(sim, daemon, seed):
     assert sim.stats()["ratings"] == 1
     beat = sim.stats()["heartbeats"]["last"]
     assert beat["queue_depth"] == 0 and beat["version"]
+    assert beat["paper"] == "low"
+    assert beat["devices"]["camera"] == {"state": "ok", "code": "camera.ok"}
     # the same rating again is an idempotent replay, not a second rating
     daemon.client.put_rating("5f0c0d3e-8a4f-4b53-9d7e-0a4fbc1e2d11", {
         "dossier_code": rec.code, "kiosk_id": "K01",
