@@ -109,3 +109,30 @@ def test_once_exits_nonzero_while_the_gateway_is_down(kiosk_config, sim, seed, n
     assert daemon.store.counts_by_state()["queued"] == 1
     state = daemon.store.sync_state()
     assert state["online"] is False and state["last_error"].startswith("connection")
+
+
+def test_tombstones_stay_for_the_retention_period_then_expire(sim, daemon, seed):
+    (rec,) = seed(1)
+    daemon.run_once()
+    tombstone = daemon.store.get(rec.id)
+    assert tombstone.state is DossierState.PURGED and tombstone.portal_code
+    assert daemon.store.files(rec.id) and all(f.confirmed for f in daemon.store.files(rec.id))
+    daemon.settings.retention_days = 0  # as if the retention period had passed
+    daemon.housekeeping()
+    assert daemon.store.get(rec.id) is None
+
+
+def test_gateway_restart_keeps_what_it_acknowledged(sim, daemon, seed):
+    from sync.portal_sim.server import PortalSim
+
+    (rec,) = seed(1)
+    envelope = daemon.store.envelope(rec.id)
+    daemon.run_once()
+    code = daemon.store.get(rec.id).portal_code
+    port = int(sim.url.rsplit(":", 1)[1])
+    sim.stop()
+    with PortalSim(sim.data_dir, port=port) as again:
+        replay = daemon.client.put_manifest(rec.id, envelope)
+        assert replay.replay and replay.receipt["MaHoSo"] == code
+        assert again.stats()["dossiers_complete"] == 1
+        assert again.gateway.portal_key.public_key_b64 == sim.gateway.portal_key.public_key_b64
