@@ -28,11 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build(config):
     """Store, client and daemon from a configuration (also used by tests and the bench)."""
-    from appliance.store import Store
+    from appliance import runtime
     from sync.client import Credentials, GatewayClient, RetryPolicy
     from sync.daemon import SyncDaemon, SyncSettings
 
-    store = Store.open(config.data_dir, reserve_mb=config.storage.reserve_mb)
+    store = runtime.open_store(config)  # the same store and clock as the UI
     gw = config.gateway
     client = GatewayClient(
         gw.url, Credentials.load(Path(gw.credentials_file).expanduser()),

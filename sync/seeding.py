@@ -27,7 +27,7 @@ PEOPLE = [
 def context(store: Store, portal_public_key_b64: str, *, kiosk_id: str = "K01",
             unit_code: str = "000.00.00.H56", procedure_code: str = PROCEDURE[0]
             ) -> FinalizeContext:
-    device = DeviceKey.load_or_create(store.data_dir / "device.key")
+    device = DeviceKey.load_or_create(store.data_dir / "secrets" / "device.key")
     return FinalizeContext(
         kiosk_id=kiosk_id, unit_code=unit_code, unit_name="UBND xã Mẫu",
         portal_public_key_b64=portal_public_key_b64,

@@ -218,7 +218,7 @@ def test_same_id_with_another_digest_is_a_conflict_and_quarantined(sim, daemon, 
     (rec,) = seed(1)
     envelope = json.loads(daemon.store.envelope(rec.id))
     manifest = {**envelope["manifest"], "due_at": "20991231170000"}  # a different version
-    device = DeviceKey.load_or_create(daemon.store.data_dir / "device.key")
+    device = DeviceKey.load_or_create(daemon.store.data_dir / "secrets" / "device.key")
     signed = canonical_json(manifest)
     other = canonical_json({"manifest": manifest, "signature": device.sign(signed),
                             "digest": sha256_hex(signed)})
@@ -268,3 +268,14 @@ def test_fault_injection_is_reproducible_from_its_seed():
     assert {f.kind.value for f in first if f} == {
         "5xx", "retry_after", "reset", "slow", "captive", "expired_token"}
     assert FaultInjector(rate=0.3, seed=42).decide("/admin/stats", authenticated=False) is None
+
+
+def test_another_device_key_is_refused_and_alerts_staff(sim, daemon, seed):
+    seed(1, seed=1)
+    assert daemon.run_once() is True  # the gateway pins this kiosk's device key
+    (daemon.store.data_dir / "secrets" / "device.key").unlink()  # e.g. an SD card re-flashed
+    (rec,) = seed(1, seed=2)  # signed with a new key
+    assert daemon.run_once() is False
+    record = daemon.store.get(rec.id)
+    assert record.state is DossierState.QUEUED and "device_key_mismatch" in record.last_error
+    assert "sync_auth" in [a.code for a in daemon.store.alerts()]
