@@ -18,7 +18,7 @@ from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from appliance.ui import lockdown
+from appliance.ui import lockdown, watchdog
 from appliance.ui.session import Session
 from appliance.ui.theme import sizes_for
 from appliance.ui.timers import InactivityTimer
@@ -111,6 +111,10 @@ class KioskApp(App):
                     text=T.UNCONFIGURED_BODY + "\n" + self.unconfigured, back_to="notice")
         sm.bind(current=self._on_screen)
         Clock.schedule_interval(self._tick, 0.25)
+        Clock.schedule_once(lambda _dt: watchdog.notify("READY=1\nSTATUS=touch UI running"), 0)
+        interval = watchdog.ping_interval_s()
+        if interval:
+            Clock.schedule_interval(lambda _dt: watchdog.notify("WATCHDOG=1"), interval)
         if self.services is not None:
             self.services.attach(self)
         return sm

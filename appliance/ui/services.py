@@ -647,10 +647,8 @@ class Services:
             network = self.devices.network
             if network is None:
                 raise self.devices.errors.get("network") or RuntimeError("no network")
-            state = network.state()
-            status = state.device_status() if hasattr(state, "device_status") else None
-            text = status.reason_vi if status is not None else str(state)
-            return text, [n.ssid for n in network.scan()]
+            status = network.state().device_status
+            return status.reason_vi, [n.ssid for n in network.scan()]
 
         self.on_devices(run, done, failed, "wifi")
 

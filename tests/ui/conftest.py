@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -65,6 +66,11 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory):
 
         config = load_file(config_path)
         lockdown.configure(800, 480, False)
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)  # plays systemd's part
+        notify.bind(str(root / "notify.sock"))
+        notify.setblocking(False)
+        os.environ["NOTIFY_SOCKET"] = str(root / "notify.sock")
+        os.environ["WATCHDOG_USEC"] = "600000"
         from appliance.ui.app import KioskApp
         from appliance.ui.services import Services
 
@@ -76,10 +82,13 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory):
         driver.config = config
         driver.gateway = Gateway(info["url"])
         driver.sync_pid = sync.pid
+        driver.notify_socket = notify
         driver.pump(5)
         yield driver
         app.stop()
         driver.pump(2)
+        notify.close()
+        del os.environ["NOTIFY_SOCKET"], os.environ["WATCHDOG_USEC"]
     finally:
         for proc in procs:
             os.kill(proc.pid, signal.SIGCONT) if proc.poll() is None else None

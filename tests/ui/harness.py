@@ -82,8 +82,19 @@ class Driver:
 
     def tap(self, widget: Any) -> None:
         from kivy.tests import UnitTestTouch
+        from kivy.uix.scrollview import ScrollView
 
         assert widget.get_root_window() is not None, f"{widget} is not on screen"
+        node = widget.parent
+        while node is not None and node is not node.parent:
+            if isinstance(node, ScrollView):
+                wx, wy = widget.to_window(*widget.center)
+                sx, sy = node.to_window(node.x, node.y)
+                if not (sx <= wx <= sx + node.width and sy <= wy <= sy + node.height):
+                    node.scroll_to(widget, animate=False)  # as a citizen would scroll
+                    self.pump(3)
+                break
+            node = node.parent
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()

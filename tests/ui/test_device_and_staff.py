@@ -1,0 +1,165 @@
+"""Kiosk lockdown, Telex from a real keyboard, voice, GPIO (help, motion), systemd watchdog, and
+staff mode's tabs, on the running app."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from kivy.core.window import Window
+
+from appliance.ui import strings as T
+
+from .harness import Driver
+from .test_journey import show_card, start_birth_registration
+
+
+def test_no_key_leads_out_of_the_kiosk(ui: Driver) -> None:
+    for key, mods in ((27, []), (282, []), (285, ["alt"]), (ord("q"), ["ctrl"])):
+        Window.dispatch("on_keyboard", key, 0, "", mods)
+        ui.pump(2)
+    Window.dispatch("on_request_close")
+    ui.pump(2)
+    assert ui.app.root.current == "welcome" and ui.app.root.get_root_window() is Window
+    assert not any(type(w).__name__ == "SettingsWithSidebar" for w in Window.children)
+
+
+def test_telex_from_a_plugged_in_keyboard(ui: Driver) -> None:
+    start_birth_registration(ui)
+    show_card(ui)
+    form = ui.at("form")
+    field = form.ids.value
+    field.text = ""
+    field.focus = True
+    ui.pump(2)
+    for ch in "Nguyeenx Thij Hoaf":
+        Window.dispatch("on_textinput", ch)
+        ui.pump(1)
+    assert field.text == "Nguyễn Thị Hòa"
+    field.focus = False
+
+
+def test_help_button_and_screen_call_staff_through_gpio(ui: Driver) -> None:
+    gpio = ui.app.services.devices.gpio
+    ui.tap(ui.screen.ids.help)
+    screen = ui.at("help")
+    assert screen.state == "called" and gpio.calling_staff
+    ui.tap(ui.nav("back"))
+    ui.at("welcome")
+    assert not gpio.calling_staff
+    gpio._help_button.pin.drive_low()  # the physical help button on the cabinet
+    ui.at("help")
+    gpio._help_button.pin.drive_high()
+    assert gpio.calling_staff
+    ui.tap(ui.nav("back"))
+
+
+def test_motion_sensor_wakes_attract_mode(ui: Driver) -> None:
+    ui.app.end_session("attract")
+    ui.pump(2)
+    ui.app.services.devices.gpio._motion.pin.drive_high()
+    ui.at("welcome")
+    ui.app.services.devices.gpio._motion.pin.drive_low()
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_voice_guidance_speaks_each_screen_when_on(ui: Driver) -> None:
+    voice = ui.app.voice
+    assert not voice.enabled
+    ui.tap(ui.screen.ids.voice)
+    try:
+        assert voice.enabled and voice.last_said == T.WELCOME_SAY
+        ui.tap(ui.screen.ids.submit)
+        ui.at("catalogue")
+        assert voice.last_said == T.CATALOGUE_SAY and voice._proc is not None
+        ui.tap(ui.nav("back"))
+        ui.at("welcome")
+    finally:
+        ui.tap(ui.screen.ids.voice)
+    assert not voice.enabled
+
+
+def test_main_loop_feeds_the_systemd_watchdog(ui: Driver) -> None:
+    received: list[bytes] = []
+
+    def read() -> bool:
+        try:
+            while True:
+                received.append(ui.notify_socket.recv(512))
+        except BlockingIOError:
+            pass
+        return any(m.startswith(b"WATCHDOG=1") for m in received)
+
+    ui.wait_until(read, 5, "a watchdog ping")
+
+
+def open_staff(ui: Driver):
+    for _ in range(5):
+        ui.tap(ui.screen.ids.emblem)
+    pin = ui.at("staff_pin")
+    pin.gate._locked_until = 0
+    for digit in "1234":
+        ui.tap_text(digit)
+    ui.tap(ui.nav("next"))
+    return ui.at("staff")
+
+
+def content_texts(screen) -> list[str]:
+    return [getattr(w, "text", "") for w in screen.ids.content.children]
+
+
+def test_staff_tabs_show_and_act(ui: Driver) -> None:
+    staff = open_staff(ui)
+    ui.settle()
+    texts = " ".join(content_texts(staff))
+    assert "Chờ gửi" in texts and "Gửi thành công lần cuối" in texts
+    ui.tap_text(T.STAFF_SEND_NOW)
+    ui.settle()
+    assert staff.message == T.STAFF_SEND_REQUESTED
+
+    printer = ui.app.services.devices.printer
+    jobs = len(printer.jobs)
+    ui.tap_text(T.STAFF_REPORT)
+    ui.settle()
+    ui.wait_until(lambda: staff.message == T.STAFF_REPORT_PRINTED, what="report")
+    assert len(printer.jobs) == jobs + 1
+
+    ui.tap_text(T.STAFF_DEVICES)
+    ui.settle()
+    texts = " ".join(content_texts(staff))
+    for name in (T.STAFF_CAMERA, T.STAFF_SCANNER, T.STAFF_PRINTER, T.STAFF_STORE):
+        assert name in texts
+    ui.tap_text(T.STAFF_TEST_PAGE)
+    ui.wait_until(lambda: len(printer.jobs) == jobs + 2, what="test page")
+
+    ui.tap_text(T.STAFF_TRANSPORT)
+    ui.settle()
+    ui.tap_text(T.STAFF_TRANSPORT_ON)
+    ui.settle()
+    store = ui.app.services.store
+    assert store.get_setting("transport_mode") is True
+    ui.tap_text(T.STAFF_TRANSPORT_OFF)
+    ui.settle()
+    assert store.get_setting("transport_mode") is False
+
+    ui.tap_text(T.STAFF_CLOCK)
+    ui.settle()
+    assert content_texts(staff)  # trusted (host clock) or the confirmation button
+
+    ui.tap_text(T.STAFF_WIFI)
+    ui.settle()
+    assert any(T.STAFF_WIFI_STATE.split(":")[0] in t for t in content_texts(staff)), (
+        staff.message, content_texts(staff))
+    ui.tap(ui.nav("back"))
+    ui.at("welcome")
+
+
+def test_transport_mode_refuses_new_submissions_with_the_reason(ui: Driver) -> None:
+    store = ui.app.services.store
+    store.set_setting("transport_mode", True)
+    try:
+        ui.tap(ui.screen.ids.submit)
+        notice = ui.at("notice")
+        assert notice.title == T.REFUSED_TITLE and T.REFUSED_NEXT in notice.text
+    finally:
+        store.set_setting("transport_mode", False)
