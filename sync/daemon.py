@@ -27,6 +27,7 @@ from typing import Any
 import tenacity
 
 from appliance import __version__
+from appliance.domain.catalogue import CatalogueError, load_catalogue
 from appliance.domain.dossier import DossierState
 from appliance.store import BlobError, DossierRecord, Store
 from sync.client import GatewayClient, Stopping
@@ -302,13 +303,28 @@ class SyncDaemon:
             cursor = new_cursor
 
     def pull_catalogue(self) -> None:
+        """Fetch a changed catalogue; keep it only if this kiosk can load it.
+
+        A catalogue the kiosk cannot read (a newer schema, a broken procedure) is refused and
+        its ETag remembered, so it is neither used nor downloaded again until it changes."""
         saved = self.store.load_catalogue()
-        etag = saved[1] if saved else None
-        fresh = self.client.catalogue(etag)
-        if fresh is not None:
-            self.store.save_catalogue(fresh[0], fresh[1])
-            log.info("catalogue updated (etag %s)", fresh[1])
-        self.store.update_sync_state(catalogue_etag=(fresh or saved or ({}, None))[1])
+        state = self.store.sync_state()
+        etags = [e for e in ((saved or ({}, None))[1], state.get("catalogue_rejected_etag"))
+                 if e]
+        fresh = self.client.catalogue(", ".join(etags) or None)
+        if fresh is None:
+            return
+        data, etag = fresh
+        try:
+            load_catalogue(data)
+        except CatalogueError as exc:
+            log.warning("catalogue %s refused: %s", etag, exc)
+            self.store.record_event("catalogue_refused", None, etag=etag, reason=str(exc)[:300])
+            self.store.update_sync_state(catalogue_rejected_etag=etag)
+            return
+        self.store.save_catalogue(data, etag)
+        self.store.update_sync_state(catalogue_etag=etag, catalogue_rejected_etag=None)
+        log.info("catalogue updated (etag %s)", etag)
 
     def send_ratings(self) -> None:
         for rating_id, body in self.store.pending_ratings():

@@ -65,9 +65,23 @@ def test_catalogue_is_pulled_once_then_revalidated_by_etag(sim, daemon):
     assert data == sim.gateway.catalogue and etag == sim.gateway.catalogue_etag
     daemon.pull_catalogue()  # 304: nothing saved again
     assert daemon.store.load_catalogue() == (data, etag)
-    sim.gateway.set_catalogue({**data, "version": 99})
+    sim.gateway.set_catalogue({**data, "version": "2099.01.01"})
     daemon.pull_catalogue()
-    assert daemon.store.load_catalogue()[0]["version"] == 99
+    assert daemon.store.load_catalogue()[0]["version"] == "2099.01.01"
+    assert daemon.store.sync_state()["catalogue_etag"] == sim.gateway.catalogue_etag
+
+
+def test_a_catalogue_the_kiosk_cannot_load_is_refused_once(sim, daemon):
+    daemon.pull_catalogue()
+    good = daemon.store.load_catalogue()
+    sim.gateway.set_catalogue({**good[0], "schema": 99})  # a newer kiosk's format
+    daemon.pull_catalogue()
+    assert daemon.store.load_catalogue() == good  # the old one stays in use
+    assert daemon.store.sync_state()["catalogue_rejected_etag"] == sim.gateway.catalogue_etag
+    refused = [e for e in daemon.store.events() if e["kind"] == "catalogue_refused"]
+    assert len(refused) == 1
+    daemon.pull_catalogue()  # If-None-Match names the refused one: 304, nothing new
+    assert len([e for e in daemon.store.events() if e["kind"] == "catalogue_refused"]) == 1
 
 
 def test_ratings_and_heartbeat_are_sent(sim, daemon, seed):
