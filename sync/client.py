@@ -98,7 +98,8 @@ class GatewayClient:
         self.kiosk_id = kiosk_id
         self.timeout = (connect_timeout_s, read_timeout_s)
         self.retry = retry or RetryPolicy()
-        self._sleep = sleep
+        self.sleep = sleep
+        """How in-request retries wait; the daemon swaps in a wait that ends on SIGTERM."""
         self.session = requests.Session()
         self.session.verify = ca_bundle or True
         self.session.headers["User-Agent"] = "kiosk-sync/1"
@@ -126,7 +127,7 @@ class GatewayClient:
             stop=tenacity.stop_after_attempt(self.retry.attempts),
             wait=self._wait,
             retry=tenacity.retry_if_exception_type(Transient),
-            sleep=self._sleep,
+            sleep=self.sleep,
             reraise=True,
             before_sleep=lambda s: log.info("retrying after %s",
                                             s.outcome.exception().describe()),  # type: ignore

@@ -100,7 +100,7 @@ class SyncDaemon:
         self._failures = 0
         self._last_housekeeping = -1e18
         self._purges_checked = False
-        client._sleep = self.sleep  # in-request waits end early on SIGTERM
+        client.sleep = self.sleep  # in-request waits end early on SIGTERM
 
     # --- time and waiting
     def now(self) -> dt.datetime:

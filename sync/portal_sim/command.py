@@ -53,6 +53,15 @@ def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("kiosk-portal-sim", appauthor=False))
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def run(args: argparse.Namespace, config: object = None) -> int:
     from sync.portal_sim.faults import ALL_KINDS, FaultInjector, FaultKind
     from sync.portal_sim.server import PortalSim
@@ -85,6 +94,10 @@ def run(args: argparse.Namespace, config: object = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    if not _loopback(args.host):
+        logging.getLogger("portal_sim").warning(
+            "listening on %s: the admin API (decrypted dossiers, fault control) is reachable "
+            "from the network; use it only on a closed test network", args.host)
     toml = sim.write_kiosk_toml()
     sim.start()
     print(json.dumps({"url": sim.url, "kiosk_toml": str(toml), "data_dir": str(data)}),

@@ -87,7 +87,7 @@ def new_daemon(kiosk_config: KioskConfig) -> Iterator[Callable[..., SyncDaemon]]
 def recorder() -> Callable[[SyncDaemon], Recorder]:
     def _attach(daemon: SyncDaemon) -> Recorder:
         rec = Recorder(daemon)
-        daemon.client._sleep = rec
+        daemon.client.sleep = rec
         daemon.sleep = rec  # type: ignore[method-assign]
         return rec
     return _attach
