@@ -167,7 +167,8 @@ class GatewayClient:
             self.bytes_sent += len(data)
         try:
             response = self.session.request(method, self.base_url + path, headers=headers,
-                                            data=data, timeout=self.timeout, **kwargs)
+                                            data=data, timeout=self.timeout,
+                                            allow_redirects=False, **kwargs)
             _ = response.content  # read it all now: a reset mid-body fails here, not later
         except requests.RequestException as exc:
             raise classify_exception(exc) from None

@@ -125,6 +125,9 @@ def classify_response(response: requests.Response, *, per_record: bool) -> SyncE
                or f"http_{status}")
     message = str(body.get("message") or response.reason or "")[:300]
     where = f"{response.request.method} {_path(response)} → {status} {code}"
+    if 300 <= status < 400:  # the gateway never redirects; a Wi-Fi login page does
+        where_to = response.headers.get("Location", "")[:100]
+        return CaptivePortal(f"{where}: redirected to {where_to or 'elsewhere'}")
     if status in (429, 503):
         retry = parse_retry_after(response.headers.get("Retry-After"))
         return RateLimited(f"{where}: {message}", retry, code=code)

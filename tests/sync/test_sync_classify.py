@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sync.daemon import SyncDaemon, SyncSettings
 from sync.errors import (
     AuthError,
+    CaptivePortal,
     Conflict,
     RateLimited,
     RecordRejected,
@@ -64,6 +65,16 @@ def test_responses_are_classified(status, code, per_record, expected):
         assert err.retry_after_s == 3.0
     if isinstance(err, Conflict):
         assert err.held_digest == "a" * 64
+
+
+def test_a_redirect_is_a_captive_portal_not_followed():
+    response = requests.Response()
+    response.status_code = 302
+    response.headers["Location"] = "http://login.wifi.example/?next=/api/v1/health"
+    response._content = b""
+    response.request = requests.Request("GET", "http://127.0.0.1/api/v1/health").prepare()
+    err = classify_response(response, per_record=False)
+    assert isinstance(err, CaptivePortal) and "login.wifi.example" in str(err)
 
 
 def test_bearer_error_header_classifies_a_bodiless_401():
