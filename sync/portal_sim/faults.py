@@ -27,7 +27,8 @@ class FaultKind(StrEnum):
     SLOW = "slow"
     """The request is processed, then the answer is held back longer than a client's timeout."""
     CAPTIVE = "captive"
-    """A Wi-Fi login page: ``200 text/html`` for whatever was asked, nothing processed."""
+    """A Wi-Fi login page for whatever was asked (``200 text/html``, or a ``302`` to it);
+    nothing processed."""
     EXPIRED_TOKEN = "expired_token"
     """The presented bearer token is expired on the spot: ``401 token_expired``."""
 

@@ -243,7 +243,11 @@ class Handler(BaseHTTPRequestHandler):
         kind = fault.kind
         if kind is FaultKind.CAPTIVE:
             self.close_connection = True
-            self._send(200, CAPTIVE_PAGE, "text/html; charset=utf-8")
+            if fault.variant == 0:
+                self._send(200, CAPTIVE_PAGE, "text/html; charset=utf-8")
+            else:
+                self._send(302, CAPTIVE_PAGE, "text/html; charset=utf-8",
+                           {"Location": "http://wifi-login.example/?next=" + self.path})
             return True
         if kind is FaultKind.RETRY_AFTER:
             self.close_connection = True
