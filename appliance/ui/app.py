@@ -51,6 +51,20 @@ IDLE_SCREENS = frozenset({"attract", "welcome"})
 """Screens that hold nothing personal: the inactivity timer sleeps there."""
 
 
+class KioskScreens(ScreenManager):
+    """The one ScreenManager. Each screen is built on first use: the welcome screen shows without
+    waiting for the others, and screens nobody opens (staff mode, tracking) cost no memory."""
+
+    def get_screen(self, name: str) -> Any:
+        if name not in self.screen_names:
+            for screen_name, module, cls in SCREENS:
+                if screen_name == name:
+                    mod = importlib.import_module(f"appliance.ui.screens.{module}")
+                    self.add_widget(getattr(mod, cls)(name=name))
+                    break
+        return super().get_screen(name)
+
+
 class UiSizes(EventDispatcher):
     """The theme sizes as Kivy properties, so kv rules follow a window resize."""
 
@@ -99,10 +113,7 @@ class KioskApp(App):
         Window.bind(on_keyboard=self._on_keyboard)
         Window.bind(on_touch_down=lambda *_a: self.activity())
         Window.clearcolor = (0.97, 0.96, 0.93, 1)
-        sm = ScreenManager(transition=NoTransition())
-        for name, module, cls in SCREENS:
-            mod = importlib.import_module(f"appliance.ui.screens.{module}")
-            sm.add_widget(getattr(mod, cls)(name=name))
+        sm = KioskScreens(transition=NoTransition())
         sm.current = "welcome"
         if self.unconfigured:
             from appliance.ui import strings as T

@@ -8,6 +8,8 @@ Vietnamese message of a refusal; logs get the stable English code, never persona
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import datetime as dt
 import json
@@ -129,33 +131,58 @@ class Services:
         self._preview_thread: threading.Thread | None = None
         self._thumbs: dict[int, Any] = {}
         self.app: Any = None
+        self._store_ready: Future[Any] | None = None
+        self._devices_ready: Future[Any] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_config(cls, config: KioskConfig, *, demo: bool = False) -> Services:
-        """Open the store, the catalogue and the devices the configuration names."""
+        """Services for this configuration. The store, catalogue and devices open on the worker
+        threads, so the first frame does not wait for them (``bench/ui.py`` measures it)."""
+        services = cls(config, store=None, catalogue=None, devices=None, demo=demo)
+        services._store_ready = services.on_store(services._open_store, what="open_store")
+        services._devices_ready = services.on_devices(services._open_devices, what="open_devices")
+        return services
+
+    def _open_store(self) -> None:
         from appliance import runtime
+
+        self.store = runtime.open_store(self.config)
+        catalogue = runtime.current_catalogue(self.store)
+        self._catalogue = Catalog(catalogue)
+        try:
+            self._finalize_context = runtime.finalize_context(self.config, self.store, catalogue)
+        except Exception as exc:  # not configured: submissions are refused with the reason
+            log.warning("finalize_unavailable: %s", getattr(exc, "detail", exc))
+            self._finalize_context = exc
+
+    def _open_devices(self) -> None:
         from hw.factory import open_devices
 
-        store = runtime.open_store(config)
-        catalogue = runtime.current_catalogue(store)
-        hw = dataclasses.asdict(config.hardware) | {"sim_dir": str(config.sim_dir)}
+        hw = dataclasses.asdict(self.config.hardware) | {"sim_dir": str(self.config.sim_dir)}
         devices = open_devices(**hw)
         for name, exc in devices.errors.items():
             log.warning("device_unavailable %s: %s", name, exc.code)
-        try:
-            ctx = runtime.finalize_context(config, store, catalogue)
-        except Exception as exc:  # not configured: submissions are refused with the reason
-            log.warning("finalize_unavailable: %s", getattr(exc, "detail", exc))
-            ctx = exc
-        return cls(config, store=store, catalogue=catalogue, devices=devices,
-                   finalize_context=ctx, demo=demo)
+        self.devices = devices
+        if self.app is not None:
+            _on_ui(self._wire_gpio)
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        """Block until the store and devices are open (start-up, tests, tools; never a screen)."""
+        for future in (self._store_ready, self._devices_ready):
+            if future is not None:
+                future.result(timeout)
 
     def attach(self, app: Any) -> None:
         """Wire GPIO events (help button, motion sensor, power fail) to the app."""
         self.app = app
+        if self.devices is not None:
+            self._wire_gpio()
+
+    def _wire_gpio(self) -> None:
+        app = self.app
         gpio = getattr(self.devices, "gpio", None)
-        if gpio is not None:
+        if gpio is not None and app is not None:
             gpio.on_help = lambda: _on_ui(lambda: app.go("help"))
             gpio.on_motion = lambda: _on_ui(self._wake)
             gpio.on_power_fail = lambda: _on_ui(self.safe_shutdown)
@@ -179,6 +206,7 @@ class Services:
     def session_ended(self) -> None:
         self._thumbs.clear()
         self.stop_camera()
+        self.on_store(release_memory, what="release_memory")
 
     # ------------------------------------------------------------------ background work
     def _submit(self, pool: ThreadPoolExecutor, fn: Callable[[], Any], done: Done | None,
@@ -223,24 +251,26 @@ class Services:
     # ------------------------------------------------------------------ catalogue and form
     @property
     def catalogue(self) -> Catalog | None:
+        if self._catalogue is None and self._store_ready is not None:
+            self._store_ready.result(30)  # only before the first touch can finish opening
         return self._catalogue
 
     def procedure_view(self, code: str) -> ProcedureView | None:
-        p = self._catalogue.get(code) if self._catalogue else None
+        p = self.catalogue.get(code) if self.catalogue else None
         if p is None:
             return None
         return ProcedureView(p.code, p.name, tuple(self.components(code)),
                              p.time_limit.text or "", p.fee.text)
 
     def components(self, code: str | None) -> list[ComponentView]:
-        p = self._catalogue.get(code) if self._catalogue else None
+        p = self.catalogue.get(code) if self.catalogue else None
         if p is None:
             return []
         return [ComponentView(c.code, c.name, c.paper == "original", c.required, c.max_pages)
                 for c in p.components if c.digitise]
 
     def form_fields(self, code: str | None) -> list[Any]:
-        p = self._catalogue.get(code) if self._catalogue else None
+        p = self.catalogue.get(code) if self.catalogue else None
         return list(p.form) if p is not None else []
 
     @staticmethod
@@ -340,6 +370,8 @@ class Services:
     def start_camera(self, on_payload: Callable[..., None], on_preview: Callable[..., None] | None,
                      on_error: Failed) -> None:
         """Deliver decoded QR payloads (and preview frames) to the screen until stop_camera."""
+        if self.devices is None and self._devices_ready is not None:
+            self._devices_ready.result(30)  # only right after start-up
         camera = getattr(self.devices, "camera", None)
         if camera is None:
             on_error(T.ID_CAMERA_FAIL)
@@ -687,6 +719,17 @@ class Services:
             from appliance.ui.demo_tray import DemoTray
 
             DemoTray(self).open()
+
+
+def release_memory() -> None:
+    """Give the freed page buffers of a finished session back to the OS.
+
+    A session moves tens of megabytes of page images through worker threads; glibc keeps freed
+    blocks in per-thread arenas, so without a trim a kiosk that runs for months would sit on
+    its high-water mark. (No gc.collect() here: collecting Kivy widgets off the UI thread
+    breaks their bindings; Python's own collector runs often enough.)"""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _one_pdf_per_component(draft: Draft) -> Draft:

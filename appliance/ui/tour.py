@@ -28,6 +28,7 @@ def sample_pages(count: int, seed: int = 0) -> list[Any]:
 def steps(app: Any) -> Iterator[tuple[str, Callable[[], None]]]:
     """(name, action) for each screen state worth a screenshot, in journey order."""
     services, session = app.services, app.session
+    services.wait_ready()
     camera = services.devices.camera
 
     def go(name: str, **kw: Any) -> Callable[[], None]:
@@ -161,6 +162,43 @@ def steps(app: Any) -> Iterator[tuple[str, Callable[[], None]]]:
             pump(3)
 
         yield f"staff-{tab}", staff
+
+
+def simulated_session(app: Any, pages: list[Any], number: int = 0) -> str:
+    """One complete citizen session, the way the screens drive it: procedure, card, form,
+    two scanned components, confirmation, finalize, slip, end. ``pages`` (images or image files)
+    go into the simulated scanner for each component. Returns the dossier code."""
+    from appliance.domain.idcard import parse_card_qr
+
+    services, session = app.services, app.session
+    services.wait_ready()
+    app.go("catalogue")
+    app.go("procedure", code=PROCEDURE)
+    app.root.get_screen("procedure").go_next()
+    session.identity = parse_card_qr(SAMPLE_CARD)
+    app.go("form", start=True)
+    session.form.update({"quan_he_voi_tre": "Mẹ", "tre_ho_ten": f"Trần Minh Khang {number}",
+                         "tre_ngay_sinh": "01/06/2025", "tre_gioi_tinh": "Nam",
+                         "tre_noi_sinh": "Bệnh viện huyện"})
+    app.go("scan", start=True)
+    scan = app.root.get_screen("scan")
+    for index in (0, 1):
+        scan._show(index)
+        services.devices.scanner.feed(pages)
+        scan.scan()
+        wait_until(lambda: not scan.busy and not services.busy, 30, "scan")
+    app.go("review")
+    confirm = app.root.get_screen("confirm")
+    app.go("confirm", fresh=True)
+    confirm.ids.entry.text = confirm.code
+    confirm.go_next()
+    success = app.root.get_screen("success")
+    wait_until(lambda: app.root.current == "success" and success.print_state == "printed", 30,
+               "slip printed")
+    code = success.code
+    success.finish()
+    pump(2)
+    return code
 
 
 def run_tour(app: Any, each: Callable[[str], None]) -> None:

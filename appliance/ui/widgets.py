@@ -137,14 +137,16 @@ class VnKeyboard(BoxLayout):
         super().__init__(**kwargs)
         self._letter_buttons: list[Button] = []
         self.bind(digits=lambda *_: self._build_rows(), shift=lambda *_: self._relabel(),
-                  auto_capital=lambda *_: self._relabel())
+                  auto_capital=lambda *_: self._relabel(), disabled=lambda *_: self._build_rows())
 
     def on_kv_post(self, _base_widget: object) -> None:
         self._build_rows()
 
     def _build_rows(self) -> None:
+        """(Re)build the letter rows; a keyboard that is hidden (disabled) builds them only
+        when it is first shown: a kiosk has several, and each key holds a texture."""
         rows = self.ids.get("rows")
-        if rows is None:
+        if rows is None or (self.disabled and not rows.children):
             return
         rows.clear_widgets()
         self._letter_buttons = []

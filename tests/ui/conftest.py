@@ -86,7 +86,6 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory):
         driver.pump(5)
         yield driver
         app.stop()
-        driver.pump(2)
         notify.close()
         del os.environ["NOTIFY_SOCKET"], os.environ["WATCHDOG_USEC"]
     finally:
