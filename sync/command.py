@@ -51,8 +51,10 @@ def build(config):
 
 
 def run(args: argparse.Namespace, config) -> int:
+    from sync import notify
     from sync.errors import SyncError
 
+    notify.claim()
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="kiosk-sync %(levelname)s %(message)s", stream=sys.stderr)
     logging.getLogger("urllib3").setLevel(logging.WARNING)

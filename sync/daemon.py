@@ -41,6 +41,7 @@ from sync.errors import (
     TLSFailure,
     Transient,
 )
+from sync.notify import Watchdog, notify
 
 log = logging.getLogger("sync")
 
@@ -100,6 +101,7 @@ class SyncDaemon:
         self._failures = 0
         self._last_housekeeping = -1e18
         self._purges_checked = False
+        self.watchdog = Watchdog()
         client.sleep = self.sleep  # in-request waits end early on SIGTERM
 
     # --- time and waiting
@@ -107,8 +109,15 @@ class SyncDaemon:
         return self.store.clock.wall()
 
     def sleep(self, seconds: float) -> None:
-        if self.stop_event.wait(max(0.0, seconds)):
-            raise Stopping()
+        """Wait, ending early (Stopping) on SIGTERM and pinging the watchdog meanwhile."""
+        deadline = time.monotonic() + max(0.0, seconds)
+        while not self.stop_event.is_set():
+            self.watchdog.ping()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self.stop_event.wait(min(left, WAKE_POLL_S))
+        raise Stopping()
 
     def backoff_s(self, attempt: int) -> float:
         """Capped, jittered exponential backoff (tenacity's strategy) for the n-th failure."""
@@ -188,6 +197,7 @@ class SyncDaemon:
 
     def send_one(self, record: DossierRecord) -> SyncError | None:
         """One attempt at one dossier; returns the error that ended it (None: sent)."""
+        self.watchdog.ping()
         self.store.mark_sending(record.id)
         try:
             self._deliver(record)
@@ -431,16 +441,26 @@ class SyncDaemon:
         return not self.store.pending_count()
 
     def run_forever(self) -> None:
+        notify("READY=1")
+        try:
+            self._loop()
+        finally:
+            notify("STOPPING=1")
+
+    def _loop(self) -> None:
         wake_mtime = _mtime(self.store.wake_path)
         drain = True  # at start, and after a wake-up: "send now" means now, despite backoff
         while not self.stop_event.is_set():
+            self.watchdog.ping()
             try:
                 result = self.cycle(drain=drain)
             except Stopping:
                 return
+            notify("STATUS=" + _status_line(result, self.store.pending_count()))
             drain = False
             deadline = time.monotonic() + self.next_wait_s(result)
             while not self.stop_event.is_set():
+                self.watchdog.ping()
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
@@ -455,6 +475,13 @@ class SyncDaemon:
 
     def stop(self) -> None:
         self.stop_event.set()
+
+
+def _status_line(result: CycleResult, pending: int) -> str:
+    """``systemctl status`` line: counts and codes only, never personal data."""
+    state = "online" if result.online else "offline"
+    error = f"; last error {result.error.code}" if result.error else ""
+    return f"{state}; {pending} pending; sent {len(result.sent)} this cycle{error}"
 
 
 def _paper(printer: object) -> str:
