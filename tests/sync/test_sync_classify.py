@@ -6,6 +6,7 @@ import email.utils
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -127,3 +128,14 @@ def test_sync_with_a_missing_credentials_file_is_a_usage_error(tmp_path):
     done = subprocess.run([sys.executable, "-m", "appliance.cli", "--config", str(config),
                            "sync", "--once"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "credentials" in done.stderr
+
+
+def test_sync_refuses_to_run_on_a_corrupt_store(sim, tmp_path):
+    config = sim.write_kiosk_toml()
+    data = Path(config.read_text(encoding="utf-8").split('data_dir = "')[1].split('"')[0])
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "kiosk.db").write_bytes(b"this is not a database" * 100)
+    done = subprocess.run([sys.executable, "-m", "appliance.cli", "--config", str(config),
+                           "sync", "--once"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3 and "store unavailable" in done.stderr
+    assert (data / "kiosk.db").read_bytes().startswith(b"this is not a database")  # kept as is
