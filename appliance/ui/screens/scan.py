@@ -29,6 +29,10 @@ class ScanScreen(KioskScreen):
     info = StringProperty("")
     busy = BooleanProperty(False)
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._slots: list[BoxLayout] = []
+
     def components(self) -> list[Any]:
         return self.services.components(self.session.procedure_code)
 
@@ -63,21 +67,30 @@ class ScanScreen(KioskScreen):
         thumbs.clear_widgets()
         pages = self.session.pages.get(comp.code, [])
         for i, page in enumerate(pages):
-            thumbs.add_widget(self._thumb(i, page))
+            box = self._thumb(i)
+            image = box.children[-1]
+            thumb = self.services.thumbnail(page)
+            if thumb is not None:
+                image.show_frame(thumb)
+            else:
+                image.clear()
+            thumbs.add_widget(box)
         n = len(pages)
         self.progress = T.SCANNED.format(n=n) if n else T.SCAN_TODO
 
-    def _thumb(self, i: int, page: Any) -> BoxLayout:
-        box = BoxLayout(orientation="vertical", size_hint_x=None, width=self.app.ui.target * 2.2)
-        image = CameraPreview()
-        thumb = self.services.thumbnail(page)
-        if thumb is not None:
-            image.show_frame(thumb)
-        box.add_widget(image)
-        delete = BigButton(text=T.SCAN_DELETE, size_hint_y=None, height=self.app.ui.target)
-        delete.bind(on_release=lambda *_: self.delete_page(i))
-        box.add_widget(delete)
-        return box
+    def _thumb(self, i: int) -> BoxLayout:
+        """The i-th thumbnail slot. Slots (and their textures) are made once and reused for
+        every session: a kiosk scans thousands of pages and must not grow with them."""
+        while len(self._slots) <= i:
+            n = len(self._slots)
+            box = BoxLayout(orientation="vertical", size_hint_x=None,
+                            width=self.app.ui.target * 2.2)
+            box.add_widget(CameraPreview())
+            delete = BigButton(text=T.SCAN_DELETE, size_hint_y=None, height=self.app.ui.target)
+            delete.bind(on_release=lambda *_, n=n: self.delete_page(n))
+            box.add_widget(delete)
+            self._slots.append(box)
+        return self._slots[i]
 
     def scan(self, retake: bool = False) -> None:
         comp = self.current()
