@@ -57,7 +57,7 @@ ln -sfn /data/system/kiosk.toml "$root/etc/kiosk/kiosk.toml"
 ln -sfn /run/NetworkManager/resolv.conf "$root/etc/resolv.conf"
 printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
 : > "$root/etc/machine-id"     # transient id each boot; nothing per-device baked in
-rm -f "$root"/etc/ssh/ssh_host_* "$root/var/lib/dbus/machine-id"
+rm -f "$root"/etc/ssh/ssh_host_*   # (/var/lib/dbus/machine-id stays: a link to /etc/machine-id)
 install -d "$root/data" "$root/var/lib/kiosk" "$root/var/log/journal"
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/log/*.log
 
