@@ -337,6 +337,11 @@ class Handler(BaseHTTPRequestHandler):
     def _r_file_head(self, dossier_id: str, sha256: str, *, query, fault) -> None:
         kiosk = self._kiosk()
         present = self.sim.gateway.head_file(kiosk, dossier_id, sha256)
+        if fault and fault.kind is FaultKind.SLOW:
+            time.sleep(self.sim.faults.slow_ms / 1000)
+        if fault and fault.kind is FaultKind.RESET:  # no body to cut: drop the connection
+            self._reset()
+            return
         self._send(200 if present else 404, b"")
 
     def _r_updates(self, kiosk_path: str, *, query, fault) -> None:
