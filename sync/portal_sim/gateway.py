@@ -232,10 +232,10 @@ class Gateway:
             raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
         manifest, digest = verify.check_envelope(envelope, dossier_id, kiosk_id)
         with self.db.locked() as conn:
-            held = conn.execute("SELECT digest, rejected FROM dossiers WHERE id = ?",
+            held = conn.execute("SELECT digest, rejected, kiosk_id FROM dossiers WHERE id = ?",
                                 (dossier_id,)).fetchone()
         if held is not None:
-            return self._existing(dossier_id, digest, held)
+            return self._existing(kiosk_id, dossier_id, digest, held)
         files = verify.check_files(manifest)
         self._check_device_key(kiosk_id, manifest["device_public_key"])
         if self._procedures and manifest["procedure_code"] not in self._procedures:
@@ -243,7 +243,7 @@ class Gateway:
                            f"procedure {manifest['procedure_code']} is not in the catalogue")
         payload, _ = verify.open_payload(manifest, self.portal_key)
         with self.db.tx() as conn:
-            held = conn.execute("SELECT digest, rejected FROM dossiers WHERE id = ?",
+            held = conn.execute("SELECT digest, rejected, kiosk_id FROM dossiers WHERE id = ?",
                                 (dossier_id,)).fetchone()
             if held is None:  # else a concurrent twin got there first
                 conn.execute(
@@ -262,12 +262,14 @@ class Gateway:
                     )
                 self.db.bump(conn, "manifests_accepted")
         if held is not None:
-            return self._existing(dossier_id, digest, held)
+            return self._existing(kiosk_id, dossier_id, digest, held)
         self._maybe_complete(dossier_id)
         with self.db.locked() as conn:
             return 201, self._answer(conn, dossier_id, replay=False)
 
-    def _existing(self, dossier_id: str, digest: str, held) -> tuple[int, dict]:
+    def _existing(self, kiosk_id: str, dossier_id: str, digest: str, held) -> tuple[int, dict]:
+        if held["kiosk_id"] != kiosk_id:
+            raise ApiError(403, "forbidden", "this dossier id belongs to another kiosk")
         conflict = held["digest"] != digest
         with self.db.tx() as conn:
             self.db.bump(conn, "conflicts" if conflict else "replays")
