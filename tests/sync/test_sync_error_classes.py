@@ -279,3 +279,19 @@ def test_another_device_key_is_refused_and_alerts_staff(sim, daemon, seed):
     record = daemon.store.get(rec.id)
     assert record.state is DossierState.QUEUED and "device_key_mismatch" in record.last_error
     assert "sync_auth" in [a.code for a in daemon.store.alerts()]
+
+
+def test_a_receipt_that_does_not_echo_the_digest_is_not_sent(sim, daemon, seed, monkeypatch):
+    (rec,) = seed(1)
+    real = sim.gateway._receipt
+
+    def forged(conn, row):  # a gateway bug or a middlebox answering for someone else
+        return {**real(conn, row), "digest": "0" * 64}
+    monkeypatch.setattr(sim.gateway, "_receipt", forged)
+    result = daemon.cycle()
+    assert result.error is not None and result.error.code == "bad_receipt"
+    record = daemon.store.get(rec.id)
+    assert record.state is DossierState.QUEUED and record.portal_code is None
+    monkeypatch.setattr(sim.gateway, "_receipt", real)
+    assert daemon.run_once() is True
+    assert daemon.store.get(rec.id).state is DossierState.PURGED
