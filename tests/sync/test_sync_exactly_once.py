@@ -27,7 +27,7 @@ from sync.seeding import seed
 
 DOSSIERS = 200
 PAGES = 3
-KILLS = 55
+KILLS = 52
 KIOSK = [sys.executable, "-m", "appliance.cli"]
 
 
