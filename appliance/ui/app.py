@@ -123,6 +123,7 @@ class KioskApp(App):
         sm.bind(current=self._on_screen)
         Clock.schedule_interval(self._tick, 0.25)
         Clock.schedule_once(lambda _dt: watchdog.notify("READY=1\nSTATUS=touch UI running"), 0)
+        Clock.schedule_interval(lambda _dt: self.services and self.services.update_light(), 10)
         interval = watchdog.ping_interval_s()
         if interval:
             Clock.schedule_interval(lambda _dt: watchdog.notify("WATCHDOG=1"), interval)
@@ -181,7 +182,10 @@ class KioskApp(App):
 
     def _tick(self, _dt: float) -> None:
         if self.root.current in IDLE_SCREENS and not self.session.active:
-            self.idle.touch()
+            if self.root.current == "welcome" and self.idle.state().phase == "expired":
+                self.root.current = "attract"  # nobody there: the calm attract screen
+            if self.root.current == "attract":
+                self.idle.touch()
             return
         state = self.idle.state()
         if state.phase == "expired":

@@ -10,8 +10,21 @@ from __future__ import annotations
 import os
 
 
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """Few glibc malloc arenas: the UI's worker threads pass page images of megabytes around,
+    and one arena per thread would keep each thread's high-water mark resident for months.
+    Must run before those threads start; a no-op where libc is not glibc."""
+    import contextlib
+    import ctypes
+
+    m_arena_max = -8
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(m_arena_max, arenas)
+
+
 def configure(width: int, height: int, fullscreen: bool) -> None:
     """Set Kivy's Config for kiosk use. Call before importing kivy.core.window."""
+    limit_malloc_arenas()
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     from kivy.config import Config
 

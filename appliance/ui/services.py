@@ -187,6 +187,25 @@ class Services:
             gpio.on_motion = lambda: _on_ui(self._wake)
             gpio.on_power_fail = lambda: _on_ui(self.safe_shutdown)
 
+    def update_light(self) -> None:
+        """Set the cabinet's status light from the store: fault (red) when the store refuses
+        dossiers or an alert is open, waiting (amber) while dossiers wait to be sent, else ready."""
+
+        def decide() -> Any:
+            from hw.gpio import Light
+
+            if not self.store.health().ok or self.store.alerts():
+                return Light.FAULT
+            counts = self.store.counts_by_state()
+            if counts.get("queued", 0) + counts.get("sending", 0):
+                return Light.WAITING
+            return Light.READY
+
+        gpio = getattr(self.devices, "gpio", None)
+        if gpio is not None and self.store is not None:
+            self.on_store(decide, lambda light: self.on_devices(lambda: gpio.show(light)),
+                          what="status_light")
+
     def _wake(self) -> None:
         if self.app is not None and self.app.root.current == "attract":
             self.app.go("welcome")

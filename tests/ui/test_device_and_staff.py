@@ -163,3 +163,33 @@ def test_transport_mode_refuses_new_submissions_with_the_reason(ui: Driver) -> N
         assert notice.title == T.REFUSED_TITLE and T.REFUSED_NEXT in notice.text
     finally:
         store.set_setting("transport_mode", False)
+
+
+def test_status_light_follows_the_queue(ui: Driver) -> None:
+    from hw.gpio import Light
+
+    services = ui.app.services
+    indicators = services.devices.gpio.indicators
+    store = services.store
+    store.set_setting("transport_mode", False)
+    ui.wait_until(lambda: not store.counts_by_state().get("queued", 0)
+                  and not store.counts_by_state().get("sending", 0), 30, "queue drained by sync")
+    services.update_light()
+    ui.settle()
+    expected = Light.FAULT if store.alerts() else Light.READY
+    ui.wait_until(lambda: indicators.state is expected, 5, f"light {expected}")
+    assert indicators._green.value == (expected is Light.READY)
+
+
+def test_an_idle_welcome_screen_turns_into_attract_mode(ui: Driver) -> None:
+    now = [5000.0]
+    ui.app.idle._now = lambda: now[0]
+    try:
+        ui.app.idle.touch()
+        now[0] += ui.app.idle.timeout_s + 1
+        ui.at("attract")
+        ui.tap(ui.screen)
+        ui.at("welcome")
+    finally:
+        ui.app.idle._now = __import__("time").monotonic
+        ui.app.idle.touch()

@@ -62,8 +62,15 @@ class CatalogueScreen(KioskScreen):
                 self._add(proc.name, lambda p=proc: self.choose_procedure(p.code))
 
     def _add(self, text: str, action: object) -> None:
-        button = BigButton(text=text, size_hint_y=None, height=self.app.ui.target * 1.2)
-        button.bind(on_release=lambda *_: action())
+        """A choice button, made once per text and reused: the list is shown to every citizen."""
+        cache = self.__dict__.setdefault("_buttons", {})
+        button = cache.get(text)
+        if button is None:
+            button = BigButton(text=text, size_hint_y=None)
+            button.bind(on_release=lambda b: b.action())
+            cache[text] = button
+        button.action = action
+        button.height = self.app.ui.target * 1.2
         self.ids.choices.add_widget(button)
 
     def choose_field(self, field: str) -> None:

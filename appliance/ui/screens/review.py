@@ -28,8 +28,9 @@ class ReviewScreen(KioskScreen):
             n = s.page_count(comp.code)
             pages = T.REVIEW_PAGES.format(n=n) if n else T.SCAN_TODO
             lines.append(f"[b]{comp.name}:[/b] {pages}")
-        for line in lines:
-            box.add_widget(Body(text=_escape_values(line), markup=True))
+        # one label for the whole summary: one texture per session rather than one per line
+        box.add_widget(Body(text="\n".join(_escape_values(line) for line in lines),
+                            markup=True))
 
     def reset(self) -> None:
         super().reset()
