@@ -219,8 +219,7 @@ class SyncDaemon:
             log.info("dossier %s: %s; retry in %.1f s", record.id[:8], err.describe(), wait)
             self.store.mark_retry(record.id, err.describe()[:300],
                                   self.now() + dt.timedelta(seconds=wait))
-            if isinstance(err, tuple(BATCH_ALERTS)):
-                self._alert(BATCH_ALERTS[type(err)])  # type: ignore[index]
+            self._batch_alert(err)
             return err
         return None
 
@@ -372,6 +371,12 @@ class SyncDaemon:
         vi, en = ALERTS[code]
         self.store.raise_alert(code, vi, en)
 
+    def _batch_alert(self, err: SyncError) -> None:
+        """Auth, TLS and clock errors need a person: tell staff through the store."""
+        for kind, code in BATCH_ALERTS.items():
+            if isinstance(err, kind):
+                self._alert(code)
+
     def _resolve(self, *codes: str) -> None:
         """Resolve those of ``codes`` that are open (no write transaction when none is)."""
         open_codes = {a.code for a in self.store.alerts()}
@@ -391,8 +396,7 @@ class SyncDaemon:
             result.retry_in_s = self._retry_wait(err, self._failures)
             state["last_error"] = err.describe()[:300]
             state["last_error_at"] = now.isoformat()
-            if isinstance(err, tuple(BATCH_ALERTS)):
-                self._alert(BATCH_ALERTS[type(err)])  # type: ignore[index]
+            self._batch_alert(err)
             log.warning("sync cycle stopped: %s; next try in %.1f s", err.describe(),
                         result.retry_in_s)
         if not self.store.quarantined():
