@@ -45,6 +45,9 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("PUT", re.compile(r"^/admin/catalogue$"), "admin_catalogue"),
     ("POST", re.compile(r"^/admin/clock$"), "admin_clock"),
 ]
+BODILESS = {"health", "catalogue", "file_head", "updates", "admin_stats", "admin_dossiers",
+            "admin_faults_get"}
+"""Routes that never read a request body."""
 CAPTIVE_PAGE = (
     "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Đăng nhập Wi-Fi"
     "</title></head><body><h1>Chào mừng! Vui lòng đăng nhập để sử dụng Internet.</h1>"
@@ -211,6 +214,9 @@ class Handler(BaseHTTPRequestHandler):
                 allowed.append(method)
                 if method == self.command:
                     route, args = name, m.groups()
+        if route in BODILESS and (self.headers.get("Transfer-Encoding")
+                                  or self.headers.get("Content-Length", "0").strip() != "0"):
+            self.close_connection = True  # an unread body must not be parsed as a next request
         if not path.startswith("/admin"):
             self.sim.pause()
         try:
