@@ -16,7 +16,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
-from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.screenmanager import ScreenManager
 
 from appliance.ui import lockdown, watchdog
 from appliance.ui.session import Session
@@ -106,15 +106,22 @@ class KioskApp(App):
         """How many times a session was wiped (tests, bench)."""
 
     # --- lifecycle
-    def build(self) -> ScreenManager:
+    def build(self) -> Any:
         self.ui.update(*Window.size)
         Window.bind(size=lambda _w, size: self.ui.update(*size))
         Window.bind(on_request_close=lambda *_a, **_k: True)
         Window.bind(on_keyboard=self._on_keyboard)
         Window.bind(on_touch_down=lambda *_a: self.activity())
         Window.clearcolor = (0.97, 0.96, 0.93, 1)
-        sm = KioskScreens(transition=NoTransition())
+        from kivy.factory import Factory
+
+        Factory.register("KioskScreens", cls=KioskScreens)
+        from appliance.ui.widgets import Chrome
+
+        chrome = Chrome()
+        sm = chrome.sm
         sm.current = "welcome"
+        self.root = chrome  # go() below needs it before build() returns
         if self.unconfigured:
             from appliance.ui import strings as T
 
@@ -129,7 +136,7 @@ class KioskApp(App):
             Clock.schedule_interval(lambda _dt: watchdog.notify("WATCHDOG=1"), interval)
         if self.services is not None:
             self.services.attach(self)
-        return sm
+        return chrome
 
     def open_settings(self, *_args: Any) -> bool:
         return False  # F1 must not open Kivy's settings panel on a kiosk

@@ -55,15 +55,10 @@ class StepBar(BoxLayout):
             self.text = ""
 
 
-class FramePart(BoxLayout):
-    """The header, body and nav row of a Frame (its own children, never routed to the body)."""
-
-
 class Frame(BoxLayout):
-    """Header (title, steps), body, and the nav row with "Quay lại" and "Hủy" on every screen.
-
-    Children declared under a Frame in a screen's kv go into its body.
-    """
+    """A screen's content, with what the shared chrome shows for it: title, step, the label of
+    the primary action. The header and the nav row ("Quay lại", the action, "Hủy") exist once, in
+    Chrome, so every screen has them and none pays for its own copy."""
 
     title = StringProperty("")
     step = NumericProperty(0)
@@ -72,11 +67,80 @@ class Frame(BoxLayout):
     next_enabled = BooleanProperty(True)
     screen = ObjectProperty(None, allownone=True)
 
-    def add_widget(self, widget, *args, **kwargs):
-        body = self.ids.get("body")
-        if body is not None and not isinstance(widget, FramePart):
-            return body.add_widget(widget, *args, **kwargs)
-        return super().add_widget(widget, *args, **kwargs)
+
+class Chrome(BoxLayout):
+    """The window's layout: header (title, step), the ScreenManager, and the nav row.
+
+    It stands in for the ScreenManager towards the app (``current``, ``get_screen`` …) so code
+    and tests address screens the same way whatever wraps them.
+    """
+
+    frame = ObjectProperty(None, allownone=True)
+    """The current screen's Frame; None (no header, no nav) on the attract screen."""
+    title = StringProperty("")
+    step = NumericProperty(0)
+    next_text = StringProperty("")
+    next_enabled = BooleanProperty(False)
+    _SHOWN = ("title", "step", "next_text", "next_enabled")
+
+    @property
+    def sm(self):  # noqa: ANN201 - the KioskScreens manager
+        return self.ids.sm
+
+    def on_kv_post(self, _base_widget: object) -> None:
+        self.sm.bind(current_screen=lambda _sm, screen: self._follow(screen))
+
+    def _follow(self, screen: object) -> None:
+        """Show the new screen's frame and keep following its title, step and action."""
+        if self.frame is not None:
+            self.frame.unbind(**{name: self._copy for name in self._SHOWN})
+        frames = [w for w in getattr(screen, "children", []) if isinstance(w, Frame)]
+        self.frame = frames[0] if frames else None
+        if self.frame is not None:
+            self.frame.bind(**{name: self._copy for name in self._SHOWN})
+        self._copy()
+
+    def _copy(self, *_args: object) -> None:
+        frame = self.frame
+        self.title = frame.title if frame else ""
+        self.step = frame.step if frame else 0
+        self.next_text = frame.next_text if frame else ""
+        self.next_enabled = bool(frame and frame.next_enabled and frame.next_text)
+
+    @property
+    def current(self) -> str:
+        return self.sm.current
+
+    @current.setter
+    def current(self, name: str) -> None:
+        self.sm.current = name
+
+    @property
+    def current_screen(self):  # noqa: ANN201
+        return self.sm.current_screen
+
+    @property
+    def screens(self) -> list:
+        return self.sm.screens
+
+    @property
+    def screen_names(self) -> list:
+        return self.sm.screen_names
+
+    def get_screen(self, name: str):  # noqa: ANN201
+        return self.sm.get_screen(name)
+
+    def back(self) -> None:
+        if self.frame is not None and self.frame.screen is not None:
+            self.frame.screen.go_back()
+
+    def next(self) -> None:
+        if self.frame is not None and self.frame.screen is not None and self.frame.next_text:
+            self.frame.screen.go_next()
+
+    def cancel(self) -> None:
+        if self.frame is not None and self.frame.screen is not None:
+            self.frame.screen.ask_cancel()
 
 
 class NumPad(GridLayout):
@@ -86,7 +150,7 @@ class NumPad(GridLayout):
     max_length = NumericProperty(12)
     action = ObjectProperty(None, allownone=True)
     """Called with the typed text when the OK key is pressed."""
-    done_text = StringProperty(T.OK)
+    done_text = StringProperty(T.DONE_KEY)
 
     def press(self, key: str) -> None:
         App.get_running_app().activity()

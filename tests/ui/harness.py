@@ -67,8 +67,7 @@ class Driver:
 
     def nav(self, which: str) -> Any:
         """The "back", "next" or "cancel" button of the current screen's frame."""
-        frame = next(w for w in walk(self.screen) if type(w).__name__ == "Frame")
-        return frame.ids[which]
+        return self.app.root.ids[which]
 
     def button(self, text: str, root: Any = None) -> Any:
         from kivy.core.window import Window

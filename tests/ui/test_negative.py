@@ -137,6 +137,8 @@ def test_tracking_a_synced_dossier_shows_its_status(ui: Driver) -> None:
     ui.wait_until(lambda: track.result, what="status")
     assert T.PORTAL_STATUS[4] in track.result
     assert track.stale == ""  # the daemon synced moments ago: nothing to warn about
+    ui.tap(ui.nav("next"))  # "Tra mã khác": the keyboard comes back
+    assert not track.showing and track.ids.entry.text == ""
     track.ids.entry.text = "000.00.00.H56-991231-K01-9999"
     ui.tap(ui.nav("next"))
     ui.wait_until(lambda: track.message == T.TRACK_NOT_FOUND, what="not found")

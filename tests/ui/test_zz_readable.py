@@ -36,7 +36,7 @@ def check_screen(ui: Driver, name: str, problems: list[str]) -> None:
     sizes = sizes_for(width, height)
     min_font = math.ceil(MIN_CAP_MM / CAP_HEIGHT_EM * sizes.px_per_mm)
     min_target = MIN_TARGET_MM * sizes.px_per_mm - 0.5
-    roots = [ui.screen, *[w for w in Window.children if w is not ui.app.root]]
+    roots = [ui.app.root, *[w for w in Window.children if w is not ui.app.root]]
     buttons = []
     for root in roots:
         for w in walk(root):

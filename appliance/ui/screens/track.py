@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
@@ -16,6 +16,8 @@ class TrackScreen(KioskScreen):
     back_to = "welcome"
     result = StringProperty("")
     stale = StringProperty("")
+    showing = BooleanProperty(False)
+    """A result (or "not found") is shown: the keyboard steps aside until "Tra mã khác"."""
 
     def on_enter(self, *_args: object) -> None:
         self.services.start_camera(self.on_payload, None, lambda _m: None)
@@ -25,7 +27,7 @@ class TrackScreen(KioskScreen):
 
     def reset(self) -> None:
         super().reset()
-        self.result, self.stale = "", ""
+        self.result, self.stale, self.showing = "", "", False
         self.ids.entry.text = ""
 
     def on_payload(self, text: str, raw: bytes | None = None) -> None:
@@ -37,6 +39,9 @@ class TrackScreen(KioskScreen):
         self.lookup(code)
 
     def go_next(self) -> None:
+        if self.showing:
+            self.reset()
+            return
         code = self.services.normalise_code(self.ids.entry.text)
         if code is None:
             self.message, self.result, self.stale = T.TRACK_NOT_FOUND, "", ""
@@ -47,6 +52,7 @@ class TrackScreen(KioskScreen):
         self.message = ""
 
         def found(record: Any) -> None:
+            self.showing = True
             if record is None:
                 self.message, self.result, self.stale = T.TRACK_NOT_FOUND, "", ""
                 return
