@@ -84,7 +84,7 @@ class Chrome(BoxLayout):
     _SHOWN = ("title", "step", "next_text", "next_enabled")
 
     @property
-    def sm(self):  # noqa: ANN201 - the KioskScreens manager
+    def sm(self):
         return self.ids.sm
 
     def on_kv_post(self, _base_widget: object) -> None:
@@ -116,7 +116,7 @@ class Chrome(BoxLayout):
         self.sm.current = name
 
     @property
-    def current_screen(self):  # noqa: ANN201
+    def current_screen(self):
         return self.sm.current_screen
 
     @property
@@ -127,7 +127,7 @@ class Chrome(BoxLayout):
     def screen_names(self) -> list:
         return self.sm.screen_names
 
-    def get_screen(self, name: str):  # noqa: ANN201
+    def get_screen(self, name: str):
         return self.sm.get_screen(name)
 
     def back(self) -> None:
