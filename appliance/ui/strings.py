@@ -67,7 +67,7 @@ OPTIONAL = "nếu có"
 # --- identity
 ID_TITLE = "Đưa mã QR trên thẻ căn cước vào trước máy ảnh"
 ID_SAY = "Hãy đưa mã QR trên thẻ căn cước của bạn lại gần máy ảnh và giữ yên."
-ID_GUIDE = "Giữ thẻ cách máy ảnh khoảng một gang tay, mã QR hướng vào máy ảnh. Có thể dùng mã QR trong ứng dụng VNeID. Thẻ không có mã QR? Chạm \"Nhập số thẻ\"."
+ID_GUIDE = "Giữ thẻ cách máy ảnh một gang tay, mã QR hướng vào máy ảnh. Có thể dùng mã QR trong ứng dụng VNeID."
 ID_MANUAL = "Nhập số thẻ"
 ID_FOUND = "Đã đọc được thẻ của: {name}"
 ID_CAMERA_FAIL = "Máy ảnh đang không dùng được. Hãy chạm \"Nhập số thẻ\" để nhập số định danh, hoặc gọi cán bộ."
