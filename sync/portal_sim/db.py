@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from appliance.durable import fsync_dir
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS clients (
     client_id TEXT PRIMARY KEY,
@@ -151,11 +153,7 @@ class SimDB:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        dir_fd = os.open(self.files_dir, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        fsync_dir(self.files_dir)
 
     def read_file(self, sha256: str) -> bytes:
         return self.file_path(sha256).read_bytes()

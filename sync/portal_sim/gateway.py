@@ -13,12 +13,12 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import secrets
 import time
 from pathlib import Path
 
 from appliance.crypto import PortalKey, canonical_json, sha256_hex
+from appliance.durable import write_atomic
 from sync.portal_sim import verify
 from sync.portal_sim.db import SimDB, dumps
 from sync.portal_sim.verify import ApiError
@@ -36,19 +36,6 @@ HEARTBEAT_FIELDS: dict[str, tuple[type, ...]] = {
     "devices": (dict,),
     "sent_at": (str,),
 }
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Create a 0600 file (never briefly readable by others), fsynced, replaced atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
 
 
 def _secret_hash(secret: str) -> str:
@@ -126,7 +113,7 @@ class Gateway:
             creds = json.loads(credentials_file.read_text(encoding="utf-8"))
         else:
             creds = {"client_id": client_id, "client_secret": secrets.token_urlsafe(32)}
-            _write_private(credentials_file, json.dumps(creds, indent=2).encode())
+            write_atomic(credentials_file, json.dumps(creds, indent=2), mode=0o600)
         with self.db.tx() as conn:
             conn.execute(
                 "INSERT INTO clients(client_id, secret_sha256, kiosk_id) VALUES(?,?,?) "
