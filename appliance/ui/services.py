@@ -520,16 +520,13 @@ class Services:
         return line, stale
 
     def add_rating(self, code: str, level: int, reason: str, done: Done, failed: Failed) -> None:
+        """Validate (RatingError carries the citizen's message) and keep it for the sync daemon."""
+        from appliance.domain.rating import validate_rating
+
         def run() -> None:
-            body: dict[str, Any] = {"level": level, "reason": reason,
-                                    "at": self.store.clock.wall().isoformat()}
-            try:
-                from appliance.domain import rating
-            except ImportError:
-                rating = None
-            if rating is not None and hasattr(rating, "validate_rating"):
-                body = _validated_rating(rating, code, level, reason, body)
-            self.store.add_rating(str(uuid.uuid4()), code, body)
+            rating = validate_rating(code=code, level=level, reason=reason or None,
+                                     rated_at=self.store.clock.wall())
+            self.store.add_rating(str(uuid.uuid4()), rating.dossier_code, rating.to_payload())
             self.store.request_sync()
 
         self.on_store(run, done, failed, "rating")
@@ -758,14 +755,6 @@ def _one_pdf_per_component(draft: Draft) -> Draft:
     pages = {code: [Page(assemble_pdf([p.data for p in ps]), "application/pdf")]
              for code, ps in draft.pages.items() if ps}
     return dataclasses.replace(draft, pages=pages)
-
-
-def _validated_rating(rating: Any, code: str, level: int, reason: str,
-                      body: dict[str, Any]) -> dict[str, Any]:
-    result = rating.validate_rating(code=code, level=level, reason=reason)
-    if hasattr(result, "to_dict"):
-        return result.to_dict()
-    return body
 
 
 def _parse_time(value: Any) -> dt.datetime | None:

@@ -14,7 +14,6 @@ from kivy.properties import (
     BooleanProperty,
     NumericProperty,
     ObjectProperty,
-    OptionProperty,
     StringProperty,
 )
 from kivy.uix.boxlayout import BoxLayout
@@ -24,7 +23,8 @@ from kivy.uix.label import Label
 from kivy.uix.textinput import TextInput
 
 from appliance.ui import strings as T
-from appliance.ui.vn_input import Tone, press_tone, telex
+from appliance.ui.keyboard import VnKeyboard  # noqa: F401  (kv rules use it)
+from appliance.ui.vn_input import telex
 
 
 class BigButton(Button):
@@ -163,112 +163,6 @@ class NumPad(GridLayout):
                 self.action(self.target.text)
         elif len(self.target.text) < self.max_length:
             self.target.text += key
-
-
-LETTER_ROWS = (
-    ("a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "h"),
-    ("i", "k", "l", "m", "n", "o", "ô", "ơ", "p", "q", "r"),
-    ("s", "t", "u", "ư", "v", "x", "y", "f", "j", "w", "z"),
-)
-DIGIT_ROWS = (
-    ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "-"),
-    (",", ".", "/", "(", ")", ":", "@", "+", "'", "#", "&"),
-)
-TONE_KEYS = (
-    ("acute", Tone.ACUTE),
-    ("grave", Tone.GRAVE),
-    ("hook", Tone.HOOK),
-    ("tilde", Tone.TILDE),
-    ("dot", Tone.DOT),
-)
-
-
-class VnKeyboard(BoxLayout):
-    """The on-screen Vietnamese keyboard.
-
-    Every Vietnamese letter has its own key (ă â đ ê ô ơ ư included); the five tone keys put the
-    tone on the right vowel of the word just typed, so an elderly citizen types "Nguyên" and presses
-    "ngã" to get "Nguyễn". Pressing a tone again takes it off.
-    """
-
-    target = ObjectProperty(None, allownone=True)
-    shift = BooleanProperty(False)
-    digits = BooleanProperty(False)
-    auto_capital = OptionProperty("", options=["", "first", "words"])
-    """Capitalise the first letter of the text ("first") or of every word ("words": names)."""
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self._letter_buttons: list[Button] = []
-        self.bind(digits=lambda *_: self._build_rows(), shift=lambda *_: self._relabel(),
-                  auto_capital=lambda *_: self._relabel(), disabled=lambda *_: self._build_rows())
-
-    def on_kv_post(self, _base_widget: object) -> None:
-        self._build_rows()
-
-    def _build_rows(self) -> None:
-        """(Re)build the letter rows; a keyboard that is hidden (disabled) builds them only
-        when it is first shown: a kiosk has several, and each key holds a texture."""
-        rows = self.ids.get("rows")
-        if rows is None or (self.disabled and not rows.children):
-            return
-        rows.clear_widgets()
-        self._letter_buttons = []
-        for row in DIGIT_ROWS if self.digits else LETTER_ROWS:
-            line = BoxLayout(spacing=2)
-            for ch in row:
-                key = KeyButton(text=ch)
-                key.bind(on_release=lambda b: self.type_letter(b.text))
-                self._letter_buttons.append(key)
-                line.add_widget(key)
-            rows.add_widget(line)
-        self._relabel()
-
-    def _relabel(self) -> None:
-        for key in self._letter_buttons:
-            key.text = key.text.upper() if self._capital() else key.text.lower()
-
-    def _capital(self) -> bool:
-        if self.shift:
-            return True
-        if not self.auto_capital or self.target is None:
-            return False
-        text = self.target.text
-        return not text or (self.auto_capital == "words" and text[-1] == " ")
-
-    def on_target(self, *_args: object) -> None:
-        if self.target is not None:
-            self.target.bind(text=lambda *_: self._relabel())
-        self._relabel()
-
-    def type_letter(self, ch: str) -> None:
-        App.get_running_app().activity()
-        if self.target is None:
-            return
-        ch = ch.upper() if self._capital() else ch.lower()
-        self.target.text += ch
-        self.shift = False
-
-    def type_tone(self, name: str) -> None:
-        App.get_running_app().activity()
-        if self.target is None:
-            return
-        tone = dict(TONE_KEYS)[name]
-        self.target.text = press_tone(self.target.text, tone)
-
-    def space(self) -> None:
-        App.get_running_app().activity()
-        if self.target is not None and self.target.text and not self.target.text.endswith(" "):
-            self.target.text += " "
-
-    def backspace(self) -> None:
-        App.get_running_app().activity()
-        if self.target is not None:
-            self.target.text = self.target.text[:-1]
-
-
-class KeyButton(Button):
-    pass
 
 
 class TabButton(Button):

@@ -80,7 +80,6 @@ class Driver:
         raise AssertionError(f"no enabled button {text!r} on screen {self.app.root.current!r}")
 
     def tap(self, widget: Any) -> None:
-        from kivy.tests import UnitTestTouch
         from kivy.uix.scrollview import ScrollView
 
         assert widget.get_root_window() is not None, f"{widget} is not on screen"
@@ -94,12 +93,7 @@ class Driver:
                     self.pump(3)
                 break
             node = node.parent
-        x, y = widget.to_window(*widget.center)
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        self.pump(1)
-        touch.touch_up()
-        self.pump(2)
+        self.tap_at(*widget.to_window(*widget.center))
 
     def tap_text(self, text: str) -> None:
         def find() -> Any:
@@ -110,27 +104,40 @@ class Driver:
 
         self.tap(self.wait_until(find, 5.0, f"button {text!r}"))
 
+    def tap_at(self, x: float, y: float) -> None:
+        from kivy.tests import UnitTestTouch
+
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.pump(1)
+        touch.touch_up()
+        self.pump(2)
+
+    def tap_key(self, keyboard: Any, label: str) -> None:
+        """Touch the on-screen keyboard's key showing ``label``."""
+        key = keyboard.key_labelled(label)
+        assert key is not None, f"no key {label!r} on the keyboard"
+        self.tap_at(*keyboard.to_window(key.x + key.w / 2, key.y + key.h / 2))
+
     def type_keys(self, keyboard: Any, keys: str) -> None:
-        """Type on the on-screen VnKeyboard by tapping its keys: letters, "␣" space, and
+        """Type on the on-screen VnKeyboard by touching its keys: letters, "␣" for space, and
         tone names in braces, e.g. ``Nguyên{ngã}␣Văn``."""
         from appliance.ui import strings as T
 
-        tones = {v: k for k, v in T.TONE_NAMES.items()}
         i = 0
         while i < len(keys):
             ch = keys[i]
             if ch == "{":
                 end = keys.index("}", i)
-                self.tap(self.button(keys[i + 1:end], keyboard))
-                tones.get(keys[i + 1:end])
+                self.tap_key(keyboard, keys[i + 1:end])
                 i = end + 1
                 continue
             if ch == "␣":
-                self.tap(self.button(T.SPACE, keyboard))
+                self.tap_key(keyboard, T.SPACE)
             else:
                 if ch.isupper() and not keyboard._capital():
-                    self.tap(self.button(T.SHIFT, keyboard))
-                self.tap(self.button(ch.upper() if keyboard._capital() else ch, keyboard))
+                    self.tap_key(keyboard, T.SHIFT)
+                self.tap_key(keyboard, ch.upper() if keyboard._capital() else ch)
             i += 1
 
     def screenshot(self, path: Path) -> Path:

@@ -13,6 +13,7 @@ from kivy.uix.label import Label
 from kivy.uix.textinput import TextInput
 
 from appliance.ui import strings as T
+from appliance.ui.keyboard import VnKeyboard
 from appliance.ui.theme import CAP_HEIGHT_EM, MIN_CAP_MM, MIN_TARGET_MM, sizes_for
 from appliance.ui.tour import run_tour
 
@@ -47,6 +48,11 @@ def check_screen(ui: Driver, name: str, problems: list[str]) -> None:
                 if min(w.width, w.height) < min_target:
                     problems.append(f"{width}x{height} {name}: button {w.text!r} is "
                                     f"{w.width:.0f}×{w.height:.0f} px < {min_target:.0f}")
+            if isinstance(w, VnKeyboard):
+                for key in w.keys:
+                    if min(key.w, key.h) < min_target:
+                        problems.append(f"{width}x{height} {name}: key {key.label!r} is "
+                                        f"{key.w:.0f}×{key.h:.0f} px < {min_target:.0f}")
             has_text = isinstance(w, TextInput) or (isinstance(w, Label) and w.text)
             if has_text and w.font_size < min_font:
                 problems.append(f"{width}x{height} {name}: text {w.text[:30]!r} at "
