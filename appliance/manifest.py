@@ -1,99 +1,256 @@
-"""Reading and checking a dossier envelope (docs/manifest.md) — the gateway's side of sealing.
+"""Checking and opening a dossier envelope (docs/manifest.md): the gateway's side of sealing.
 
-The kiosk never opens its own dossiers; this is for the reference gateway (``sync.portal_sim``),
-for tests that prove what is at rest, and for anyone auditing a manifest.
+The kiosk never opens its own dossiers. These checks serve the reference gateway
+(``sync.portal_sim``, which turns each ``ManifestError`` into its JSON error body), the tests that
+prove what is at rest, and anyone auditing a manifest. Every failure has a stable ``code``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from appliance.crypto import (
     CryptoError,
     PortalKey,
-    TamperError,
     canonical_json,
     sha256_hex,
     unb64,
     verify_signature,
 )
 
-REQUIRED_KEYS = frozenset(
-    {
-        "format",
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+STAMP_RE = re.compile(r"^\d{14}$")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILES = 200
+
+
+class ManifestError(Exception):
+    """The envelope is malformed (``status`` 400) or fails a check (422); ``code`` is stable."""
+
+    def __init__(self, code: str, message: str, status: int = 422) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def _require(cond: bool, message: str, code: str = "invalid_manifest") -> None:
+    if not cond:
+        raise ManifestError(code, message)
+
+
+def is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_envelope(
+    envelope: object, dossier_id: str | None = None, kiosk_id: str | None = None
+) -> tuple[dict[str, Any], str]:
+    """Shape, digest and device signature (and, when given, the expected id and kiosk).
+    Returns (manifest, digest)."""
+    if not isinstance(envelope, dict) or not isinstance(envelope.get("manifest"), dict):
+        raise ManifestError("bad_request", "body must be an object with a 'manifest' object", 400)
+    if not isinstance(envelope.get("signature"), str) or not isinstance(
+        envelope.get("digest"), str
+    ):
+        raise ManifestError("bad_request", "'signature' and 'digest' must be strings", 400)
+    manifest = envelope["manifest"]
+    digest = sha256_hex(canonical_json(manifest))
+    _require(
+        envelope["digest"] == digest,
+        "digest is not sha256 of the canonical manifest",
+        "digest_mismatch",
+    )
+    _require(
+        manifest.get("format") == 1,
+        "unsupported manifest format (expected 1)",
+        "unsupported_format",
+    )
+    if dossier_id is not None:
+        _require(
+            manifest.get("dossier_id") == dossier_id,
+            "manifest dossier_id differs from the URL",
+            "id_mismatch",
+        )
+    if kiosk_id is not None:
+        _require(
+            manifest.get("kiosk_id") == kiosk_id,
+            "manifest kiosk_id is not the authenticated kiosk",
+            "kiosk_mismatch",
+        )
+    for key in (
         "dossier_id",
         "dossier_code",
-        "kiosk_id",
         "unit_code",
         "procedure_code",
-        "finalized_at",
         "device_public_key",
         "sealed_key",
-        "payload",
-        "files",
-    }
-)
+        "finalized_at",
+    ):
+        _require(
+            isinstance(manifest.get(key), str) and manifest[key] != "",
+            f"'{key}' must be a non-empty string",
+        )
+    _require(
+        bool(STAMP_RE.match(manifest["finalized_at"])), "'finalized_at' must be yyyyMMddHHmmss"
+    )
+    try:
+        verify_signature(
+            manifest["device_public_key"], canonical_json(manifest), envelope["signature"]
+        )
+    except CryptoError as exc:
+        raise ManifestError("bad_signature", str(exc)) from None
+    return manifest, digest
+
+
+def check_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The manifest's file list: unique sha256s, sane sizes, component and page of each."""
+    files = manifest.get("files")
+    _require(
+        isinstance(files, list) and len(files) <= MAX_FILES,
+        f"'files' must be a list of at most {MAX_FILES}",
+    )
+    seen: set[str] = set()
+    for i, f in enumerate(files):
+        _require(isinstance(f, dict), f"files[{i}] must be an object")
+        sha = f.get("sha256")
+        _require(
+            isinstance(sha, str) and bool(SHA256_RE.match(sha)),
+            f"files[{i}].sha256 must be 64 lowercase hex digits",
+        )
+        _require(sha not in seen, f"files[{i}] repeats a sha256")
+        seen.add(sha)
+        _require(
+            is_int(f.get("size")) and 0 < f["size"] <= MAX_FILE_BYTES,
+            f"files[{i}].size must be 1..{MAX_FILE_BYTES}",
+        )
+        _require(
+            isinstance(f.get("component"), str) and f["component"] != "",
+            f"files[{i}].component must be a non-empty string",
+        )
+        _require(is_int(f.get("page")) and f["page"] >= 1, f"files[{i}].page must be ≥ 1")
+        _require(isinstance(f.get("media_type"), str), f"files[{i}].media_type must be a string")
+    return files
+
+
+def open_payload(manifest: dict[str, Any], portal_key: PortalKey) -> tuple[dict[str, Any], bytes]:
+    """Open the sealed key, authenticate and parse the payload. Returns (payload, dossier key)."""
+    try:
+        key = portal_key.open_key(unb64(manifest["sealed_key"]))
+    except CryptoError as exc:
+        raise ManifestError("sealed_key_invalid", str(exc)) from None
+    payload = manifest.get("payload")
+    _require(
+        isinstance(payload, dict) and isinstance(payload.get("ciphertext"), str),
+        "'payload' must carry a base64 'ciphertext'",
+    )
+    try:
+        ciphertext = unb64(payload["ciphertext"])
+    except CryptoError as exc:
+        raise ManifestError("invalid_manifest", f"payload: {exc}") from None
+    _require(
+        payload.get("sha256") == sha256_hex(ciphertext) and payload.get("size") == len(ciphertext),
+        "payload sha256/size do not match its ciphertext",
+        "payload_digest_mismatch",
+    )
+    try:
+        clear = json.loads(PortalKey.decrypt(key, ciphertext).decode("utf-8"))
+    except CryptoError as exc:
+        raise ManifestError("payload_undecryptable", str(exc)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ManifestError("payload_invalid", "payload is not UTF-8 JSON") from None
+    _require(isinstance(clear, dict), "payload must be a JSON object", "payload_invalid")
+    _require(
+        clear.get("MaHoSo") == manifest["dossier_code"],
+        "payload MaHoSo differs from the manifest dossier_code",
+        "payload_invalid",
+    )
+    _require(
+        clear.get("MaTTHC") == manifest["procedure_code"],
+        "payload MaTTHC differs from the manifest procedure_code",
+        "payload_invalid",
+    )
+    docs = clear.get("TaiLieuNop", [])
+    _require(isinstance(docs, list), "payload TaiLieuNop must be a list", "payload_invalid")
+    listed = {f["sha256"] for f in manifest["files"]}
+    for i, doc in enumerate(docs):
+        _require(
+            isinstance(doc, dict) and doc.get("TepDinhKemId") in listed,
+            f"TaiLieuNop[{i}].TepDinhKemId is not a file of the manifest",
+            "payload_invalid",
+        )
+        _require(
+            isinstance(doc.get("MaHoaSHA256"), str) and bool(SHA256_RE.match(doc["MaHoaSHA256"])),
+            f"TaiLieuNop[{i}].MaHoaSHA256 must be 64 hex digits",
+            "payload_invalid",
+        )
+    _require(
+        len(docs) == len(listed),
+        "every manifest file needs one TaiLieuNop entry",
+        "payload_invalid",
+    )
+    return clear, key
+
+
+def check_pages(
+    payload: dict[str, Any], dossier_key: bytes, read_file: Callable[[str], bytes]
+) -> dict[str, bytes]:
+    """Decrypt every page and compare its plaintext sha256 with the payload's ``MaHoaSHA256``.
+    Returns file sha256 (of the ciphertext) → page bytes."""
+    pages: dict[str, bytes] = {}
+    for doc in payload.get("TaiLieuNop", []):
+        ciphertext = read_file(doc["TepDinhKemId"])
+        if sha256_hex(ciphertext) != doc["TepDinhKemId"]:
+            raise ManifestError(
+                "page_verification_failed",
+                f"page {doc['TepDinhKemId'][:12]}…: ciphertext digest differs",
+            )
+        try:
+            clear = PortalKey.decrypt(dossier_key, ciphertext)
+        except CryptoError as exc:
+            raise ManifestError(
+                "page_verification_failed", f"page {doc['TepDinhKemId'][:12]}…: {exc}"
+            ) from None
+        if sha256_hex(clear) != doc["MaHoaSHA256"]:
+            raise ManifestError(
+                "page_verification_failed",
+                f"page {doc['TepDinhKemId'][:12]}…: plaintext digest differs",
+            )
+        pages[doc["TepDinhKemId"]] = clear
+    return pages
 
 
 @dataclass(frozen=True)
 class Envelope:
     manifest: dict[str, Any]
-    signature: str
     digest: str
 
 
 @dataclass(frozen=True)
 class OpenedDossier:
     payload: dict[str, Any]
-    pages: dict[str, bytes]
+    pages: dict[str, bytes] = field(repr=False)
     """File sha256 (of the ciphertext) → decrypted page bytes."""
 
 
 def parse_envelope(body: bytes | dict[str, Any]) -> Envelope:
-    """Parse and check an envelope: shape, digest and device signature. Raises CryptoError."""
+    """Parse a stored or received envelope and run every check that needs no key."""
     try:
         data = json.loads(body) if isinstance(body, bytes | bytearray) else body
     except (ValueError, UnicodeDecodeError) as exc:
-        raise CryptoError(f"envelope is not JSON: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("manifest"), dict):
-        raise CryptoError("envelope has no manifest object")
-    manifest = data["manifest"]
-    missing = REQUIRED_KEYS - manifest.keys()
-    if missing:
-        raise CryptoError(f"manifest lacks {', '.join(sorted(missing))}")
-    if manifest["format"] != 1:
-        raise CryptoError(f"manifest format {manifest['format']!r} is not supported")
-    signature, digest = data.get("signature"), data.get("digest")
-    if not isinstance(signature, str) or not isinstance(digest, str):
-        raise CryptoError("envelope lacks signature or digest")
-    signed = canonical_json(manifest)
-    if sha256_hex(signed) != digest:
-        raise TamperError("digest does not match the manifest")
-    verify_signature(manifest["device_public_key"], signed, signature)
-    return Envelope(manifest, signature, digest)
+        raise ManifestError("bad_request", f"envelope is not JSON: {exc}", 400) from None
+    manifest, digest = check_envelope(data)
+    check_files(manifest)
+    return Envelope(manifest, digest)
 
 
 def open_dossier(
     envelope: Envelope, portal_key: PortalKey, read_file: Callable[[str], bytes]
 ) -> OpenedDossier:
     """Decrypt the payload and every page, checking each against the manifest and payload."""
-    manifest = envelope.manifest
-    key = portal_key.open_key(unb64(manifest["sealed_key"]))
-    payload_ct = unb64(manifest["payload"]["ciphertext"])
-    if sha256_hex(payload_ct) != manifest["payload"]["sha256"]:
-        raise TamperError("payload ciphertext does not match its digest")
-    payload = json.loads(portal_key.decrypt(key, payload_ct))
-    plain_digests = {p["TepDinhKemId"]: p["MaHoaSHA256"] for p in payload.get("TaiLieuNop", [])}
-    pages: dict[str, bytes] = {}
-    for entry in manifest["files"]:
-        ciphertext = read_file(entry["sha256"])
-        if sha256_hex(ciphertext) != entry["sha256"] or len(ciphertext) != entry["size"]:
-            raise TamperError(f"file {entry['sha256'][:12]}… does not match the manifest")
-        plain = portal_key.decrypt(key, ciphertext)
-        if plain_digests.get(entry["sha256"]) != sha256_hex(plain):
-            raise TamperError(f"page {entry['sha256'][:12]}… does not match the payload listing")
-        pages[entry["sha256"]] = plain
-    return OpenedDossier(payload, pages)
+    payload, key = open_payload(envelope.manifest, portal_key)
+    return OpenedDossier(payload, check_pages(payload, key, read_file))

@@ -433,7 +433,7 @@ class Gateway:
             beat = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
-        if not isinstance(beat, dict) or not verify._is_int(beat.get("queue_depth")) \
+        if not isinstance(beat, dict) or not verify.is_int(beat.get("queue_depth")) \
                 or beat["queue_depth"] < 0:
             raise ApiError(422, "invalid_heartbeat", "expected an object with queue_depth ≥ 0")
         for key, kinds in HEARTBEAT_FIELDS.items():
@@ -441,7 +441,7 @@ class Gateway:
             if key in beat and not (isinstance(value, kinds) and not isinstance(value, bool)):
                 raise ApiError(422, "invalid_heartbeat", f"'{key}' has the wrong type")
         if isinstance(beat.get("counts"), dict) and not all(
-                verify._is_int(v) for v in beat["counts"].values()):
+                verify.is_int(v) for v in beat["counts"].values()):
             raise ApiError(422, "invalid_heartbeat", "'counts' values must be integers")
         if "paper" in beat and beat["paper"] not in ("ok", "low", "out", "unknown"):
             raise ApiError(422, "invalid_heartbeat", "'paper' must be ok, low, out or unknown")
@@ -509,7 +509,7 @@ class Gateway:
         return out
 
     def set_status(self, dossier_id: str, status: object) -> dict:
-        if not verify._is_int(status) or not 1 <= status <= 10:
+        if not verify.is_int(status) or not 1 <= status <= 10:
             raise ApiError(400, "bad_request", "status must be an integer 1–10 (TrangThaiHoSo)")
         now = self.now_iso()
         with self.db.tx() as conn:

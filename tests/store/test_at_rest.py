@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from appliance.crypto import PortalKey, TamperError, b64, canonical_json, unb64
-from appliance.manifest import open_dossier, parse_envelope
+from appliance.crypto import PortalKey, b64, canonical_json, unb64
+from appliance.manifest import ManifestError, open_dossier, parse_envelope
 from appliance.store import Store
 
 
@@ -102,16 +102,19 @@ def test_tampering_is_detected_and_signatures_verify(seeded):
             data[-1] ^= 0x01
         return bytes(data)
 
-    with pytest.raises(TamperError):
+    with pytest.raises(ManifestError) as flipped_page:
         open_dossier(envelope, portal, flipped)
+    assert flipped_page.value.code == "page_verification_failed"
 
     raw = json.loads(store.envelope(created[0]["id"]))
     raw["manifest"]["procedure_code"] = "2.000815"
-    with pytest.raises(TamperError):
+    with pytest.raises(ManifestError) as changed:
         parse_envelope(json.dumps(raw).encode())
+    assert changed.value.code == "digest_mismatch"
     raw["digest"] = hashlib.sha256(canonical_json(raw["manifest"])).hexdigest()
-    with pytest.raises(TamperError, match="signature"):
+    with pytest.raises(ManifestError) as resigned:
         parse_envelope(json.dumps(raw).encode())
+    assert resigned.value.code == "bad_signature"
 
     payload = unb64(envelope.manifest["payload"]["ciphertext"])
     tampered = dict(
@@ -121,9 +124,22 @@ def test_tampering_is_detected_and_signatures_verify(seeded):
             "ciphertext": b64(payload[:-1] + bytes([payload[-1] ^ 1])),
         },
     )
-    forged = type(envelope)(tampered, envelope.signature, envelope.digest)
-    with pytest.raises(TamperError):
+    forged = type(envelope)(tampered, envelope.digest)
+    with pytest.raises(ManifestError) as forged_payload:
         open_dossier(forged, portal, store.read_blob)
+    assert forged_payload.value.code == "payload_digest_mismatch"
+    bad = payload[:-1] + bytes([payload[-1] ^ 1])
+    rehashed = dict(
+        envelope.manifest,
+        payload={
+            "ciphertext": b64(bad),
+            "sha256": hashlib.sha256(bad).hexdigest(),
+            "size": len(bad),
+        },
+    )
+    with pytest.raises(ManifestError) as unauthentic:
+        open_dossier(type(envelope)(rehashed, envelope.digest), portal, store.read_blob)
+    assert unauthentic.value.code == "payload_undecryptable", "secretbox must catch the change"
     store.close()
 
 
@@ -131,8 +147,9 @@ def test_another_portal_key_cannot_open_a_dossier(seeded):
     data_dir, _, created = seeded
     store = Store.open(data_dir, reserve_mb=0)
     envelope = parse_envelope(store.envelope(created[1]["id"]))
-    with pytest.raises(TamperError):
+    with pytest.raises(ManifestError) as wrong_key:
         open_dossier(envelope, PortalKey.generate(), store.read_blob)
+    assert wrong_key.value.code == "sealed_key_invalid"
     store.close()
 
 
