@@ -16,7 +16,6 @@ from appliance import manifest as checks
 from appliance.manifest import MAX_FILE_BYTES, SHA256_RE, is_int
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-KIOSK_RE = re.compile(r"^[A-Za-z0-9]{1,8}$")
 
 __all__ = ["MAX_FILE_BYTES", "SHA256_RE", "UUID_RE", "ApiError", "is_int"]
 
