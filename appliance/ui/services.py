@@ -492,8 +492,18 @@ class Services:
     def find(self, code: str, done: Done) -> None:
         self.on_store(lambda: self.store.find_by_code(code), done, lambda _m: done(None), "find")
 
+    def track(self, code: str, done: Done) -> None:
+        """``done((status line, staleness warning))``, or ``done(None)`` for an unknown code."""
+
+        def run() -> tuple[str, str] | None:
+            record = self.store.find_by_code(code)
+            return self.describe_status(record) if record is not None else None
+
+        self.on_store(run, done, lambda _m: done(None), "track")
+
     def describe_status(self, record: Any) -> tuple[str, str]:
-        """(status line, staleness warning or "") for a dossier found by its code."""
+        """(status line, staleness warning or "") for a dossier found by its code (reads the
+        store: call it on the store thread)."""
         state = str(record.state)
         when = record.portal_status_at
         if record.portal_status:

@@ -103,3 +103,19 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory):
 def ui(kiosk: Driver) -> Driver:
     kiosk.reset()
     return kiosk
+
+
+@pytest.fixture
+def delivered(ui: Driver) -> dict:
+    """A dossier the sync daemon has delivered to the gateway (made by a quick session when the
+    journey test has not run first), as the gateway's admin API lists it."""
+    from appliance.ui.tour import sample_pages, simulated_session
+
+    complete = [d for d in ui.gateway.dossiers() if d["complete"]]
+    if not complete:
+        code = simulated_session(ui.app, sample_pages(1, seed=3))
+        ui.settle()
+        complete = [ui.wait_until(lambda: next((d for d in ui.gateway.dossiers()
+                                                if d["dossier_code"] == code and d["complete"]),
+                                               None), 30, "delivery")]
+    return complete[-1]

@@ -193,3 +193,24 @@ def test_an_idle_welcome_screen_turns_into_attract_mode(ui: Driver) -> None:
     finally:
         ui.app.idle._now = __import__("time").monotonic
         ui.app.idle.touch()
+
+
+def test_rating_a_dossier_later_reaches_the_gateway(ui: Driver, delivered: dict) -> None:
+    before = ui.gateway._call("/admin/stats")["ratings"]
+    ui.tap(ui.screen.ids.rate)
+    rating = ui.at("rating")
+    rating.ids.entry.text = "not a code"
+    ui.tap(ui.nav("next"))
+    ui.wait_until(lambda: rating.message, what="refusal of a bad code")
+    assert rating.phase == "code"
+    rating.ids.entry.text = delivered["dossier_code"]
+    ui.tap(ui.nav("next"))
+    ui.wait_until(lambda: rating.phase == "level", what="levels")
+    ui.tap_text(T.RATING_LEVELS[2])  # "Không hài lòng" asks why
+    assert rating.phase == "reason"
+    ui.tap_text(T.RATING_REASONS[0])
+    ui.wait_until(lambda: rating.phase == "thanks", what="thanks")
+    ui.wait_until(lambda: ui.gateway._call("/admin/stats")["ratings"] == before + 1, 30,
+                  "the rating at the gateway")
+    ui.tap(ui.nav("next"))
+    ui.at("welcome")

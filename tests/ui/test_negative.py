@@ -106,12 +106,14 @@ def test_staff_pin_is_rate_limited(ui: Driver) -> None:
         for digit in "9999":
             ui.tap_text(digit)
         ui.tap(ui.nav("next"))
+        ui.settle()
         if i < attempts - 1:
             assert pin.message == T.STAFF_PIN_WRONG.format(n=attempts - 1 - i)
     assert "quá nhiều lần" in pin.message
     for digit in "1234":  # the right desktop PIN is refused while locked
         ui.tap_text(digit)
     ui.tap(ui.nav("next"))
+    ui.settle()
     assert ui.app.root.current == "staff_pin" and "quá nhiều lần" in pin.message
     pin.gate._locked_until = 0  # the lockout has passed
     for digit in "1234":
@@ -122,11 +124,9 @@ def test_staff_pin_is_rate_limited(ui: Driver) -> None:
                               for w in staff.ids.content.children), what="queue tab")
 
 
-def test_tracking_a_synced_dossier_shows_its_status(ui: Driver) -> None:
+def test_tracking_a_synced_dossier_shows_its_status(ui: Driver, delivered: dict) -> None:
     store = ui.app.services.store
-    sent = [d for d in ui.gateway.dossiers() if d["complete"]]
-    assert sent, "the journey tests deliver at least one dossier first"
-    target = sent[-1]
+    target = delivered
     ui.gateway.set_status(target["dossier_id"], 4)  # staff at the commune start processing it
     ui.wait_until(lambda: store.find_by_code(target["dossier_code"]).portal_status == 4, 30,
                   "the status update pulled by the sync daemon")

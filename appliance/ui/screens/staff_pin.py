@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from kivy.properties import BooleanProperty
+
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
-from appliance.ui.timers import PinGate
+from appliance.ui.timers import PinGate, PinResult
 
 
 class StaffPinScreen(KioskScreen):
     back_to = "welcome"
     gate: PinGate | None = None
+    checking = BooleanProperty(False)
 
     def on_pre_enter(self, *_args: object) -> None:
         self.ids.pin.text = ""
@@ -23,8 +26,20 @@ class StaffPinScreen(KioskScreen):
         self.ids.pin.text = ""
 
     def go_next(self, _text: str = "") -> None:
+        """Check the PIN off the UI thread: the scrypt hash is deliberately slow."""
+        if self.checking:
+            return
         pin, self.ids.pin.text = self.ids.pin.text, ""
-        result = self.gate.attempt(pin)
+        self.checking = True
+        self.services.on_store(lambda: self.gate.attempt(pin), self._checked,
+                               self._failed, what="staff_pin")
+
+    def _failed(self, message_vi: str) -> None:
+        self.checking = False
+        self.message = message_vi
+
+    def _checked(self, result: PinResult) -> None:
+        self.checking = False
         if result.ok:
             self.message = ""
             self.app.go("staff", tab="queue")

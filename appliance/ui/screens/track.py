@@ -3,8 +3,6 @@ when that status may be old (the kiosk only knows what sync last pulled)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from kivy.properties import BooleanProperty, StringProperty
 
 from appliance.ui import strings as T
@@ -51,14 +49,14 @@ class TrackScreen(KioskScreen):
     def lookup(self, code: str) -> None:
         self.message = ""
 
-        def found(record: Any) -> None:
+        def found(status: tuple[str, str] | None) -> None:
             self.showing = True
-            if record is None:
+            if status is None:
                 self.message, self.result, self.stale = T.TRACK_NOT_FOUND, "", ""
                 return
-            self.result, self.stale = self.services.describe_status(record)
+            self.result, self.stale = status
 
-        self.services.find(code, found)
+        self.services.track(code, found)
 
 
 load_kv(__file__)
