@@ -214,3 +214,41 @@ def test_rating_a_dossier_later_reaches_the_gateway(ui: Driver, delivered: dict)
                   "the rating at the gateway")
     ui.tap(ui.nav("next"))
     ui.at("welcome")
+
+
+def test_manual_identity_on_the_keypad_and_keyboard(ui: Driver) -> None:
+    from appliance.domain.identity import IdentitySource
+
+    start_birth_registration(ui)
+    ui.tap(ui.nav("next"))  # "Nhập số thẻ"
+    manual = ui.at("manual_id")
+    for digit in "00108801234":  # one digit short
+        ui.tap_text(digit)
+    ui.tap(ui.nav("next"))
+    assert manual.message == T.MANUAL_BAD and manual.phase == "number"
+    ui.tap_text("5")
+    ui.tap(ui.nav("next"))
+    assert manual.phase == "name"
+    ui.type_keys(manual.ids.keyboard, "lê␣vă{huyền}n␣an")
+    assert manual.ids.name.text == "Lê Vằn An"  # names get capitals by themselves
+    ui.tap(ui.nav("back"))  # back to the number, which is kept
+    assert manual.phase == "number"
+    ui.tap(ui.nav("next"))
+    ui.tap(ui.nav("next"))
+    form = ui.at("form")
+    identity = ui.app.session.identity
+    assert identity.source is IdentitySource.MANUAL and identity.id_number == "001088012345"
+    assert form.ids.value.text == "Lê Vằn An"  # pre-filled from the typed identity
+
+
+def test_power_failure_asks_for_a_safe_shutdown(ui: Driver, monkeypatch) -> None:
+    stopped: list[bool] = []
+    monkeypatch.setattr(ui.app, "stop", lambda *_a: stopped.append(True))
+    pin = ui.app.services.devices.gpio._power_fail.pin
+    pin.drive_low()  # the UPS says mains power is gone (held past the glitch filter)
+    try:
+        ui.wait_until(lambda: stopped, 10, "safe shutdown")
+    finally:
+        pin.drive_high()
+    events = [e["kind"] for e in ui.app.services.store.events(limit=20)]
+    assert "safe_shutdown" in events

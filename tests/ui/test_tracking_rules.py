@@ -65,3 +65,19 @@ def test_a_waiting_dossier_says_it_is_waiting_to_be_sent(tmp_path) -> None:
 def test_search_folds_tones_and_letters() -> None:
     assert fold("Đăng ký KHAI SINH") == "dang ky khai sinh"
     assert fold("khai sinh") in fold("Đăng ký khai sinh")
+
+
+def test_an_unconfigured_kiosk_shows_the_reason_provisioning_left(tmp_path) -> None:
+    import json
+
+    from appliance.provisioning import UNCONFIGURED_FILE
+    from appliance.ui.services import unconfigured_reason
+
+    config = parse(f'[kiosk]\ndata_dir = "{tmp_path}"\n', "test")
+    assert unconfigured_reason(config) is None
+    (tmp_path / UNCONFIGURED_FILE).write_text(json.dumps(
+        {"code": "boot_config_missing", "reason_vi": "Không thấy tệp kiosk.toml trên thẻ nhớ."},
+        ensure_ascii=False), encoding="utf-8")
+    assert unconfigured_reason(config) == "Không thấy tệp kiosk.toml trên thẻ nhớ."
+    (tmp_path / UNCONFIGURED_FILE).write_text("{not json", encoding="utf-8")
+    assert unconfigured_reason(config) == T.UNCONFIGURED_BODY
