@@ -123,10 +123,7 @@ class KioskApp(App):
         sm.current = "welcome"
         self.root = chrome  # go() below needs it before build() returns
         if self.unconfigured:
-            from appliance.ui import strings as T
-
-            self.go("notice", title=T.UNCONFIGURED_TITLE,
-                    text=T.UNCONFIGURED_BODY + "\n" + self.unconfigured, back_to="notice")
+            self._show_unconfigured()
         sm.bind(current=self._on_screen)
         Clock.schedule_interval(self._tick, 0.25)
         Clock.schedule_once(lambda _dt: watchdog.notify("READY=1\nSTATUS=touch UI running"), 0)
@@ -137,6 +134,12 @@ class KioskApp(App):
         if self.services is not None:
             self.services.attach(self)
         return chrome
+
+    def _show_unconfigured(self) -> None:
+        from appliance.ui import strings as T
+
+        self.go("notice", title=T.UNCONFIGURED_TITLE,
+                text=T.UNCONFIGURED_BODY + "\n" + str(self.unconfigured), back_to="notice")
 
     def open_settings(self, *_args: Any) -> bool:
         return False  # F1 must not open Kivy's settings panel on a kiosk
@@ -181,6 +184,9 @@ class KioskApp(App):
                 reset()
         if self.services is not None:
             self.services.session_ended()
+        if self.unconfigured:
+            self._show_unconfigured()  # nothing leads past "chưa cấu hình"
+            return
         self.root.current = to
 
     # --- inactivity

@@ -252,3 +252,17 @@ def test_power_failure_asks_for_a_safe_shutdown(ui: Driver, monkeypatch) -> None
         pin.drive_high()
     events = [e["kind"] for e in ui.app.services.store.events(limit=20)]
     assert "safe_shutdown" in events
+
+
+def test_an_unconfigured_kiosk_stays_on_its_notice(ui: Driver) -> None:
+    ui.app.unconfigured = "Không thấy tệp kiosk.toml trên thẻ nhớ."
+    try:
+        ui.app.end_session()
+        notice = ui.at("notice")
+        assert notice.title == T.UNCONFIGURED_TITLE and ui.app.unconfigured in notice.text
+        ui.tap(ui.nav("cancel"))
+        ui.tap(ui.nav("back"))
+        assert ui.app.root.current == "notice"
+    finally:
+        ui.app.unconfigured = None
+        ui.app.end_session()
