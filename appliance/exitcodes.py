@@ -10,3 +10,6 @@ STORE_UNAVAILABLE = 3
 """The store is corrupt or set aside: the kiosk refuses new submissions until staff act."""
 REFUSED = 4
 """The request was understood and refused for a stated reason (e.g. disk reserve reached)."""
+SHUTDOWN_REQUESTED = 5
+"""``kiosk run`` only: staff chose "Tắt máy an toàn" (or the power-fail input fired). The UI has
+stopped cleanly; the service manager should power the device off rather than restart the UI."""

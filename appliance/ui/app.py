@@ -100,6 +100,8 @@ class KioskApp(App):
         self.use_kivy_settings = False
         self._overlay = None
         self.previous = "welcome"
+        self.shutdown_requested = False
+        """Staff or the power-fail input asked for a safe shutdown (``kiosk run`` exits 5)."""
         self.unconfigured = unconfigured
         """Why the kiosk is not configured (from provisioning), shown instead of the journey."""
         self.wipes = 0

@@ -50,4 +50,4 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
                    countdown_s=config.ui.countdown_s, voice=args.voice or config.ui.voice,
                    demo=args.demo, unconfigured=reason)
     app.run()
-    return exitcodes.OK
+    return exitcodes.SHUTDOWN_REQUESTED if app.shutdown_requested else exitcodes.OK

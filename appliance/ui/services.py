@@ -736,6 +736,7 @@ class Services:
         log.info("safe_shutdown requested")
         if self.app is None:
             return
+        self.app.shutdown_requested = True
         self.on_store(lambda: self.store.record_event("safe_shutdown"),
                       lambda _r: self.app.stop(), lambda _m: self.app.stop())
 

@@ -251,7 +251,8 @@ def test_power_failure_asks_for_a_safe_shutdown(ui: Driver, monkeypatch) -> None
     finally:
         pin.drive_high()
     events = [e["kind"] for e in ui.app.services.store.events(limit=20)]
-    assert "safe_shutdown" in events
+    assert "safe_shutdown" in events and ui.app.shutdown_requested
+    ui.app.shutdown_requested = False
 
 
 def test_an_unconfigured_kiosk_stays_on_its_notice(ui: Driver) -> None:
