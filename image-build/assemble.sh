@@ -45,7 +45,8 @@ install -m 0644 "$repo"/systemd/*.service "$root/etc/systemd/system/"
 install -d "$root/etc/systemd/system.conf.d"
 install -m 0644 "$repo"/systemd/system.conf.d/*.conf "$root/etc/systemd/system.conf.d/"
 install -m 0644 "$repo/systemd/fstab" "$root/etc/fstab"
-systemctl --root="$root" enable kiosk-provision.service kiosk-ui.service kiosk-sync.service \
+systemctl --root="$root" enable kiosk-grow-data.service kiosk-provision.service kiosk-ui.service \
+  kiosk-sync.service \
   NetworkManager.service systemd-timesyncd.service
 systemctl --root="$root" mask getty@tty1.service systemd-firstboot.service
 systemctl --root="$root" set-default multi-user.target
@@ -106,7 +107,7 @@ mkfs.fat -F 32 -n KIOSKBOOT -i "$(printf '%08X' $((SOURCE_DATE_EPOCH & 0xFFFFFFF
 inodes=$(( $(find "$root" | wc -l) * 3 / 2 + 8192 ))   # many small Python files
 mkfs.ext4 -q -L KIOSKROOT -U "$(uuid root)" -E root_owner=0:0,hash_seed="$(uuid root-hash)" \
   -N "$inodes" -d "$root" "$work/root.part.img" "${root_mb}M"
-mkfs.ext4 -q -L KIOSKDATA -U "$(uuid data)" -E root_owner=0:0,hash_seed="$(uuid data-hash)" \
+mkfs.ext4 -q -b 4096 -T default -L KIOSKDATA -U "$(uuid data)" -E root_owner=0:0,hash_seed="$(uuid data-hash)" \
   -d "$datafs" "$work/data.part.img" "${data_mb}M"
 
 step "partition table (MBR: the Pi 3 firmware reads nothing else) and image"

@@ -121,10 +121,10 @@ def test_fstab_root_read_only_data_read_write_and_binds_on_data():
     by_mount = {r[1]: r for r in rows}
     assert "ro" in by_mount["/"][3].split(",")
     assert by_mount["/data"][0] == "LABEL=KIOSKDATA" and "rw" in by_mount["/data"][3].split(",")
-    assert "x-systemd.requires=kiosk-grow-data.service" in by_mount["/data"][3]
     for target in ("/var/lib/kiosk", "/var/log/journal"):
         assert by_mount[target][0].startswith("/data/") and "bind" in by_mount[target][3]
-    assert (SYSTEMD / "kiosk-grow-data.service").exists()
+    grow = unit("kiosk-grow-data.service")["Unit"]
+    assert "data.mount" in grow["Before"] and "systemd-udevd.service" in grow["Before"]
 
 
 def test_hardware_watchdog_drop_in():
