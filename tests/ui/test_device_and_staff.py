@@ -267,3 +267,25 @@ def test_an_unconfigured_kiosk_stays_on_its_notice(ui: Driver) -> None:
     finally:
         ui.app.unconfigured = None
         ui.app.end_session()
+
+
+def test_staff_see_a_quarantined_dossier_with_its_reason_and_restore_it(ui: Driver) -> None:
+    from appliance.ui.tour import sample_pages, simulated_session
+
+    store = ui.app.services.store
+    with ui.sync_paused():  # the gateway must not take it before it is quarantined
+        code = simulated_session(ui.app, sample_pages(1, seed=5))
+        ui.settle()
+        record = store.find_by_code(code)
+        if str(record.state) == "sending":  # the daemon had begun: hand it back first
+            store.mark_retry(record.id, "test", store.clock.wall())
+        store.quarantine(record.id, "MaTTHC không còn hiệu lực")
+        staff = open_staff(ui)
+        ui.settle()
+        texts = " ".join(content_texts(staff))
+        assert f"{code}: MaTTHC không còn hiệu lực" in texts
+        ui.tap_text(f"{T.STAFF_RESTORE} {code}")
+        ui.settle()
+        assert str(store.find_by_code(code).state) == "queued"
+        assert T.STAFF_NO_QUARANTINE in " ".join(content_texts(staff))
+    ui.tap(ui.nav("back"))
