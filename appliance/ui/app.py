@@ -229,4 +229,6 @@ class KioskApp(App):
     def _on_keyboard(self, _window: Any, key: int, _scancode: int, _codepoint: str,
                      modifiers: list[str]) -> bool:
         self.activity()
+        if self.root.current == "attract":
+            self.root.current = "welcome"
         return lockdown.swallow_key(key, modifiers)

@@ -5,7 +5,6 @@ Any touch, a key, or the motion sensor (through services) wakes it to the welcom
 
 from __future__ import annotations
 
-from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
 
 
@@ -19,10 +18,6 @@ class AttractScreen(KioskScreen):
     def wake(self) -> None:
         if self.manager and self.manager.current == self.name:
             self.app.go("welcome")
-
-    @staticmethod
-    def texts() -> tuple[str, str]:
-        return T.ATTRACT, T.ATTRACT_SUB
 
 
 load_kv(__file__)
