@@ -3,7 +3,7 @@
 Each page becomes a greyscale JPEG at ``TARGET_DPI``: paper tone is pushed to white and ink to
 black (percentile stretch), which removes the paper's grey and most sensor noise, so the JPEG of a
 text page is small while staying as readable as the original (``bench/pages.py`` measures bytes and
-OCR accuracy against a lossless baseline). Pages are assembled without re-encoding by img2pdf.
+OCR accuracy against a lossless baseline). Pages are assembled without re-encoding (hw.pdf).
 """
 
 from __future__ import annotations
@@ -59,6 +59,6 @@ def assemble_pdf(pages: Sequence[bytes]) -> bytes:
     """One PDF (one dossier component) from processed pages, embedded as they are."""
     if not pages:
         raise ValueError("a component PDF needs at least one page")
-    import img2pdf
+    from hw.pdf import images_to_pdf
 
-    return img2pdf.convert(list(pages))
+    return images_to_pdf(list(pages))

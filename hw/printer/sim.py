@@ -80,9 +80,10 @@ class SimPrinter(Printer):
         stem = self.out_dir / f"slip-{self._next_number():04d}"
         stem.with_suffix(".bin").write_bytes(data)
         printed.save(stem.with_suffix(".png"), dpi=(DPI, DPI))
-        import img2pdf
+        from hw.pdf import images_to_pdf
 
-        stem.with_suffix(".pdf").write_bytes(img2pdf.convert(str(stem.with_suffix(".png"))))
+        printed.info["dpi"] = (DPI, DPI)
+        stem.with_suffix(".pdf").write_bytes(images_to_pdf([printed]))
         self.jobs.append(stem.with_suffix(".png"))
 
     def _next_number(self) -> int:
