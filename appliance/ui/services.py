@@ -411,8 +411,8 @@ class Services:
             self._qr = QrScanner(self.devices.camera, self._payload,
                                  decoder=self.devices.qr_decoder, on_error=self._camera_failed)
         # A new screen wants the card that is in view now, even if it was read a moment ago
-        # (a citizen who cancelled and starts again). QrScanner has no public reset yet.
-        self._qr._last_text = None
+        # (a citizen who cancelled and starts again).
+        self._qr.reset()
         self._qr.start()
 
     def stop_camera(self) -> None:
