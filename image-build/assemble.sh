@@ -89,6 +89,7 @@ echo kiosk > "$datafs/system/hostname"
 step "clamping timestamps to SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 for tree in "$root" "$bootfs" "$datafs"; do
   find "$tree" -newermt "@$SOURCE_DATE_EPOCH" -print0 | xargs -0r touch -h -d "@$SOURCE_DATE_EPOCH"
+  find "$tree" -print0 | xargs -0r touch -a -h -d "@$SOURCE_DATE_EPOCH"   # access times too
 done
 
 step "verifying units inside the built root"
