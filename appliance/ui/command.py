@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from appliance import exitcodes
 from appliance.config import KioskConfig
@@ -41,6 +42,12 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
     from appliance.ui import lockdown
 
     lockdown.configure(width, height, fullscreen)
+    from kivy.core.window import Window
+
+    if Window is None:  # Kivy logs why; without this the app dies on an AttributeError
+        print("kiosk run: no window could be opened (no display, or no OpenGL/KMS access): "
+              "see docs/technician.md, Troubleshooting", file=sys.stderr)
+        return exitcodes.FAILURE
     from appliance.ui.app import KioskApp
     from appliance.ui.services import Services, unconfigured_reason
 
