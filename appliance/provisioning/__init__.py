@@ -26,7 +26,6 @@ import json
 import os
 import pwd
 import re
-import tempfile
 import time
 import zoneinfo
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from pathlib import Path
 
 from appliance import __version__
 from appliance.config import ConfigError, KioskConfig, parse
+from appliance.durable import fsync_dir, write_atomic
 from appliance.pin import hash_pin, is_pin_hash
 from appliance.provisioning import network
 from appliance.provisioning.render import render
@@ -111,33 +111,6 @@ class ProvisionError(Exception):
 # --------------------------------------------------------------------------- file helpers
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: str | bytes, mode: int = 0o644) -> None:
-    """Write, fsync and rename into place, so a power cut leaves the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
 def _symlink_atomic(target: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.new")
@@ -145,7 +118,7 @@ def _symlink_atomic(target: str, path: Path) -> None:
         tmp.unlink()
     tmp.symlink_to(target)
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _chown_tree(root: Path, user: str | None) -> None:
