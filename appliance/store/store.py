@@ -26,7 +26,6 @@ import sqlite_utils
 
 from appliance.clock import Clock
 from appliance.domain.dossier import (
-    PENDING_STATES,
     DossierState,
     IllegalTransition,
     check_transition,
@@ -788,16 +787,3 @@ class Store:
         with self._lock:
             row = self.db.execute("SELECT body, etag FROM catalogue WHERE id = 1").fetchone()
         return (json.loads(row[0]), row[1]) if row else None
-
-
-__all__ = [
-    "PENDING_STATES",
-    "Alert",
-    "DossierRecord",
-    "FileRecord",
-    "NewDossier",
-    "Store",
-    "StoreHealth",
-    "StoreUnavailable",
-    "SubmissionRefused",
-]
