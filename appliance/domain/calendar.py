@@ -11,7 +11,7 @@ Which days are working days, in order of precedence:
    technician's ``[calendar] overrides_file``;
 2. otherwise Saturday and Sunday are not working days;
 3. otherwise a day the ``holidays`` package lists for Vietnam (lunar holidays, Tết, substitute days)
-   is not a working day.
+   is not a working day (read from the table generated from it, ``holiday_table``).
 
 Office hours (``[calendar] office_hours``) are the hours of every working day; a working day has
 ``sum(office hours)`` working hours (8 h by default). ``saturday_hours`` are reception hours only:
@@ -223,10 +223,9 @@ class WorkingCalendar:
         if not self._use_package:
             return {}
         if year not in self._package_years:
-            import holidays  # small pure library; imported here to keep module import cheap
+            from appliance.domain.holiday_table import holidays_of
 
-            found = holidays.country_holidays("VN", years=year, language="vi")
-            self._package_years[year] = dict(found.items())
+            self._package_years[year] = holidays_of(year)
         return self._package_years[year]
 
     def day_status(self, day: dt.date) -> tuple[bool, str]:
