@@ -34,6 +34,10 @@ class InactivityTimer:
     def touch(self) -> None:
         self._last = self._now()
 
+    def idle_since(self, seconds: float) -> None:
+        """As if the last touch was ``seconds`` ago (the screenshot tour shows the countdown)."""
+        self._last = self._now() - seconds
+
     def state(self) -> IdleState:
         idle = self._now() - self._last
         if idle >= self.timeout_s:

@@ -145,13 +145,15 @@ def steps(app: Any) -> Iterator[tuple[str, Callable[[], None]]]:
     yield "refused", refused
 
     def countdown() -> None:
-        app.go("form", start=False)
-        app.show_countdown(12)
+        app.go("procedure", code=PROCEDURE)
+        app.idle.idle_since(app.idle.timeout_s - 12)  # the app's own tick shows the countdown
+        wait_until(lambda: app.countdown, 5, "countdown")
 
     yield "countdown", countdown
 
     def pin() -> None:
-        app.hide_countdown()
+        app.activity()
+        wait_until(lambda: not app.countdown, 5, "countdown hidden")
         app.end_session("staff_pin")
 
     yield "staff-pin", pin

@@ -31,7 +31,7 @@ class BigButton(Button):
     """A touch target of at least 12 mm with body-size text (DESIGN §9)."""
 
     kind = StringProperty("secondary")
-    """"primary", "secondary" or "danger": colour only."""
+    """"primary", "secondary", "danger" or "done" (a finished step): colour only."""
 
 
 class Body(Label):

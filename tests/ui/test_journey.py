@@ -171,3 +171,33 @@ def test_whole_journey_to_a_printed_slip(ui: Driver, monkeypatch) -> None:
     ui.tap(success.ids.finish)
     ui.at("welcome")
     assert not ui.app.session.active
+
+
+def test_scan_checklist_shows_every_paper_and_goes_to_the_one_tapped(ui: Driver) -> None:
+    start_birth_registration(ui)
+    show_card(ui)
+    fill_form(ui)
+    scan = ui.at("scan")
+    chips = scan.ids.chips
+    assert [m.text for m in reversed(chips.children)] == ["1", "2", "3"]
+    scan.services.devices.scanner.feed([page(3), page(4)])
+    ui.tap(scan.ids.scan)
+    ui.wait_until(lambda: not scan.busy, what="scan done")
+    marks = list(reversed(chips.children))
+    assert marks[0].text == f"1 {T.SCAN_DONE.lower()}" and marks[0].kind == "primary"
+    ui.tap(marks[2])  # straight to the optional third paper
+    assert scan.index == 2 and scan.pages == 0
+    marks = list(reversed(chips.children))
+    assert [m.kind for m in marks] == ["done", "secondary", "primary"]
+    ui.tap(marks[0])  # back to the first: its two pages are still there; delete one
+    assert scan.index == 0 and len(scan.ids.thumbs.children) == 2
+    ui.tap(ui.button(T.SCAN_DELETE))
+    assert scan.pages == 1 and scan.session.page_count(scan.current().code) == 1
+    ui.tap(ui.button(T.SCAN_RETAKE))  # "Quét lại" with an empty feeder: nothing is lost
+    ui.wait_until(lambda: not scan.busy, what="retake finished")
+    assert "giấy" in scan.message and scan.pages == 1
+    scan.services.devices.scanner.feed([page(5), page(6)])
+    ui.tap(ui.button(T.SCAN_RETAKE))  # with paper: the new pages replace the old one
+    ui.wait_until(lambda: not scan.busy, what="retake finished")
+    assert scan.pages == 2 and not scan.message
+    assert next(reversed(chips.children)).text == f"1 {T.SCAN_DONE.lower()}"

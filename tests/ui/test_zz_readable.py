@@ -1,5 +1,6 @@
 """Readable at arm's length (DESIGN §9) on every screen, at 800×480 and at 1080×1920: body text
-and touch targets meet the physical minimums, and every screen offers "Quay lại" and "Hủy".
+and touch targets meet the physical minimums, no text is cut off by its box, no two buttons
+overlap, and every screen offers "Quay lại" and "Hủy".
 
 (The file name sorts last: it resizes the shared window, then puts it back.)"""
 
@@ -10,6 +11,7 @@ import math
 from kivy.core.window import Window
 from kivy.uix.button import Button
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 
 from appliance.ui import strings as T
@@ -24,12 +26,22 @@ NO_NAV = {"attract"}
 
 
 def visible(widget) -> bool:
+    """Shown and enabled. A squashed widget still counts: its text is drawn over its
+    neighbours, which is exactly what these checks are for."""
     node = widget
     while node is not None and node is not Window:
         if node.opacity == 0 or getattr(node, "disabled", False):
             return False
         node = node.parent
-    return widget.width > 2 and widget.height > 2
+    return True
+
+
+def ancestors(widget) -> list:
+    out, node = [], widget.parent
+    while node is not None and node is not Window:
+        out.append(node)
+        node = node.parent
+    return out
 
 
 def check_screen(ui: Driver, name: str, problems: list[str]) -> None:
@@ -57,6 +69,19 @@ def check_screen(ui: Driver, name: str, problems: list[str]) -> None:
             if has_text and w.font_size < min_font:
                 problems.append(f"{width}x{height} {name}: text {w.text[:30]!r} at "
                                 f"{w.font_size:.0f} px < {min_font}")
+            if isinstance(w, Label) and w.text.strip():
+                tw, th = w.texture_size
+                if tw > w.width + 2 or th > w.height + 2:
+                    problems.append(f"{width}x{height} {name}: text {w.text[:30]!r} needs "
+                                    f"{tw:.0f}×{th:.0f} px, has {w.width:.0f}×{w.height:.0f}")
+    top = roots[-1]  # an open overlay (countdown, cancel question) covers the screen under it
+    placed = [(b, *b.to_window(b.x, b.y), *b.to_window(b.right, b.top)) for b in buttons
+              if top in ancestors(b) and not any(isinstance(a, ScrollView) for a in ancestors(b))]
+    for i, (a, ax0, ay0, ax1, ay1) in enumerate(placed):
+        for b, bx0, by0, bx1, by1 in placed[i + 1:]:
+            if min(ax1, bx1) - max(ax0, bx0) > 1 and min(ay1, by1) - max(ay0, by0) > 1:
+                problems.append(f"{width}x{height} {name}: buttons {a.text[:20]!r} and "
+                                f"{b.text[:20]!r} overlap")
     if name not in NO_NAV:
         texts = {b.text for b in buttons}
         if not any(T.BACK in t for t in texts) or (T.CANCEL not in texts and name != "countdown"):

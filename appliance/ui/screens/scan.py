@@ -1,5 +1,6 @@
-"""Scan the dossier's components one at a time: progress, thumbnails, retake, delete, and the
-reminder that the original has come back out of the slot.
+"""Scan the dossier's components one at a time: the checklist of every paper and its state,
+progress, thumbnails, retake, delete, and the reminder that the original has come back out of the
+slot. Tapping a paper in the checklist goes to it.
 
 The scan runs off the UI thread (services.scan); each processed page comes back through
 ``Clock.schedule_once`` and appears as a thumbnail while the next page is still being scanned.
@@ -11,6 +12,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
@@ -28,10 +30,14 @@ class ScanScreen(KioskScreen):
     progress = StringProperty("")
     info = StringProperty("")
     busy = BooleanProperty(False)
+    pages = NumericProperty(0)
+    """Pages scanned for the current paper."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._slots: list[BoxLayout] = []
+        self._marks: list[BigButton] = []
+        self._replace = False
 
     def components(self) -> list[Any]:
         return self.services.components(self.session.procedure_code)
@@ -43,8 +49,10 @@ class ScanScreen(KioskScreen):
 
     def reset(self) -> None:
         super().reset()
-        self.index, self.progress, self.info, self.busy = 0, "", "", False
+        self.index, self.progress, self.info, self.busy, self.pages = 0, "", "", False, 0
         self.ids.thumbs.clear_widgets()
+        self.ids.chips.clear_widgets()
+        self.ids.checklist.clear_widgets()
 
     def current(self) -> Any:
         comps = self.components()
@@ -75,36 +83,96 @@ class ScanScreen(KioskScreen):
             else:
                 image.clear()
             thumbs.add_widget(box)
-        n = len(pages)
+        self.pages = n = len(pages)
         self.progress = T.SCANNED.format(n=n) if n else T.SCAN_TODO
+        self._refresh_checklist()
+
+    def _refresh_checklist(self) -> None:
+        """One mark per paper: "1 xong" chips in landscape, full rows in portrait; the current
+        paper in the primary colour, finished ones in green."""
+        portrait = self.app.ui.portrait
+        box, other = ((self.ids.checklist, self.ids.chips) if portrait
+                      else (self.ids.chips, self.ids.checklist))
+        other.clear_widgets()
+        box.clear_widgets()
+        for i, comp in enumerate(self.components()):
+            n = self.session.page_count(comp.code)
+            mark = self._mark(i)
+            if portrait:
+                state = T.SCANNED.format(n=n) if n else (T.SCAN_TODO if comp.required
+                                                          else T.OPTIONAL_TODO)
+                mark.text = f"{i + 1}. {comp.name}: {state.lower()}"
+                mark.size_hint_x, mark.halign = 1, "left"
+            else:
+                mark.text = f"{i + 1} {T.SCAN_DONE.lower()}" if n else str(i + 1)
+                mark.size_hint_x, mark.halign = None, "center"
+                mark.width = self.app.ui.target * (2 if n else 1)
+            mark.kind = "primary" if i == self.index else ("done" if n else "secondary")
+            box.add_widget(mark)
+
+    def _mark(self, i: int) -> BigButton:
+        while len(self._marks) <= i:
+            n = len(self._marks)
+            mark = BigButton(size_hint_y=None, height=self.app.ui.target)
+            mark.bind(on_release=lambda *_, n=n: self.go_to(n))
+            mark.bind(texture_size=self._fit_mark)
+            self._marks.append(mark)
+        return self._marks[i]
+
+    def _fit_mark(self, mark: BigButton, size: Any) -> None:
+        """Portrait rows grow to their wrapped text; landscape chips are one target tall."""
+        ui = self.app.ui
+        mark.height = max(ui.target, size[1] + 2 * ui.pad) if ui.portrait else ui.target
+
+    def go_to(self, index: int) -> None:
+        """Jump to a paper from the checklist (not while a scan is running)."""
+        if not self.busy and 0 <= index < self.count and index != self.index:
+            self._show(index)
 
     def _thumb(self, i: int) -> BoxLayout:
-        """The i-th thumbnail slot. Slots (and their textures) are made once and reused for
-        every session: a kiosk scans thousands of pages and must not grow with them."""
+        """The i-th thumbnail slot: the page and its delete button. Slots (and their textures)
+        are made once and reused for every session: a kiosk scans thousands of pages and must
+        not grow with them. Their shape follows the window (landscape: button beside the page,
+        portrait: below it)."""
         while len(self._slots) <= i:
             n = len(self._slots)
-            box = BoxLayout(orientation="vertical", size_hint_x=None,
-                            width=self.app.ui.target * 2.2)
+            box = BoxLayout(size_hint_x=None)
             box.add_widget(CameraPreview())
-            delete = BigButton(text=T.SCAN_DELETE, size_hint_y=None, height=self.app.ui.target)
+            side = BoxLayout(orientation="vertical")
+            delete = BigButton(text=T.SCAN_DELETE, size_hint_y=None)
             delete.bind(on_release=lambda *_, n=n: self.delete_page(n))
-            box.add_widget(delete)
+            side.add_widget(delete)
+            side.add_widget(Widget())
+            box.add_widget(side)
             self._slots.append(box)
-        return self._slots[i]
+        box = self._slots[i]
+        ui = self.app.ui
+        side = box.children[0]
+        side.children[-1].height = ui.target
+        if ui.portrait:
+            box.orientation, box.width = "vertical", ui.target * 2.8
+            side.size_hint, side.height = (1, None), ui.target
+        else:
+            box.orientation, box.width = "horizontal", ui.target * 3.2
+            side.size_hint, side.width = (None, 1), ui.target * 1.3
+        return box
 
     def scan(self, retake: bool = False) -> None:
         comp = self.current()
         if comp is None or self.busy:
             return
-        if retake:
-            self.session.pages[comp.code] = []
-            self._refresh()
+        # A retake replaces the pages only once the first new page has arrived, so an empty
+        # feeder or a jam loses nothing.
+        self._replace = retake
         self.busy, self.message, self.info = True, "", ""
-        self.progress = T.SCANNING.format(n=self.session.page_count(comp.code) + 1)
+        self.progress = T.SCANNING.format(n=1 if retake else self.session.page_count(comp.code) + 1)
         self.services.scan(comp, self._on_page, self._on_done, self._on_error)
 
     def _on_page(self, page: Any) -> None:
         comp = self.current()
+        if self._replace:
+            self._replace = False
+            self.session.pages[comp.code] = []
         pages = self.session.pages.setdefault(comp.code, [])
         if comp.max_pages and len(pages) >= comp.max_pages:
             self.message = T.SCAN_TOO_MANY.format(n=comp.max_pages)
