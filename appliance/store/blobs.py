@@ -30,12 +30,15 @@ class BlobStore:
         self._ensure_shards()
 
     def _ensure_shards(self) -> None:
-        """Create the 256 shard folders once, so no finalize pays for a new directory entry."""
+        """Create the 256 shard folders once, so no finalize pays for a new directory entry.
+
+        The UI and the sync daemon may both open a fresh data folder at the same moment (first
+        boot, ``kiosk demo``): another process may create a shard between our check and ours."""
         created = False
         for i in range(256):
             shard = self.root / f"{i:02x}"
             if not shard.is_dir():
-                shard.mkdir()
+                shard.mkdir(exist_ok=True)
                 created = True
         if created:
             fsync_dir(self.root)

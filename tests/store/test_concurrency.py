@@ -80,3 +80,29 @@ def test_writer_and_updater_processes_share_the_store(data_dir, tmp_path):
     assert len(sent) == len(set(sent)), "a dossier was sent twice"
     assert all(rows[i].state == "sent" for i in sent)
     print(f"\nwriter {len(written)} dossiers, updater sent {len(sent)} with {reads} read passes")
+
+
+def _open_fresh(data_dir, barrier, results) -> None:
+    try:
+        barrier.wait(10)
+        Store.open(data_dir, reserve_mb=0, clock=Clock("host")).close()
+        results.put("ok")
+    except Exception:
+        results.put(traceback.format_exc())
+
+
+def test_ui_and_sync_can_open_a_fresh_data_folder_at_the_same_moment(tmp_path) -> None:
+    """First boot: kiosk-ui and kiosk-sync start together on an empty data partition."""
+    ctx = mp.get_context("spawn")
+    for round_ in range(3):
+        data_dir = tmp_path / f"data-{round_}"
+        barrier, results = ctx.Barrier(3), ctx.Queue()
+        procs = [ctx.Process(target=_open_fresh, args=(data_dir, barrier, results))
+                 for _ in range(3)]
+        for p in procs:
+            p.start()
+        outcomes = [results.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join(30)
+        assert outcomes == ["ok"] * 3, outcomes[0]
+
