@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
+from typing import Any
 
 from appliance import exitcodes
 from appliance.config import KioskConfig
+
+log = logging.getLogger(__name__)
 
 HELP = "the touch UI (full-screen kiosk; simulated hardware on a desktop)"
 
@@ -56,5 +61,22 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
     app = KioskApp(services, timeout_s=config.ui.inactivity_timeout_s,
                    countdown_s=config.ui.countdown_s, voice=args.voice or config.ui.voice,
                    demo=args.demo, unconfigured=reason)
+    stop_on_signals(app)
     app.run()
     return exitcodes.SHUTDOWN_REQUESTED if app.shutdown_requested else exitcodes.OK
+
+
+def stop_on_signals(app: Any) -> None:
+    """systemd stops the UI with SIGTERM. SDL turns that signal into a window-close request,
+    which the locked-down window refuses (no way out from a keyboard), so the UI would ignore
+    it until systemd's kill. Handle it here instead (after SDL installed its handlers): finish
+    the background work (a dossier being saved, a slip being printed) and exit 0."""
+
+    def stop(signum: int, _frame: object) -> None:
+        from kivy.clock import Clock
+
+        log.info("stopping on %s", signal.Signals(signum).name)
+        Clock.schedule_once(lambda _dt: app.stop(), 0)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, stop)
