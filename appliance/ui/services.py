@@ -571,7 +571,8 @@ class Services:
                 return verify_pin(pin, stored)
             return self._desktop_default() and pin == DEFAULT_PIN
 
-        return PinGate(verify, self.config.staff.max_attempts, self.config.staff.lockout_s)
+        return PinGate(verify, self.config.staff.max_attempts, self.config.staff.lockout_s,
+                       memory=_StoredPinMemory(self))
 
     def _desktop_default(self) -> bool:
         """An empty PIN hash means "1234" only on a desktop with simulated hardware."""
@@ -746,6 +747,24 @@ class Services:
             from appliance.ui.demo_tray import DemoTray
 
             DemoTray(self).open()
+
+
+class _StoredPinMemory:
+    """The PIN gate's count in the store's settings, so a restart does not reset it."""
+
+    KEY = "staff_pin_gate"
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def load(self) -> tuple[int, bool]:
+        store = self._services.store
+        saved = store.get_setting(self.KEY, {}) if store is not None else {}
+        return int(saved.get("failures", 0)), bool(saved.get("locked", False))
+
+    def save(self, failures: int, locked: bool) -> None:
+        if self._services.store is not None:
+            self._services.store.set_setting(self.KEY, {"failures": failures, "locked": locked})
 
 
 def release_memory() -> None:

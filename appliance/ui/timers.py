@@ -9,6 +9,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 Now = Callable[[], float]
 
@@ -73,16 +74,33 @@ class PinResult:
     locked_for_s: int = 0
 
 
+class PinMemory(Protocol):
+    """Where a PinGate keeps its count across restarts (the store's settings on the kiosk)."""
+
+    def load(self) -> tuple[int, bool]:
+        """(failed attempts so far, whether a lockout was in force)."""
+        ...
+
+    def save(self, failures: int, locked: bool) -> None: ...
+
+
 class PinGate:
     """Staff PIN attempts, rate-limited: after ``max_attempts`` failures, locked for
-    ``lockout_s``; every attempt during the lockout is refused without checking the PIN."""
+    ``lockout_s``; every attempt during the lockout is refused without checking the PIN.
+
+    With a ``memory``, pulling the plug does not buy more guesses: the failure count survives a
+    restart, and a lockout in force at the restart starts again in full (monotonic time does
+    not survive a reboot and the wall clock may not be trusted, so the lockout is never shorter,
+    only possibly longer). ``attempt`` reads and writes the memory: call it off the UI thread."""
 
     def __init__(self, verify: Callable[[str], bool], max_attempts: int, lockout_s: float,
-                 now: Now = time.monotonic) -> None:
+                 now: Now = time.monotonic, memory: PinMemory | None = None) -> None:
         self._verify = verify
         self.max_attempts = max(1, max_attempts)
         self.lockout_s = lockout_s
         self._now = now
+        self._memory = memory
+        self._loaded = memory is None
         self._failures = 0
         self._locked_until = 0.0
 
@@ -90,16 +108,32 @@ class PinGate:
         left = self._locked_until - self._now()
         return int(left + 0.999) if left > 0 else 0
 
+    def _load(self) -> None:
+        if not self._loaded and self._memory is not None:
+            self._loaded = True
+            failures, locked = self._memory.load()
+            self._failures = min(max(0, failures), self.max_attempts - 1)
+            if locked:
+                self._locked_until = self._now() + self.lockout_s
+
+    def _save(self) -> None:
+        if self._memory is not None:
+            self._memory.save(self._failures, self.locked_for() > 0)
+
     def attempt(self, pin: str) -> PinResult:
+        self._load()
         locked = self.locked_for()
         if locked:
             return PinResult(False, 0, locked)
         if self._verify(pin):
             self._failures = 0
+            self._save()
             return PinResult(True, self.max_attempts)
         self._failures += 1
         if self._failures >= self.max_attempts:
             self._failures = 0
             self._locked_until = self._now() + self.lockout_s
+            self._save()
             return PinResult(False, 0, self.locked_for())
+        self._save()
         return PinResult(False, self.max_attempts - self._failures)

@@ -147,6 +147,38 @@ def test_pin_gate_locks_after_max_attempts() -> None:
     assert gate.attempt("2468").ok
 
 
+class DictMemory:
+    def __init__(self) -> None:
+        self.saved: tuple[int, bool] = (0, False)
+
+    def load(self) -> tuple[int, bool]:
+        return self.saved
+
+    def save(self, failures: int, locked: bool) -> None:
+        self.saved = (failures, locked)
+
+
+def test_pin_gate_count_and_lockout_survive_a_restart() -> None:
+    now, memory = [0.0], DictMemory()
+
+    def gate() -> PinGate:  # a fresh process: a new gate, monotonic time starting over
+        now[0] = 0.0
+        return PinGate(lambda pin: pin == "2468", 3, 300, now=lambda: now[0], memory=memory)
+
+    assert gate().attempt("0000").attempts_left == 2
+    assert gate().attempt("1111").attempts_left == 1  # unplugging did not give a new try
+    assert gate().attempt("2222").locked_for_s == 300
+    assert memory.saved == (0, True)
+    restarted = gate()
+    now[0] = 200.0
+    assert restarted.attempt("2468").locked_for_s == 300  # the lockout starts again in full
+    now[0] = 450.0
+    assert restarted.attempt("2468").locked_for_s == 50
+    now[0] = 501.0
+    assert restarted.attempt("2468").ok and memory.saved == (0, False)
+    assert gate().attempt("0000").attempts_left == 2  # after the lockout: a fresh count
+
+
 def test_session_wipe_forgets_everything_and_deletes_temp_files() -> None:
     s = Session()
     s.procedure_code = "1.001193"

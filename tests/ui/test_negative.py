@@ -115,6 +115,11 @@ def test_staff_pin_is_rate_limited(ui: Driver) -> None:
     ui.tap(ui.nav("next"))
     ui.settle()
     assert ui.app.root.current == "staff_pin" and "quá nhiều lần" in pin.message
+    # a power cycle gives a new gate over the same store: still locked, the PIN is not checked
+    restarted = ui.app.services.pin_gate()
+    assert restarted.locked_for() == 0  # nothing read on the UI thread
+    again = ui.app.services.on_store(lambda: restarted.attempt("1234")).result(10)
+    assert not again.ok and again.locked_for_s == ui.app.services.config.staff.lockout_s
     pin.gate._locked_until = 0  # the lockout has passed
     for digit in "1234":
         ui.tap_text(digit)
