@@ -50,7 +50,10 @@ class KioskSection:
     place: str = "Xã Mẫu"
     """Place name written before the date on the slip (``<place>, ngày … tháng … năm …``)."""
     site: str = "Trụ sở UBND xã"
-    """Where the kiosk currently stands; field staff change it when they move the kiosk."""
+    """Where the kiosk stands at first; field staff change it when they move the kiosk."""
+    sites: list[str] = field(default_factory=list)
+    """The places staff may move it to (the commune office, village cultural houses), offered in
+    staff mode with any the gateway's catalogue lists: known offline from the first day."""
     data_dir: str = ""
     """Store location; empty means ``/var/lib/kiosk`` on a device, a per-user folder elsewhere."""
     clock: str = "auto"

@@ -52,10 +52,15 @@ def _say(text: str) -> None:
     print(f">> {text}", flush=True)
 
 
+DEMO_SITES = ["Trụ sở UBND xã", "Nhà văn hóa thôn Đông", "Nhà văn hóa thôn Tây"]
+"""Where a demo kiosk can be moved to (staff mode, "Địa điểm")."""
+
+
 def write_demo_config(gateway_toml: Path, data: Path) -> Path:
     """The gateway sim's kiosk.toml plus what a desktop demo needs (host clock, sample folder)."""
     text = gateway_toml.read_text(encoding="utf-8")
-    text = text.replace("[kiosk]\n", '[kiosk]\nclock = "host"\n', 1)
+    text = text.replace("[kiosk]\n", '[kiosk]\nclock = "host"\nsites = ' + json.dumps(
+        DEMO_SITES, ensure_ascii=False) + "\n", 1)
     text += (f'\n[hardware]\nsim_dir = {json.dumps(str(data / "sim"))}\n'
              "\n[storage]\nreserve_mb = 64\n\n[sync]\ninterval_s = 5.0\n")
     path = data / "kiosk.toml"

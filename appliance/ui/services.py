@@ -676,11 +676,11 @@ class Services:
         def run() -> tuple[str, list[str]]:
             current = self.store.get_setting("site", self.config.kiosk.site)
             raw = self._catalogue.catalogue.sites if self._catalogue else ()
-            names = [s.get("name", "") if isinstance(s, dict) else str(s) for s in raw]
-            names = [n for n in names if n] or [self.config.kiosk.site]
+            from_gateway = [s.get("name", "") if isinstance(s, dict) else str(s) for s in raw]
+            names = [self.config.kiosk.site, *self.config.kiosk.sites, *from_gateway]
             if current not in names:
                 names.insert(0, current)
-            return current, names
+            return current, list(dict.fromkeys(n for n in names if n))
 
         self.on_store(run, done, failed, "sites")
 

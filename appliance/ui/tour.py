@@ -157,7 +157,7 @@ def steps(app: Any) -> Iterator[tuple[str, Callable[[], None]]]:
         app.end_session("staff_pin")
 
     yield "staff-pin", pin
-    for tab in ("queue", "devices", "clock", "transport"):
+    for tab in ("queue", "devices", "clock", "transport", "site", "wifi"):
         def staff(tab: str = tab) -> None:
             app.go("staff", tab=tab)
             wait_until(lambda: not services.busy, 10, "staff data")

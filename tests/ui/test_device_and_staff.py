@@ -142,6 +142,17 @@ def test_staff_tabs_show_and_act(ui: Driver) -> None:
     ui.settle()
     assert store.get_setting("transport_mode") is False
 
+    ui.tap_text(T.STAFF_SITE)  # the sites kiosk.toml lists, known with no gateway yet
+    ui.settle()
+    assert {"Nhà văn hóa thôn Đông", "Nhà văn hóa thôn Tây"} <= set(content_texts(staff))
+    before = store.get_setting("site", ui.config.kiosk.site)
+    try:
+        ui.tap_text("Nhà văn hóa thôn Đông")
+        ui.settle()
+        assert store.get_setting("site") == "Nhà văn hóa thôn Đông"
+    finally:
+        store.set_setting("site", before)
+
     ui.tap_text(T.STAFF_CLOCK)
     ui.settle()
     assert content_texts(staff)  # trusted (host clock) or the confirmation button
