@@ -35,6 +35,11 @@ DEFAULT_PIN = "1234"
 """Desktop default when ``staff.pin_hash`` is empty and the configuration is not a device's."""
 
 
+DEVICE_NAMES = {"camera": T.STAFF_CAMERA, "scanner": T.STAFF_SCANNER,
+                "printer": T.STAFF_PRINTER, "gpio": "GPIO", "network": T.STAFF_WIFI}
+"""The devices staff see (and the heartbeat reports), with their names on the staff screen."""
+
+
 def _on_ui(fn: Callable[..., None] | None, *args: Any) -> None:
     if fn is None:
         return
@@ -155,6 +160,7 @@ class Services:
         except Exception as exc:  # not configured: submissions are refused with the reason
             log.warning("finalize_unavailable: %s", getattr(exc, "detail", exc))
             self._finalize_context = exc
+        _on_ui(self.report_devices)  # if the devices are open already
 
     def _open_devices(self) -> None:
         from hw.factory import open_devices
@@ -166,6 +172,7 @@ class Services:
         self.devices = devices
         if self.app is not None:
             _on_ui(self._wire_gpio)
+        _on_ui(self.report_devices)  # or, if the store is still opening, once it is
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         """Block until the store and devices are open (start-up, tests, tools; never a screen)."""
@@ -226,6 +233,7 @@ class Services:
         self._thumbs.clear()
         self.stop_camera()
         self.on_store(release_memory, what="release_memory")
+        self.report_devices()  # e.g. the printer ran out of paper on this citizen's slip
 
     # ------------------------------------------------------------------ background work
     def _submit(self, pool: ThreadPoolExecutor, fn: Callable[[], Any], done: Done | None,
@@ -600,24 +608,46 @@ class Services:
     def restore(self, dossier_id: str, done: Done, failed: Failed) -> None:
         self.on_store(lambda: self.store.restore(dossier_id), done, failed, "restore")
 
+    def _check_devices(self) -> dict[str, dict[str, str]]:
+        """Each device's status now (on the devices thread), as ``Store.report_devices`` takes
+        it plus ``reason_vi`` for staff."""
+        out: dict[str, dict[str, str]] = {}
+        for key in DEVICE_NAMES:
+            device = getattr(self.devices, key, None)
+            if device is None:
+                exc = self.devices.errors.get(key)
+                out[key] = {"state": "failed", "code": getattr(exc, "code", "not_opened"),
+                            "reason_en": getattr(exc, "reason_en", "not opened"),
+                            "reason_vi": exc.reason_vi if exc else T.STAFF_NOT_AVAILABLE}
+                continue
+            try:
+                status = device.status()
+                status = getattr(status, "device", status)
+            except Exception as exc:
+                out[key] = {"state": "unknown", "code": getattr(exc, "code", type(exc).__name__),
+                            "reason_en": str(exc), "reason_vi": citizen_message(exc)}
+                continue
+            out[key] = {"state": str(status.state), "code": status.code,
+                        "reason_en": status.reason_en, "reason_vi": status.reason_vi}
+        return out
+
+    def report_devices(self) -> None:
+        """Leave the devices' status in the store for ``kiosk status`` and the sync daemon's
+        heartbeat (the UI owns the devices; ``kiosk doctor`` reports only when it runs).
+        Called after start-up, after each session and when staff look at the devices."""
+        if self.devices is None or self.store is None:
+            return
+        self.on_devices(self._check_devices, self._store_device_report, what="device_report")
+
+    def _store_device_report(self, statuses: dict[str, dict[str, str]]) -> None:
+        report = {k: {f: v[f] for f in ("state", "code", "reason_en")} for k, v in statuses.items()}
+        self.on_store(lambda: self.store.report_devices(report), what="device_report_store")
+
     def device_statuses(self, done: Done, failed: Failed) -> None:
         def run() -> list[tuple[str, str, str]]:
-            out = []
-            names = {"camera": T.STAFF_CAMERA, "scanner": T.STAFF_SCANNER,
-                     "printer": T.STAFF_PRINTER, "gpio": "GPIO", "network": T.STAFF_WIFI}
-            for key, name in names.items():
-                device = getattr(self.devices, key, None)
-                if device is None:
-                    exc = self.devices.errors.get(key)
-                    out.append((name, "failed", exc.reason_vi if exc else T.STAFF_NOT_AVAILABLE))
-                    continue
-                try:
-                    status = device.status()
-                    status = getattr(status, "device", status)
-                except Exception as exc:
-                    out.append((name, "unknown", citizen_message(exc)))
-                    continue
-                out.append((name, str(status.state), status.reason_vi))
+            statuses = self._check_devices()
+            _on_ui(self._store_device_report, statuses)
+            out = [(DEVICE_NAMES[k], v["state"], v["reason_vi"]) for k, v in statuses.items()]
             health = self.store.health()
             out.append((T.STAFF_STORE, "ok" if health.ok else "failed", health.reason_vi))
             return out

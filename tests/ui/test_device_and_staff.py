@@ -9,6 +9,7 @@ import pytest
 from kivy.core.window import Window
 
 from appliance.ui import strings as T
+from hw.printer import PaperState
 
 from .harness import Driver
 from .test_journey import show_card, start_birth_registration
@@ -300,3 +301,25 @@ def test_staff_see_a_quarantined_dossier_with_its_reason_and_restore_it(ui: Driv
         assert str(store.find_by_code(code).state) == "queued"
         assert T.STAFF_NO_QUARANTINE in " ".join(content_texts(staff))
     ui.tap(ui.nav("back"))
+
+
+def test_the_ui_reports_device_status_for_kiosk_status_and_the_heartbeat(ui: Driver) -> None:
+    store, printer = ui.app.services.store, ui.app.services.devices.printer
+
+    def printer_report() -> dict:
+        return store.device_status().get("devices", {}).get("printer", {})
+
+    ui.wait_until(lambda: printer_report().get("state") == "ok", what="start-up report")
+    printer.set_paper(PaperState.OUT)
+    try:
+        ui.app.end_session("welcome")  # after each session: the slip may have used the last paper
+        ui.wait_until(lambda: printer_report().get("state") not in (None, "ok"),
+                      what="paper-out report")
+        report = printer_report()
+        assert "paper" in report["code"] and report["reason_en"]
+        assert set(store.device_status()["devices"]) == {"camera", "scanner", "printer", "gpio",
+                                                         "network"}
+    finally:
+        printer.set_paper(PaperState.OK)
+    ui.app.end_session("welcome")
+    ui.wait_until(lambda: printer_report().get("state") == "ok", what="paper back")
