@@ -803,7 +803,7 @@ def release_memory() -> None:
     A session moves tens of megabytes of page images through worker threads; glibc keeps freed
     blocks in per-thread arenas, so without a trim a kiosk that runs for months would sit on
     its high-water mark. (No gc.collect() here: collecting Kivy widgets off the UI thread
-    breaks their bindings; Python's own collector runs often enough.)"""
+    breaks their bindings; ``KioskApp.end_session`` collects on the UI thread just before.)"""
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 

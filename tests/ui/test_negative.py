@@ -3,10 +3,12 @@ lockout; and tracking a dossier the sync daemon has delivered."""
 
 from __future__ import annotations
 
+import weakref
+
 from appliance.ui import strings as T
 from hw.printer import PaperState
 
-from .harness import Driver
+from .harness import Driver, walk
 from .test_journey import CARD, confirm, fill_form, scan_both, show_card, start_birth_registration
 
 BHYT = "DN4010120000001|4E677579E1BB856E|01/01/1980|2|4869|79-123|01/01/2024|-|0|"
@@ -39,6 +41,24 @@ def test_cancel_asks_then_wipes_everything(ui: Driver) -> None:
     ui.at("welcome")
     assert not ui.app.session.active and not tmp.exists()
     assert ui.app.root.get_screen("form").ids.value.text == ""
+
+
+def test_a_cancelled_session_leaves_no_widget_with_the_citizen_in_memory(ui: Driver) -> None:
+    """The review summary shows the name and ID number; after cancel it must be gone from
+    memory, not just from the screen (widgets live in reference cycles until collected)."""
+    start_birth_registration(ui)
+    show_card(ui)
+    fill_form(ui)
+    scan_both(ui)
+    review = ui.at("review")
+    summary = weakref.ref(review.ids.summary.children[0])
+    assert "001088012345" in summary().text
+    ui.tap(ui.nav("cancel"))
+    ui.tap_text(T.CANCEL_YES)
+    ui.at("welcome")
+    ui.pump(2)
+    assert summary() is None
+    assert not any("001088012345" in getattr(w, "text", "") for w in walk(ui.app.root))
 
 
 def test_inactivity_shows_a_countdown_then_wipes(ui: Driver) -> None:
