@@ -128,6 +128,7 @@ class Services:
         self._camera_pool = ThreadPoolExecutor(1, thread_name_prefix="ui-camera")
         self._pending: set[Future[Any]] = set()
         self._lock = threading.Lock()
+        self._closed = False
         self._qr = None
         self._qr_consumer: Callable[..., None] | None = None
         self._preview_consumer: Callable[..., None] | None = None
@@ -218,6 +219,8 @@ class Services:
             self.app.go("welcome")
 
     def close(self) -> None:
+        with self._lock:
+            self._closed = True  # work submitted from now on is dropped, not an exception
         self.stop_camera()
         self._camera_pool.shutdown(wait=True)
         self._device_pool.shutdown(wait=True)
@@ -251,8 +254,13 @@ class Services:
             _on_ui(done, result)
             return result
 
-        future = pool.submit(run)
         with self._lock:
+            if self._closed:  # a callback queued before close (e.g. a device report): drop it
+                log.debug("%s skipped: services closed", what)
+                skipped: Future[Any] = Future()
+                skipped.set_result(None)
+                return skipped
+            future = pool.submit(run)
             self._pending.add(future)
         future.add_done_callback(self._forget)
         return future

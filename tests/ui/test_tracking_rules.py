@@ -81,3 +81,16 @@ def test_an_unconfigured_kiosk_shows_the_reason_provisioning_left(tmp_path) -> N
     assert unconfigured_reason(config) == "Không thấy tệp kiosk.toml trên thẻ nhớ."
     (tmp_path / UNCONFIGURED_FILE).write_text("{not json", encoding="utf-8")
     assert unconfigured_reason(config) == T.UNCONFIGURED_BODY
+
+
+def test_work_queued_after_close_is_dropped_not_raised(tmp_path) -> None:
+    """A device report scheduled just before the app stops reaches a closed Services (kiosk
+    run on SIGTERM, the screenshot tool): it must not turn shutdown into a traceback."""
+    config = parse(f'[kiosk]\ndata_dir = "{tmp_path}"\nclock = "host"\n', "test")
+    store = runtime.open_store(config)
+    services = Services(config, store=store, catalogue=None, devices=None)
+    assert services.on_store(lambda: 41 + 1).result(10) == 42
+    services.close()
+    ran: list[int] = []
+    assert services.on_store(lambda: ran.append(1)).result(10) is None
+    assert ran == [] and not services.busy
