@@ -41,6 +41,8 @@ in_root useradd --system --user-group --home-dir /var/lib/kiosk --no-create-home
 
 step "configuration and units"
 cp -a "$here/rootfs/." "$root/"
+# polkit's rules.d is polkitd-owned 0700: add the file without touching the directory.
+install -m 0644 "$here/polkit/50-kiosk-wifi.rules" "$root/etc/polkit-1/rules.d/"
 install -m 0644 "$repo"/systemd/*.service "$root/etc/systemd/system/"
 install -d "$root/etc/systemd/system.conf.d"
 install -m 0644 "$repo"/systemd/system.conf.d/*.conf "$root/etc/systemd/system.conf.d/"

@@ -249,6 +249,9 @@ def first_boot(b: Boot, gateway: Gateway, c: Checks, timeout: float) -> dict[str
     ident = b.expect("identity", 120)
     c.check(ident["hostname"] == "kiosk-qemu"
             and ident["localtime"].endswith("Asia/Ho_Chi_Minh"), "hostname and time zone", ident)
+    pk = b.expect("polkit", 120)
+    c.check(pk["scan"] and pk["network-control"] and pk["system"] and not pk["hostname"],
+            "staff Wi-Fi allowed by polkit for user kiosk, nothing else", pk)
     ui = b.expect("ui", 300)
     # Running now ("start" = launched, READY=1 not yet sent); not "auto-restart" after a crash.
     c.check(ui["unit"].get("SubState") in ("running", "start"), "UI service started",
