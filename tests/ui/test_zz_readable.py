@@ -1,6 +1,6 @@
 """Readable at arm's length (DESIGN §9) on every screen, at 800×480 and at 1080×1920: body text
-and touch targets meet the physical minimums, no text is cut off by its box, no two buttons
-overlap, and every screen offers "Quay lại" and "Hủy".
+and touch targets meet the physical minimums, no text is cut off by its box, no word is broken
+over two lines, no two buttons overlap, and every screen offers "Quay lại" and "Hủy".
 
 (The file name sorts last: it resizes the shared window, then puts it back.)"""
 
@@ -70,6 +70,10 @@ def check_screen(ui: Driver, name: str, problems: list[str]) -> None:
                 problems.append(f"{width}x{height} {name}: text {w.text[:30]!r} at "
                                 f"{w.font_size:.0f} px < {min_font}")
             if isinstance(w, Label) and w.text.strip():
+                one_word = not any(c.isspace() for c in w.text.strip())
+                if one_word and w.texture_size[1] > w.font_size * 1.8:
+                    problems.append(f"{width}x{height} {name}: the word {w.text[:30]!r} is "
+                                    f"broken over lines ({w.width:.0f} px wide)")
                 tw, th = w.texture_size
                 if tw > w.width + 2 or th > w.height + 2:
                     problems.append(f"{width}x{height} {name}: text {w.text[:30]!r} needs "
