@@ -99,9 +99,18 @@ step "verifying units inside the built root"
 
 step "file systems (no loop mounts)"
 mib() { du -s --block-size=1M --apparent-size "$1" | cut -f1; }
-boot_mb=$(( $(mib "$bootfs") + 96 )); [ "$boot_mb" -ge 256 ] || boot_mb=256
-root_mb=$(( $(mib "$root") * 125 / 100 + 256 ))
+# Boot and root sizes are fixed so that every image has the same partitions 1 and 2: that is
+# what lets image-build/update_card.py put a new system on a card and keep its data partition.
+boot_mb=${BOOT_MB:-256}
+root_mb=${ROOT_MB:-2048}
 data_mb=256
+need_boot=$(( $(mib "$bootfs") + 96 ))
+need_root=$(( $(mib "$root") * 125 / 100 + 256 ))
+if [ "$need_boot" -gt "$boot_mb" ] || [ "$need_root" -gt "$root_mb" ]; then
+  echo "assemble: boot needs $need_boot MiB (fixed $boot_mb), root $need_root MiB (fixed $root_mb):" \
+    "raise BOOT_MB/ROOT_MB; cards made from older images then need a full flash" >&2
+  exit 1
+fi
 uuid() { python3 -c "import uuid,sys; print(uuid.uuid5(uuid.NAMESPACE_URL, sys.argv[1]))" "$1-$SOURCE_DATE_EPOCH"; }
 rm -f "$work"/*.part.img
 mkfs.fat -F 32 -n KIOSKBOOT -i "$(printf '%08X' $((SOURCE_DATE_EPOCH & 0xFFFFFFFF)))" --invariant \
