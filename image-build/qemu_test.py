@@ -8,8 +8,10 @@ enabled from the kernel command line, reports facts as KIOSK-SELFTEST lines on t
 
 Three boots: (1) provisioning, root read-only, data read-write and grown, watchdog armed, UI and
 sync started, one seeded dossier delivered to the gateway; (2) with the gateway stopped, dossiers
-are seeded one after another and QEMU is killed in the middle of writing one (a power cut);
-(3) with the gateway back, every dossier announced as committed before the cut reaches it.
+are seeded one after another and QEMU is killed in the middle of writing one (a power cut); then
+``update_card.py`` puts the system on the card again, keeping its data partition; (3) with the
+gateway back, the device key is the one of boot 1 and every dossier announced as committed
+before the cut reaches it.
 Prints a summary with timings; exit status 0 only when every check holds.
 """
 
@@ -30,6 +32,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 GUEST_HOST_IP = "10.0.2.2"  # QEMU user networking: the host's loopback seen from the guest
@@ -229,11 +232,13 @@ class Checks:
         return bool(self.results) and all(ok for ok, _, _ in self.results)
 
 
-def first_boot(b: Boot, gateway: Gateway, c: Checks, timeout: float) -> dict[str, float]:
-    timings: dict[str, float] = {}
+def first_boot(b: Boot, gateway: Gateway, c: Checks, timeout: float) -> dict[str, Any]:
+    """Timings, and the device key provisioning made (kept across the update later)."""
+    timings: dict[str, Any] = {}
     prov = b.expect("provision", timeout)
     timings["provisioned_uptime_s"] = prov["uptime_s"]
     state = prov.get("provisioned") or {}
+    timings["device_public_key"] = state.get("device_public_key")
     c.check(prov["unit"].get("Result") == "success" and state.get("kiosk_id") == "K01",
             "provisioning done", {"unit": prov["unit"], "unconfigured": prov.get("unconfigured")})
     root = b.expect("root", 120)
@@ -300,7 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     current: Boot | None = None
     try:
         current = boot(image, kernel, initrd, "boot", log, args.smp)
-        timings.update(first_boot(current, gateway, c, args.timeout))
+        first = first_boot(current, gateway, c, args.timeout)
+        first_key = first.pop("device_public_key")
+        timings.update(first)
         current.kill()
         scrubbed = run("mtype", "-i", fat(image), "::kiosk.toml").stdout
         c.check(gateway.kiosk_settings()["client_secret"] not in scrubbed
@@ -320,8 +327,22 @@ def main(argv: list[str] | None = None) -> int:
         c.check(True, "power cut during writes",
                 f"{len(committed)} dossiers committed, cut {0.6 * gap:.1f} s into the next")
 
+        # A new system onto the card while those dossiers wait (same image: what is checked is
+        # that update_card.py keeps the data partition and the card's configuration).
+        update = subprocess.run([sys.executable, str(REPO / "image-build" / "update_card.py"),
+                                 str(args.image), str(image)], capture_output=True, text=True)
+        c.check(update.returncode == 0, "system updated in place with update_card.py",
+                (update.stdout + update.stderr).strip().splitlines()[-1:])
+
         gateway.start()
         current = boot(image, kernel, initrd, "recover", log, args.smp)
+        prov = current.expect("provision", args.timeout)
+        state = prov.get("provisioned") or {}
+        c.check(prov["unit"].get("Result") == "success"
+                and state.get("device_public_key") == first_key,
+                "after the update: same device key, provisioning kept",
+                {"unit": prov["unit"].get("Result"), "same_key":
+                 state.get("device_public_key") == first_key})
         drained = current.expect("drained", args.timeout)
         c.check(drained["database"] and drained["database"].get("ok"),
                 "store healthy after the power cut", drained["database"])
