@@ -19,7 +19,8 @@ from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 from kivy.uix.screenmanager import ScreenManager
 
-from appliance.ui import lockdown, watchdog
+from appliance import sdnotify
+from appliance.ui import lockdown
 from appliance.ui.session import Session
 from appliance.ui.theme import sizes_for
 from appliance.ui.timers import InactivityTimer
@@ -129,11 +130,13 @@ class KioskApp(App):
             self._show_unconfigured()
         sm.bind(current=self._on_screen)
         Clock.schedule_interval(self._tick, 0.25)
-        Clock.schedule_once(lambda _dt: watchdog.notify("READY=1\nSTATUS=touch UI running"), 0)
+        # READY after the first frame, and WATCHDOG pings on Kivy's Clock: a hung UI thread
+        # stops them and systemd restarts the service.
+        Clock.schedule_once(lambda _dt: sdnotify.notify("READY=1\nSTATUS=touch UI running"), 0)
         Clock.schedule_interval(lambda _dt: self.services and self.services.update_light(), 10)
-        interval = watchdog.ping_interval_s()
+        interval = sdnotify.watchdog_interval_s()
         if interval:
-            Clock.schedule_interval(lambda _dt: watchdog.notify("WATCHDOG=1"), interval)
+            Clock.schedule_interval(lambda _dt: sdnotify.notify("WATCHDOG=1"), interval)
         if self.services is not None:
             self.services.attach(self)
         return chrome
