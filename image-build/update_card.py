@@ -143,11 +143,11 @@ def update(new_image: Path, card: Path, say=print) -> None:
     (boot_start, boot_size), (root_start, root_size) = new_parts[0], new_parts[1]
     data_before = region_sha256(card, *card_parts[2]) if not card.is_block_device() else None
 
-    kept = {name: read_boot_file(card, boot_start, name)
-            for name in boot_files(card, boot_start)
+    on_card = boot_files(card, boot_start)
+    kept = {name: read_boot_file(card, boot_start, name) for name in on_card
             if name in KEEP or name.endswith(KEEP_SUFFIXES)}
-    compared = {name: read_boot_file(card, boot_start, name)
-                for name in COMPARE if name in boot_files(card, boot_start)}
+    compared = {name: read_boot_file(card, boot_start, name) for name in COMPARE
+                if name in on_card}
 
     say(f"writing the system (partition 2, {root_size >> 20} MiB)…")
     if copy_region(new_image, card, root_start, root_size) != region_sha256(card, root_start,

@@ -78,7 +78,7 @@ def check_screen(ui: Driver, name: str, problems: list[str]) -> None:
                 if tw > w.width + 2 or th > w.height + 2:
                     problems.append(f"{width}x{height} {name}: text {w.text[:30]!r} needs "
                                     f"{tw:.0f}×{th:.0f} px, has {w.width:.0f}×{w.height:.0f}")
-    top = roots[-1]  # an open overlay (countdown, cancel question) covers the screen under it
+    top = Window.children[0]  # the topmost: an open overlay (countdown) covers the screen
     placed = [(b, *b.to_window(b.x, b.y), *b.to_window(b.right, b.top)) for b in buttons
               if top in ancestors(b) and not any(isinstance(a, ScrollView) for a in ancestors(b))]
     for i, (a, ax0, ay0, ax1, ay1) in enumerate(placed):
