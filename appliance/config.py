@@ -73,6 +73,12 @@ class GatewaySection:
     """Extra CA bundle for TLS verification; empty means the system store."""
     portal_public_key: str = ""
     """Base64 Curve25519 public key that dossiers are sealed to."""
+    receipt_public_key: str = ""
+    """Base64 Ed25519 key the gateway signs its receipts with; a dossier becomes ``sent`` only on
+    a receipt whose signature verifies with it (docs/gateway-api.yaml, Receipt)."""
+    enrolment_code: str = ""
+    """One-time code from the gateway's administrator that lets this kiosk register its device
+    key (no trust on first use); moved to the credentials file at provisioning and scrubbed here."""
     lookup_url: str = "https://dichvucong.example.gov.vn/tra-cuu"
     """Public tracking page; the slip's QR is ``<lookup_url>?ma=<code>``."""
     connect_timeout_s: float = 5.0
