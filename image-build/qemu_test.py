@@ -104,8 +104,10 @@ class Gateway:
 
     def dossiers(self) -> list[dict]:
         ctx = ssl.create_default_context(cafile=str(self.cert))
-        url = f"https://127.0.0.1:{self.port}/admin/dossiers"
-        with urllib.request.urlopen(url, context=ctx, timeout=10) as resp:
+        token = Path(self.info["admin_token_file"]).read_text(encoding="ascii").strip()
+        request = urllib.request.Request(f"https://127.0.0.1:{self.port}/admin/dossiers",
+                                         headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, context=ctx, timeout=10) as resp:
             doc = json.load(resp)
         return doc["dossiers"] if isinstance(doc, dict) else doc
 
@@ -115,6 +117,8 @@ class Gateway:
         sim = tomllib.loads(Path(self.info["kiosk_toml"]).read_text(encoding="utf-8"))
         creds = json.loads(Path(sim["gateway"]["credentials_file"]).read_text(encoding="utf-8"))
         return {"portal_public_key": sim["gateway"]["portal_public_key"],
+                "receipt_public_key": sim["gateway"]["receipt_public_key"],
+                "enrolment_code": sim["gateway"]["enrolment_code"],
                 "client_id": creds["client_id"], "client_secret": creds["client_secret"]}
 
 
@@ -128,6 +132,8 @@ unit_code = "000.00.00.H56"
 [gateway]
 url = "https://{GUEST_HOST_IP}:{port}"
 portal_public_key = "{settings["portal_public_key"]}"
+receipt_public_key = "{settings["receipt_public_key"]}"
+enrolment_code = "{settings["enrolment_code"]}"
 ca_bundle = "/boot/firmware/gateway-ca.pem"
 
 [provision]
@@ -296,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     gateway.data.mkdir()
     gateway.start()
     toml = work / "kiosk.toml"
-    toml.write_text(test_kiosk_toml(port, gateway.kiosk_settings()), encoding="utf-8")
+    settings = gateway.kiosk_settings()  # with a fresh one-time enrolment code
+    toml.write_text(test_kiosk_toml(port, settings), encoding="utf-8")
     run("mcopy", "-o", "-i", fat(image), toml, "::kiosk.toml")
     run("mcopy", "-o", "-i", fat(image), cert, "::gateway-ca.pem")
     log = work / "console.log"
@@ -310,8 +317,9 @@ def main(argv: list[str] | None = None) -> int:
         timings.update(first)
         current.kill()
         scrubbed = run("mtype", "-i", fat(image), "::kiosk.toml").stdout
-        c.check(gateway.kiosk_settings()["client_secret"] not in scrubbed
-                and "135790" not in scrubbed, "secrets blanked on the boot partition")
+        c.check(settings["client_secret"] not in scrubbed and "135790" not in scrubbed
+                and settings["enrolment_code"] not in scrubbed,
+                "secrets and the enrolment code blanked on the boot partition")
         result = run("mtype", "-i", fat(image), "::provision-result.txt").stdout
         c.check(result.startswith("OK"), "provision-result.txt says OK", result.splitlines()[0])
 

@@ -6,6 +6,8 @@
 - AuthError: 401 invalid_client, 403 (device key, forbidden) → stop the batch, alert staff.
 - TLSFailure: certificate not trusted or not yet valid → stop the batch, alert staff.
 - ClockSkew: server time far from the kiosk's clock → stop the batch, alert staff.
+- BadReceipt: a receipt without a valid gateway signature (or no key to check it with) → the
+  dossier is not marked sent; retried with backoff; stop the batch, alert staff.
 - RecordRejected: 400/404/413/422 about one dossier, 409 conflict → quarantine it, go on.
 
 ``code`` is a stable English token for logs and the staff screen; messages carry no personal data.
@@ -77,6 +79,20 @@ class ClockSkew(SyncError):
     stops_batch = True
 
 
+class BadReceipt(SyncError):
+    """A receipt this kiosk cannot trust: unsigned, wrongly signed, or no receipt key configured.
+    The dossier is not marked sent (it would be purged on the strength of a forgery)."""
+
+    code = "receipt_signature"
+    stops_batch = True
+    reason_vi = ("Không xác minh được biên nhận của cổng tiếp nhận; hồ sơ sẽ được gửi lại. "
+                 "Hãy báo kỹ thuật viên.")
+
+    @property
+    def reason_en(self) -> str:
+        return str(self)
+
+
 class RecordRejected(SyncError):
     """The gateway refused this one dossier for a reason of its own."""
 
@@ -121,8 +137,8 @@ def classify_response(response: requests.Response, *, per_record: bool) -> SyncE
     (or rating), so a 4xx about its content quarantines it instead of stopping the batch."""
     status = response.status_code
     body = error_body(response)
-    code = str(body.get("code") or body.get("error") or _bearer_error(response)
-               or f"http_{status}")
+    code = _bounded_code(body.get("code") or body.get("error") or _bearer_error(response)
+                         or f"http_{status}")
     message = str(body.get("message") or response.reason or "")[:300]
     where = f"{response.request.method} {_path(response)} → {status} {code}"
     if 300 <= status < 400:  # the gateway never redirects; a Wi-Fi login page does
@@ -171,6 +187,11 @@ def _bearer_error(response: requests.Response) -> str | None:
     """RFC 6750 ``WWW-Authenticate: Bearer error="…"`` — the only reason a HEAD can carry."""
     found = re.search(r'error="([a-z_]+)"', response.headers.get("WWW-Authenticate", ""))
     return found.group(1) if found else None
+
+
+def _bounded_code(value: object) -> str:
+    """The gateway's error code as a short token: it is stored, so never unbounded or free text."""
+    return re.sub(r"[^a-z0-9_]", "_", str(value).lower()[:64]) or "unknown"
 
 
 def _short(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ import tomllib
 SECRETS: dict[str, tuple[str, ...]] = {
     "provision": ("staff_pin", "gateway_client_secret"),
     "wifi": ("psk",),
+    "gateway": ("enrolment_code",),
 }
 NOTE = "# moved to the data partition by kiosk provision"
 
