@@ -29,13 +29,12 @@ def _signature_of_another_receipt(receipt: dict, key: DeviceKey) -> dict:
 def test_every_receipt_is_signed_with_the_key_in_the_kiosk_config(sim, kiosk):
     genuine = kiosk("k02", code=sim.enrolment_code())
     (rec,) = genuine.seed()
-    answer = genuine.daemon.client  # the real client, against the real gateway
-    genuine.daemon.enroller.run(answer, genuine.daemon.store)
-    envelope = genuine.daemon.store.envelope(rec.id)
-    answer.put_manifest(rec.id, envelope)
-    for f in genuine.daemon.store.files(rec.id):
-        receipt = answer.put_file(rec.id, f.sha256, genuine.daemon.store.read_blob(f.sha256))
-    receipt = receipt.receipt
+    client, store = genuine.daemon.client, genuine.daemon.store
+    genuine.daemon.enroller.run(client, store)
+    client.put_manifest(rec.id, store.envelope(rec.id))
+    answers = [client.put_file(rec.id, f.sha256, store.read_blob(f.sha256))
+               for f in store.files(rec.id)]
+    receipt = answers[-1].receipt
     body = {k: v for k, v in receipt.items() if k != "signature"}
     assert genuine.config.gateway.receipt_public_key == sim.gateway.receipt_key.public_key_b64
     verify_signature(genuine.config.gateway.receipt_public_key, canonical_json(body),

@@ -44,6 +44,13 @@ def test_a_chunked_heartbeat_is_read(sim):
     assert data.startswith(b"HTTP/1.1 200") and sim.stats()["heartbeats"]["count"] == 1
 
 
+def test_a_transfer_coding_other_than_chunked_is_411(sim):
+    data = _exchange(sim, b"PUT /api/v1/kiosks/K01/heartbeat HTTP/1.1\r\nHost: x\r\n"
+                     b"Authorization: Bearer " + _token(sim).encode() +
+                     b"\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 411") and b'"code": "length_required"' in data
+
+
 def test_an_oversized_body_is_refused_before_it_is_read(sim):
     data = _exchange(sim, b"PUT /api/v1/dossiers/5f0c0d3e-8a4f-4b53-9d7e-0a4fbc1e2d13 HTTP/1.1\r\n"
                      b"Host: x\r\nAuthorization: Bearer " + _token(sim).encode() +
