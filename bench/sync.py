@@ -91,8 +91,14 @@ def run_naive(config) -> tuple[float, int]:
                            read_timeout_s=gw.read_timeout_s,
                            retry=RetryPolicy(attempts=1), sleep=time.sleep)
     with Store.open(config.data_dir) as store:
-        Enroller(Path(gw.credentials_file), runtime.device_key_path(config),
-                 gw.enrolment_code).run(client, store)
+        enroller = Enroller(Path(gw.credentials_file), runtime.device_key_path(config),
+                            gw.enrolment_code)
+        while True:  # like every request below: until it gets through the faults
+            try:
+                enroller.run(client, store)
+                break
+            except SyncError:
+                time.sleep(0.02)
         dossiers = [(r.id, store.envelope(r.id),
                      [(f.sha256, store.read_blob(f.sha256)) for f in store.files(r.id)])
                     for r in store.all_dossiers()]
