@@ -51,6 +51,7 @@ class Enroller:
         """Enrol this device key unless the store says it already is; AuthError if refused."""
         key = self.public_key()
         if store.sync_state().get(STATE_KEY) == key:
+            self.drop_code()  # e.g. a used code that came back with a re-provisioning
             return
         code = self.stored_code() or self.configured_code
         if not code:

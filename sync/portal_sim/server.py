@@ -136,6 +136,7 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.deadline = time.monotonic() + self.server.timeouts.header_s
+        self.rfile.close()  # the plain reader makefile() gave; the socket stays open
         self.rfile = io.BufferedReader(_DeadlineIO(self))
 
     def handle_one_request(self) -> None:

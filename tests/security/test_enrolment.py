@@ -80,6 +80,11 @@ def test_the_provisioned_code_is_used_once_then_removed_from_the_credentials_fil
     stored = json.loads(creds.read_text(encoding="utf-8"))
     assert "enrolment_code" not in stored and stored["client_secret"]
     assert stat.S_IMODE(creds.stat().st_mode) == 0o600
+    # A re-provisioning brings the used code back: the enrolled kiosk drops it again.
+    credentials_with(creds, enrolment_code="the-same-used-code")
+    genuine.seed(seed=1)
+    assert genuine.daemon.run_once() is True
+    assert "enrolment_code" not in json.loads(creds.read_text(encoding="utf-8"))
 
 
 def test_revoke_refuses_the_key_and_a_rotation_code_enrols_a_new_one(sim, kiosk, admin):
