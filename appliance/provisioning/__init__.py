@@ -420,8 +420,8 @@ def _write_result(layout: Layout, outcome: Outcome) -> None:
     if outcome.hostname:
         lines.append(f"hostname: {outcome.hostname}")
     if outcome.device_public_key:
-        lines.append(f"device public key (register it at the gateway): "
-                     f"{outcome.device_public_key}")
+        lines.append(f"device public key (enrolled at the gateway with gateway.enrolment_code on "
+                     f"first contact): {outcome.device_public_key}")
     if outcome.scrubbed:
         lines.append("secrets moved to the data partition and blanked here: "
                      + ", ".join(outcome.scrubbed))
