@@ -19,7 +19,6 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from appliance.config import KioskConfig
@@ -700,8 +699,10 @@ class Services:
     def _print_text(self, lines: list[str]) -> None:
         from PIL import Image, ImageDraw, ImageFont
 
+        from kioskbase.fonts import find_font
+
         printer = self._printer()
-        font = ImageFont.truetype(_font_path(), 26)
+        font = ImageFont.truetype(find_font("Roboto-Regular.ttf"), 26)
         height = 40 * len(lines) + 40
         image = Image.new("1", (printer.width_dots, height), 1)
         draw = ImageDraw.Draw(image)
@@ -849,10 +850,6 @@ def _age(seconds: float) -> str:
     return f"{seconds / 86400:.1f} ngày"
 
 
-def _font_path() -> str:
-    import kivy
-
-    return str(Path(kivy.__file__).parent / "data" / "fonts" / "Roboto-Regular.ttf")
 
 
 def unconfigured_reason(config: KioskConfig) -> str | None:

@@ -1,0 +1,42 @@
+"""Issue 12's "one of each", checked on the source: one font look-up, one PDF writer."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCES = ("appliance", "hw", "sync", "kioskbase", "bench", "image-build")
+
+
+def _python_files() -> list[Path]:
+    return [p for top in SOURCES for p in sorted((REPO / top).rglob("*.py"))
+            if "work" not in p.relative_to(REPO).parts]
+
+
+def _strings(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
+            and isinstance(n.value, str)]
+
+
+def test_fonts_are_looked_up_in_one_place():
+    offences = [
+        str(path.relative_to(REPO))
+        for path in _python_files()
+        if path != REPO / "kioskbase" / "fonts.py"
+        and any("/usr/share/fonts" in s or s == "fonts" for s in _strings(path))
+    ]
+    assert offences == []
+
+
+def test_pdfs_are_written_by_hw_pdf_only():
+    """Pillow's PDF plug-in (``save(..., "PDF")``) is not used anywhere: hw.pdf writes PDFs."""
+    offences = []
+    for path in _python_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "save"
+                    and any(isinstance(a, ast.Constant) and a.value == "PDF" for a in node.args)):
+                offences.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert offences == []
