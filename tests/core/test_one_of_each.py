@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = ("appliance", "hw", "sync", "kioskbase", "bench", "image-build")
+KIOSK = ("appliance", "hw", "sync", "kioskbase")
+"""What runs on or for the kiosk (bench/ and image-build/ write their test configs as a technician
+would, by hand)."""
+SOURCES = (*KIOSK, "bench", "image-build")
 
 
 def _python_files() -> list[Path]:
@@ -27,6 +31,15 @@ def test_fonts_are_looked_up_in_one_place():
         if path != REPO / "kioskbase" / "fonts.py"
         and any("/usr/share/fonts" in s or s == "fonts" for s in _strings(path))
     ]
+    assert offences == []
+
+
+def test_toml_is_written_with_tomlkit_not_by_hand():
+    """No source builds a TOML table header in a string: configs are written with tomlkit."""
+    header = re.compile(r"(^|\n)\[[a-z_.]+\]\n")
+    kiosk = [p for p in _python_files() if p.relative_to(REPO).parts[0] in KIOSK]
+    offences = [f"{path.relative_to(REPO)}: {s[:40]!r}" for path in kiosk
+                for s in _strings(path) if header.search(s)]
     assert offences == []
 
 
