@@ -23,3 +23,7 @@ class BilingualError(Exception):
 
     def __str__(self) -> str:
         return self.reason_en
+
+    def describe(self) -> str:
+        """``code: reason_en``, the line logs and the staff screen show."""
+        return f"{self.code}: {self.reason_en}"

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
         try:
             ctx = runtime.finalize_context(config, store, catalogue)
         except SubmissionRefused as refused:
-            print(f"kiosk seed: refused ({refused.code}): {refused.detail}", file=sys.stderr)
+            print(f"kiosk seed: refused ({refused.code}): {refused.reason_en}", file=sys.stderr)
             return exitcodes.REFUSED
         rng = random.Random(args.seed)
         pool = page_pool(min(max(args.pages, 1) * 2, 8), args.seed) if args.pages else []
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
                 result = finalize(store, draft, ctx)
             except SubmissionRefused as refused:
                 print(
-                    f"kiosk seed: stopped after {n} ({refused.code}): {refused.detail}",
+                    f"kiosk seed: stopped after {n} ({refused.code}): {refused.reason_en}",
                     file=sys.stderr,
                 )
                 return exitcodes.REFUSED

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from appliance.domain.codes import normalise_lookup_code
+from kioskbase.errors import BilingualError
 
 LEVELS: dict[str, str] = {
     "rat_hai_long": "Rất hài lòng",
@@ -30,14 +31,8 @@ CRITERIA: dict[str, str] = {
 MAX_REASON_LEN = 500
 
 
-class RatingError(ValueError):
-    """A rating that cannot be accepted; ``message_vi`` tells the citizen what to do."""
-
-    def __init__(self, code: str, message_vi: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.message_vi = message_vi
-        self.detail = detail
+class RatingError(BilingualError, ValueError):
+    """A rating that cannot be accepted; ``reason_vi`` tells the citizen what to do."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +88,7 @@ def validate_rating(
     *,
     code: str | None = None,
 ) -> Rating:
-    """A checked Rating; raises RatingError (with ``message_vi``) on anything invalid.
+    """A checked Rating; raises RatingError (with ``reason_vi``) on anything invalid.
 
     ``level`` (and each item's level) may be the code, the Vietnamese label or the index 0–2 in
     LEVELS order, as a screen of three buttons has it; ``code`` is an alias of ``dossier_code``.

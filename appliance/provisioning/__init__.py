@@ -40,6 +40,7 @@ from appliance.pin import hash_pin, is_pin_hash
 from appliance.provisioning import network
 from appliance.provisioning.render import comment_lines, render
 from appliance.provisioning.scrub import scrub, secrets_present
+from kioskbase.errors import BilingualError
 
 BOOT_CONFIG = "kiosk.toml"
 RESULT_FILE = "provision-result.txt"
@@ -101,13 +102,11 @@ class Outcome:
         return dataclasses.asdict(self)
 
 
-class ProvisionError(Exception):
+class ProvisionError(BilingualError):
     """The boot configuration cannot be applied; ``code`` is one of REASONS_VI's keys."""
 
     def __init__(self, code: str, reason_en: str) -> None:
-        super().__init__(reason_en)
-        self.code = code
-        self.reason_en = reason_en
+        super().__init__(code, REASONS_VI[code], reason_en)
 
 
 # --------------------------------------------------------------------------- file helpers
@@ -361,7 +360,7 @@ def _fail(layout: Layout, exc: ProvisionError, previous: KioskConfig | None) -> 
     record = {
         "code": exc.code,
         "reason_en": exc.reason_en,
-        "reason_vi": REASONS_VI[exc.code],
+        "reason_vi": exc.reason_vi,
         "time": _now(),
     }
     layout.data_dir.mkdir(parents=True, exist_ok=True)

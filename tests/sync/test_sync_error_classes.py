@@ -164,7 +164,7 @@ def test_wrong_credentials_stop_the_batch_and_alert_staff(sim, kiosk_config, see
     assert daemon.run_once() is False
     assert daemon.store.get(rec.id).state is DossierState.QUEUED
     alerts = {a.code: a for a in daemon.store.alerts()}
-    assert "sync_auth" in alerts and alerts["sync_auth"].message_vi
+    assert "sync_auth" in alerts and alerts["sync_auth"].reason_vi
     assert daemon.store.sync_state()["last_error"].startswith("invalid_client")
     assert sim.stats()["dossiers_total"] == 0
 
