@@ -139,8 +139,8 @@ def test_expired_token_is_renewed_and_no_dossier_is_lost(sim, daemon, seed):
 def test_token_past_its_lifetime_is_renewed(tmp_path, seed):
     with PortalSim(tmp_path / "short", token_ttl_s=31) as short:
         config = load_file(short.write_kiosk_toml()).with_data_dir(tmp_path / "k2")
+        from appliance.app.seeding import seed as seed_into
         from sync.command import build
-        from sync.seeding import seed as seed_into
 
         seed_into(config.data_dir, short.gateway.portal_key.public_key_b64, 1)
         daemon = build(config)
