@@ -109,6 +109,15 @@ def validate_rating(
             "Xin vui lòng chọn một mức: Rất hài lòng, Hài lòng hoặc Không hài lòng.",
             f"level must be one of {', '.join(LEVELS)}",
         )
+    text = _checked_reason(reason, level)
+    checked = _checked_items(items or {})
+    return Rating(
+        dossier_code=code, level=level, reason=text or None, items=checked, rated_at=rated_at
+    )
+
+
+def _checked_reason(reason: str | None, level: str) -> str:
+    """The reason in NFC with runs of whitespace collapsed; required for khong_hai_long."""
     text = unicodedata.normalize("NFC", " ".join((reason or "").split()))
     if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
         raise RatingError(
@@ -128,8 +137,13 @@ def validate_rating(
             "Xin vui lòng cho biết lý do chưa hài lòng để cơ quan khắc phục.",
             "a reason is required for khong_hai_long",
         )
+    return text
+
+
+def _checked_items(items: Mapping[str, str | int]) -> dict[str, str]:
+    """Criterion → level code, each criterion known and each level valid."""
     checked: dict[str, str] = {}
-    for criterion, given in (items or {}).items():
+    for criterion, given in items.items():
         if criterion not in CRITERIA:
             raise RatingError(
                 "invalid_item",
@@ -144,9 +158,7 @@ def validate_rating(
                 f"criterion {criterion}: level must be one of {', '.join(LEVELS)}",
             )
         checked[criterion] = item_level
-    return Rating(
-        dossier_code=code, level=level, reason=text or None, items=checked, rated_at=rated_at
-    )
+    return checked
 
 
 __all__ = ["CRITERIA", "LEVELS", "Rating", "RatingError", "validate_rating"]

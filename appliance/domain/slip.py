@@ -114,7 +114,21 @@ def slip_lines(data: SlipData) -> tuple[list[Line], list[Line]]:
     code = parse_dossier_code(data.dossier_code)
     seq = f"{code.seq:04d}" if code else data.dossier_code
     day = to_local(data.received).date()
-    top = [
+    top = [*_heading(data, seq, day), *_citizen(data), *_contents(data),
+           *_times(data, seq, day)]
+    bottom = [
+        Line("Quét mã QR để tra cứu tiến độ hồ sơ", "small", "center"),
+        Line(data.qr_text, "small", "center"),
+        Line(f"Máy tiếp nhận {data.kiosk_id} — {data.site}", "small", "center"),
+    ]
+    return [dataclasses.replace(ln, text=_nfc(ln.text)) for ln in top], [
+        dataclasses.replace(ln, text=_nfc(ln.text)) for ln in bottom
+    ]
+
+
+def _heading(data: SlipData, seq: str, day: dt.date) -> list[Line]:
+    """Issuing body, number, national motto, place and date, title and the dossier code."""
+    lines = [
         Line(data.parent_body.upper(), "bold", "center"),
         Line(data.receiving_unit.upper(), "bold", "center"),
         Line(f"Số: {seq}/TNHS", "body", "center"),
@@ -132,22 +146,33 @@ def slip_lines(data: SlipData) -> tuple[list[Line], list[Line]]:
         Line(data.dossier_code, "code", "center"),
     ]
     if data.gateway_code:
-        top.append(Line(f"Mã hồ sơ trên cổng dịch vụ công: {data.gateway_code}", "small", "center"))
-    top.append(Line("", "gap"))
-    top.append(Line(f"{data.receiving_unit} tiếp nhận hồ sơ của:"))
-    if data.has_personal_data:
-        top.append(Line(f"Ông/Bà: {data.citizen_name}", "bold"))
-        for label, value in (
-            ("Địa chỉ", data.citizen_address),
-            ("Số điện thoại", data.citizen_phone),
-            ("Email", data.citizen_email),
-        ):
-            if value:
-                top.append(Line(f"{label}: {value}"))
-    else:
-        top.append(Line(SEALED_VI, "italic"))
-    top.append(Line(f"Nội dung yêu cầu giải quyết: {data.procedure_name}"))
-    top.append(Line("1. Thành phần hồ sơ nộp gồm:", "bold"))
+        lines.append(Line(f"Mã hồ sơ trên cổng dịch vụ công: {data.gateway_code}", "small",
+                          "center"))
+    return [*lines, Line("", "gap")]
+
+
+def _citizen(data: SlipData) -> list[Line]:
+    """Who submitted; a reprint says the personal data are sealed instead of printing blanks."""
+    lines = [Line(f"{data.receiving_unit} tiếp nhận hồ sơ của:")]
+    if not data.has_personal_data:
+        return [*lines, Line(SEALED_VI, "italic")]
+    lines.append(Line(f"Ông/Bà: {data.citizen_name}", "bold"))
+    for label, value in (
+        ("Địa chỉ", data.citizen_address),
+        ("Số điện thoại", data.citizen_phone),
+        ("Email", data.citizen_email),
+    ):
+        if value:
+            lines.append(Line(f"{label}: {value}"))
+    return lines
+
+
+def _contents(data: SlipData) -> list[Line]:
+    """The request and items 1–2: the components handed in and the number of sets."""
+    lines = [
+        Line(f"Nội dung yêu cầu giải quyết: {data.procedure_name}"),
+        Line("1. Thành phần hồ sơ nộp gồm:", "bold"),
+    ]
     for i, c in enumerate(data.components, 1):
         extra = [c.paper]
         if c.quantity > 1:
@@ -155,32 +180,25 @@ def slip_lines(data: SlipData) -> tuple[list[Line], list[Line]]:
         if c.pages:
             extra.append(f"{c.pages} trang")
         prefix = f"{i}) "
-        top.append(Line(f"{prefix}{c.name} ({'; '.join(extra)})", indent=prefix))
-    top.append(Line(f"2. Số lượng hồ sơ: {data.sets:02d} bộ", "bold"))
-    top.append(
-        Line(f"3. Thời gian giải quyết hồ sơ theo quy định: {data.time_limit_text}", indent="3. ")
-    )
+        lines.append(Line(f"{prefix}{c.name} ({'; '.join(extra)})", indent=prefix))
+    return [*lines, Line(f"2. Số lượng hồ sơ: {data.sets:02d} bộ", "bold")]
+
+
+def _times(data: SlipData, seq: str, day: dt.date) -> list[Line]:
+    """Items 3–6 (time limit, received, due, where to collect), the register entry, signatures."""
     received = format_vn_datetime(data.received) if data.clock_trusted else CLOCK_UNTRUSTED_VI
     due = data.due.text_vi if data.clock_trusted else CLOCK_UNTRUSTED_VI
-    top.append(Line(f"4. Thời gian nhận hồ sơ: {received}", indent="4. "))
-    top.append(Line(f"5. Thời gian trả kết quả: {due}", "bold", indent="5. "))
-    top.append(
-        Line(
-            f"6. Đăng ký nhận kết quả tại: {data.result_place or data.receiving_unit}", indent="6. "
-        )
-    )
     book = f"Quyển số: {data.kiosk_id}/{day.year}, Số thứ tự: {seq}"
-    top.append(Line(f"Vào Sổ theo dõi hồ sơ, {book}", "small"))
-    top.append(Line("-", "rule"))
-    top.append(Line("SIGNATURES", "signatures"))
-    top.append(Line("-", "rule"))
-    bottom = [
-        Line("Quét mã QR để tra cứu tiến độ hồ sơ", "small", "center"),
-        Line(data.qr_text, "small", "center"),
-        Line(f"Máy tiếp nhận {data.kiosk_id} — {data.site}", "small", "center"),
-    ]
-    return [dataclasses.replace(ln, text=_nfc(ln.text)) for ln in top], [
-        dataclasses.replace(ln, text=_nfc(ln.text)) for ln in bottom
+    return [
+        Line(f"3. Thời gian giải quyết hồ sơ theo quy định: {data.time_limit_text}", indent="3. "),
+        Line(f"4. Thời gian nhận hồ sơ: {received}", indent="4. "),
+        Line(f"5. Thời gian trả kết quả: {due}", "bold", indent="5. "),
+        Line(f"6. Đăng ký nhận kết quả tại: {data.result_place or data.receiving_unit}",
+             indent="6. "),
+        Line(f"Vào Sổ theo dõi hồ sơ, {book}", "small"),
+        Line("-", "rule"),
+        Line("SIGNATURES", "signatures"),
+        Line("-", "rule"),
     ]
 
 
