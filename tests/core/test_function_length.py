@@ -39,4 +39,4 @@ def test_no_function_is_longer_than_sixty_lines():
 
 def test_the_allow_list_names_only_functions_that_are_still_long():
     """An entry whose function was split must leave the list, so the list only shrinks."""
-    assert ALLOWED <= long_functions().keys()
+    assert long_functions().keys() >= ALLOWED

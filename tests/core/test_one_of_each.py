@@ -53,3 +53,24 @@ def test_pdfs_are_written_by_hw_pdf_only():
                     and any(isinstance(a, ast.Constant) and a.value == "PDF" for a in node.args)):
                 offences.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert offences == []
+
+
+def test_waiting_dossiers_are_named_once_by_pending_states():
+    """queued+sending is ``PENDING_STATES`` everywhere, never spelt out again (a list of every
+    state, such as the staff screen's, is not the pending pair)."""
+    offences = []
+    for path in _python_files():
+        if path == REPO / "appliance" / "domain" / "dossier.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Tuple | ast.Set | ast.List):
+                values = {getattr(e, "value", None) for e in node.elts}
+                names = {getattr(e, "attr", None) for e in node.elts}
+                if values == {"queued", "sending"} or names == {"QUEUED", "SENDING"}:
+                    offences.append(f"{path.relative_to(REPO)}:{node.lineno}")
+            elif isinstance(node, ast.BinOp) and "'queued', 'sending'" in ast.unparse(node):
+                offences.append(f"{path.relative_to(REPO)}:{node.lineno}")
+        offences += [f"{path.relative_to(REPO)}: SQL" for s in _strings(path)
+                     if "('queued', 'sending')" in s]
+    assert offences == []
