@@ -65,23 +65,26 @@ class TokenExpired(Transient):
     code = "token_expired"
 
 
-class AuthError(SyncError):
-    code = "auth"
-    reason_vi = "Cổng tiếp nhận từ chối thông tin xác thực của máy. Hãy báo kỹ thuật viên."
+class StopsBatch(SyncError):
+    """Retrying cannot help: the batch stops and staff are alerted."""
+
     stops_batch = True
 
 
-class TLSFailure(SyncError):
+class AuthError(StopsBatch):
+    code = "auth"
+    reason_vi = "Cổng tiếp nhận từ chối thông tin xác thực của máy. Hãy báo kỹ thuật viên."
+
+
+class TLSFailure(StopsBatch):
     code = "tls"
     reason_vi = ("Không xác minh được chứng chỉ bảo mật của cổng tiếp nhận. Hãy kiểm tra ngày giờ "
                  "và báo kỹ thuật viên.")
-    stops_batch = True
 
 
-class ClockSkew(SyncError):
+class ClockSkew(StopsBatch):
     code = "clock"
     reason_vi = "Đồng hồ của máy lệch nhiều so với cổng tiếp nhận. Hãy chỉnh ngày giờ."
-    stops_batch = True
 
 
 class RecordRejected(SyncError):

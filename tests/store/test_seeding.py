@@ -27,15 +27,21 @@ def config_file(tmp_path):
     return path
 
 
-def test_kiosk_seed_finalizes_through_the_generator(config_file, monkeypatch, capsys):
-    calls = []
+@pytest.fixture
+def calls(monkeypatch):
+    """The keyword arguments of every call of the generator, which still runs."""
+    made: list[dict] = []
     original = seeding.dossiers
 
     def spy(*args, **kwargs):
-        calls.append(kwargs)
+        made.append(kwargs)
         yield from original(*args, **kwargs)
 
     monkeypatch.setattr(seeding, "dossiers", spy)
+    return made
+
+
+def test_kiosk_seed_finalizes_through_the_generator(config_file, calls, capsys):
     rc = main(["--config", str(config_file), "seed", "--dossiers", "2", "--pages", "1",
                "--procedure", seeding.KHAI_SINH, "--seed", "7", "--json"])
     assert rc == 0
@@ -48,15 +54,7 @@ def test_kiosk_seed_finalizes_through_the_generator(config_file, monkeypatch, ca
         store.close()
 
 
-def test_the_sync_tests_seed_is_the_same_generator_with_fast_pages(tmp_path, monkeypatch):
-    calls = []
-    original = seeding.dossiers
-
-    def spy(*args, **kwargs):
-        calls.append(kwargs)
-        yield from original(*args, **kwargs)
-
-    monkeypatch.setattr(seeding, "dossiers", spy)
+def test_the_sync_tests_seed_is_the_same_generator_with_fast_pages(tmp_path, calls):
     results = seeding.seed(tmp_path / "k", PortalKey.generate().public_key_b64, 3, pages=2,
                            page_size=1_000)
     assert len(results) == 3 and len(calls) == 1
