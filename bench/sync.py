@@ -30,13 +30,13 @@ import time
 import urllib.request
 
 from appliance import runtime
+from appliance.app.seeding import seed
 from appliance.config import load_file
 from appliance.store import Store
 from sync.client import Credentials, GatewayClient, RetryPolicy
 from sync.command import build
 from sync.enrolment import Enroller
 from sync.errors import SyncError, TokenExpired
-from sync.seeding import seed
 
 
 def start_sim(data: Path, rate: float) -> tuple[subprocess.Popen, dict]:

@@ -30,7 +30,7 @@ import tenacity
 from appliance import __version__
 from appliance.crypto import CryptoError, canonical_json, verify_signature
 from appliance.domain.catalogue import CatalogueError, load_catalogue
-from appliance.domain.dossier import DossierState
+from appliance.domain.dossier import PENDING_STATES, DossierState, pending_total
 from appliance.store import BlobError, DossierRecord, Store
 from sync.client import GatewayClient, Stopping
 from sync.enrolment import Enroller
@@ -389,8 +389,7 @@ class SyncDaemon:
         """Ratings of dossiers the gateway holds (it refuses others); later ones wait."""
         for rating_id, body in self.store.pending_ratings():
             record = self.store.find_by_code(str(body.get("dossier_code") or ""))
-            if record is not None and record.state in (DossierState.QUEUED,
-                                                       DossierState.SENDING):
+            if record is not None and record.state in PENDING_STATES:
                 continue
             try:
                 self.client.put_rating(rating_id, {
@@ -407,7 +406,7 @@ class SyncDaemon:
         age = self.store.oldest_pending_age_s()
         devices = (self.store.device_status() or {}).get("devices") or {}
         self.client.heartbeat({
-            "queue_depth": counts.get("queued", 0) + counts.get("sending", 0),
+            "queue_depth": pending_total(counts),
             "oldest_pending_age_s": age,
             "counts": counts,
             "paper": _paper(devices.get("printer")),

@@ -1,16 +1,19 @@
 """Every way a gateway exchange can fail, sorted into what the daemon must do about it (DESIGN §7).
 
-- Transient: refused/reset/timeout, 5xx, HTML where JSON was expected (captive portal), a bad
-  receipt → retry with capped, jittered exponential backoff.
+- Transient: refused/reset/timeout, 5xx, HTML where JSON was expected (captive portal), a signed
+  receipt that does not echo the dossier → retry with capped, jittered exponential backoff.
 - RateLimited: 429/503 → pause the batch for Retry-After (capped).
-- AuthError: 401 invalid_client, 403 (device key, forbidden) → stop the batch, alert staff.
+- AuthError: 401 invalid_client, 403 (device not enrolled, enrolment code refused, forbidden)
+  → stop the batch, alert staff.
 - TLSFailure: certificate not trusted or not yet valid → stop the batch, alert staff.
 - ClockSkew: server time far from the kiosk's clock → stop the batch, alert staff.
 - BadReceipt: a receipt without a valid gateway signature (or no key to check it with) → the
   dossier is not marked sent; retried with backoff; stop the batch, alert staff.
 - RecordRejected: 400/404/413/422 about one dossier, 409 conflict → quarantine it, go on.
 
-``code`` is a stable English token for logs and the staff screen; messages carry no personal data.
+Every class is a ``kioskbase.errors.BilingualError``: ``code`` is a stable English token for logs
+and the staff screen, ``reason_en`` (= ``str(exc)``) the precise reason, ``reason_vi`` what staff
+read on the kiosk; messages carry no personal data.
 """
 
 from __future__ import annotations
@@ -23,20 +26,20 @@ from typing import Any
 
 import requests
 
+from kioskbase.errors import BilingualError
 
-class SyncError(Exception):
-    """Base class: ``code`` is stable, ``str(exc)`` is the precise English reason."""
+
+class SyncError(BilingualError):
+    """Base class: ``code`` is stable, ``str(exc)`` is the precise English reason; each kind
+    carries a default ``reason_vi`` for staff."""
 
     code = "sync_error"
+    reason_vi = "Chưa gửi được hồ sơ lên cổng tiếp nhận; máy sẽ tự gửi lại sau."
     stops_batch = False
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        if code:
-            self.code = code
-
-    def describe(self) -> str:
-        return f"{self.code}: {self}"
+    def __init__(self, message: str, *, code: str | None = None,
+                 reason_vi: str | None = None) -> None:
+        super().__init__(code or type(self).code, reason_vi or type(self).reason_vi, message)
 
 
 class Transient(SyncError):
@@ -47,6 +50,7 @@ class CaptivePortal(Transient):
     """A 200 page that is not the gateway (Wi-Fi login): never success, never online."""
 
     code = "captive_portal"
+    reason_vi = "Mạng Wi-Fi đang yêu cầu đăng nhập. Hãy đăng nhập mạng hoặc chọn mạng khác."
 
 
 class RateLimited(Transient):
@@ -64,39 +68,43 @@ class TokenExpired(Transient):
     code = "token_expired"
 
 
-class AuthError(SyncError):
+class StopsBatch(SyncError):
+    """Retrying cannot help: the batch stops and staff are alerted."""
+
+    stops_batch = True
+
+
+class AuthError(StopsBatch):
     code = "auth"
-    stops_batch = True
+    reason_vi = "Cổng tiếp nhận từ chối thông tin xác thực của máy. Hãy báo kỹ thuật viên."
 
 
-class TLSFailure(SyncError):
+class TLSFailure(StopsBatch):
     code = "tls"
-    stops_batch = True
+    reason_vi = ("Không xác minh được chứng chỉ bảo mật của cổng tiếp nhận. Hãy kiểm tra ngày giờ "
+                 "và báo kỹ thuật viên.")
 
 
-class ClockSkew(SyncError):
+class ClockSkew(StopsBatch):
     code = "clock"
-    stops_batch = True
+    reason_vi = "Đồng hồ của máy lệch nhiều so với cổng tiếp nhận. Hãy chỉnh ngày giờ."
 
 
-class BadReceipt(SyncError):
-    """A receipt this kiosk cannot trust: unsigned, wrongly signed, or no receipt key configured.
-    The dossier is not marked sent (it would be purged on the strength of a forgery)."""
+class BadReceipt(StopsBatch):
+    """A receipt this kiosk cannot trust: unsigned (``receipt_unsigned``), wrongly signed
+    (``receipt_signature``), or no receipt key configured (``receipt_key_missing``). The dossier
+    is not marked sent (it would be purged on the strength of a forgery) and is retried."""
 
     code = "receipt_signature"
-    stops_batch = True
     reason_vi = ("Không xác minh được biên nhận của cổng tiếp nhận; hồ sơ sẽ được gửi lại. "
                  "Hãy báo kỹ thuật viên.")
-
-    @property
-    def reason_en(self) -> str:
-        return str(self)
 
 
 class RecordRejected(SyncError):
     """The gateway refused this one dossier for a reason of its own."""
 
     code = "rejected"
+    reason_vi = "Hồ sơ bị cổng tiếp nhận từ chối. Xem lý do trong danh sách hồ sơ."
 
 
 class Conflict(RecordRejected):

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from appliance import runtime
+from appliance.app import seeding
 from appliance.config import KioskConfig, load_file
 from appliance.store import Store
 from appliance.submission import FinalizeResult, finalize
-from sync import seeding
 from sync.client import RetryPolicy
 from sync.command import build
 from sync.daemon import SyncDaemon
@@ -41,13 +42,16 @@ class Kiosk:
              unit_code: str | None = None) -> list[FinalizeResult]:
         """Finalize synthetic dossiers, signed with this kiosk's device key."""
         rng = random.Random(seed)
-        store = Store.open(self.config.data_dir)
+        config = dataclasses.replace(self.config, kiosk=dataclasses.replace(
+            self.config.kiosk, unit_code=unit_code or self.config.kiosk.unit_code))
+        store = Store.open(config.data_dir)
         try:
-            ctx = seeding.context(store, self.config.gateway.portal_public_key,
-                                  kiosk_id=self.config.kiosk.id,
-                                  unit_code=unit_code or self.config.kiosk.unit_code)
-            return [finalize(store, seeding.draft(rng, pages=2, page_size=2_000), ctx,
-                             dossier_id=dossier_id) for _ in range(count)]
+            catalogue = runtime.current_catalogue(store)
+            procedure = catalogue.get(seeding.KHAI_SINH)
+            ctx = runtime.finalize_context(config, store, catalogue)
+            return [finalize(store, seeding.draft(rng, procedure, pages=2, number=n,
+                                                  page_source=seeding.random_pages(2_000)),
+                             ctx, dossier_id=dossier_id) for n in range(count)]
         finally:
             store.close()
 
