@@ -1,0 +1,158 @@
+"""What an issuing authority does, for tests, bench and demo: a test CSCA and document signer,
+data groups encoded as on the card, and an EF.SOD signing their hashes.
+
+Never used to read a real card; only synthetic persons go through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from asn1crypto import cms  # type: ignore[import-untyped]
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from hw.emrtd import tlv
+from hw.emrtd.bac import check_digit
+from hw.emrtd.lds import DG_TAGS
+from hw.emrtd.sod import LDS_SECURITY_OBJECT, SOD_TAG, LdsSecurityObject
+
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A certificate and its private key (CSCA or document signer)."""
+
+    cert: x509.Certificate
+    key: ec.EllipticCurvePrivateKey
+
+
+def _name(common: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test issuing authority"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common),
+        ]
+    )
+
+
+def _certificate(
+    subject: str, key: ec.EllipticCurvePrivateKey, issuer: Authority | None, days: tuple[int, int]
+) -> x509.Certificate:
+    now, ca = datetime.now(UTC), issuer is None
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(issuer.cert.subject if issuer else _name(subject))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now + days[0] * DAY)
+        .not_valid_after(now + days[1] * DAY)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
+    )
+    return builder.sign(issuer.key if issuer else key, hashes.SHA256())
+
+
+def make_csca(name: str = "CSCA Test VN", days: tuple[int, int] = (-1, 3650)) -> Authority:
+    key = ec.generate_private_key(ec.BrainpoolP256R1())
+    return Authority(_certificate(name, key, None, days), key)
+
+
+def make_signer(
+    csca: Authority, name: str = "DS Test VN", days: tuple[int, int] = (-1, 365)
+) -> Authority:
+    key = ec.generate_private_key(ec.SECP256R1())
+    return Authority(_certificate(name, key, csca, days), key)
+
+
+def make_crl(csca: Authority, revoked: list[int]) -> x509.CertificateRevocationList:
+    now = datetime.now(UTC)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(csca.cert.subject)
+        .last_update(now - DAY)
+        .next_update(now + 30 * DAY)
+    )
+    for serial in revoked:
+        entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now - DAY)
+        builder = builder.add_revoked_certificate(entry.build())
+    return builder.sign(csca.key, hashes.SHA256())
+
+
+def td1(number: str, birth: str, sex: str, expiry: str, names: str, optional: str = "") -> str:
+    """A TD1 MRZ (3 × 30) with its check digits, as DG1 of a CCCD holds it."""
+    line1 = f"IDVNM{number}{check_digit(number)}{optional.ljust(15, '<')}"
+    upper = f"{birth}{check_digit(birth)}{sex}{expiry}{check_digit(expiry)}VNM{'<' * 11}"
+    composite = line1[5:30] + upper[0:7] + upper[8:15] + upper[18:29]
+    return line1 + upper + check_digit(composite) + names.ljust(30, "<")[:30]
+
+
+def encode_dg1(mrz: str) -> bytes:
+    return tlv.encode(0x61, tlv.encode(0x5F1F, mrz.encode("ascii")))
+
+
+def encode_dg13(fields: dict[int, tuple[str, ...]], oid: str = "1.2.3.4") -> bytes:
+    """DG13 in the reported CCCD layout: 6D { SEQUENCE { version, OID, SET { fields } } }."""
+    entries = b"".join(
+        tlv.encode(0x30, tlv.encode(0x02, bytes([n])) + b"".join(
+            tlv.encode(0x0C, value.encode("utf-8")) for value in values))
+        for n, values in sorted(fields.items())
+    )  # fmt: skip
+    oid_der = bytes(cms.ContentType(oid).dump())
+    body = tlv.encode(0x02, b"\x00") + oid_der + tlv.encode(0x31, entries)
+    return tlv.encode(0x6D, tlv.encode(0x30, body))
+
+
+def encode_com(groups: list[int]) -> bytes:
+    tags = bytes(tag for tag, number in DG_TAGS.items() if number in groups)
+    inner = tlv.encode(0x5F01, b"0107") + tlv.encode(0x5F36, b"040000") + tlv.encode(0x5C, tags)
+    return tlv.encode(0x60, inner)
+
+
+def _sha256(data: bytes) -> bytes:
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(data)
+    return digest.finalize()
+
+
+def sign_sod(groups: dict[int, bytes], signer: Authority) -> bytes:
+    """EF.SOD: SHA-256 hashes of ``groups`` signed by ``signer`` (ECDSA) in CMS SignedData."""
+    lso = LdsSecurityObject({
+        "version": 0,
+        "hash_algorithm": {"algorithm": "sha256"},
+        "data_group_hash_values": [
+            {"data_group_number": n, "data_group_hash_value": _sha256(data)}
+            for n, data in sorted(groups.items())
+        ],
+    })  # fmt: skip
+    content = lso.dump()
+    attrs = cms.CMSAttributes([
+        {"type": "content_type", "values": [cms.ContentType(LDS_SECURITY_OBJECT)]},
+        {"type": "message_digest", "values": [_sha256(content)]},
+    ])  # fmt: skip
+    signature = signer.key.sign(attrs.dump(), ec.ECDSA(hashes.SHA256()))
+    cert = asn1_x509.Certificate.load(signer.cert.public_bytes(serialization.Encoding.DER))
+    signer_info = cms.SignerInfo({
+        "version": "v1",
+        "sid": cms.SignerIdentifier({"issuer_and_serial_number": {
+            "issuer": cert.issuer, "serial_number": cert.serial_number}}),
+        "digest_algorithm": {"algorithm": "sha256"},
+        "signed_attrs": attrs,
+        "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+        "signature": signature,
+    })  # fmt: skip
+    signed = cms.SignedData({
+        "version": "v3",
+        "digest_algorithms": [{"algorithm": "sha256"}],
+        "encap_content_info": {"content_type": LDS_SECURITY_OBJECT, "content": content},
+        "certificates": [cert],
+        "signer_infos": [signer_info],
+    })  # fmt: skip
+    info = cms.ContentInfo({"content_type": "signed_data", "content": signed})
+    return tlv.encode(SOD_TAG, info.dump())

@@ -1,0 +1,75 @@
+"""Property tests: no byte string makes a chip parser raise anything but its refusal.
+
+CI runs a few thousand examples per parser; bench/chip_fuzz.py drives the same parsers with
+≥100,000 inputs (docs/identity.md has its figures).
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hw.emrtd import lds, sod, tlv
+from hw.emrtd.errors import MalformedData
+from tests.emrtd.conftest import FIELDS
+
+EF_COM = bytes.fromhex("60145F0104303130365F36063034303030305C026175")
+FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _refuses_or_parses(parse, data: bytes) -> None:
+    try:
+        parse(data)
+    except MalformedData as exc:
+        assert exc.code.startswith("chip.malformed.")
+
+
+@st.composite
+def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
+    """A valid structure with a few bytes changed, cut, or inserted: where parsers break."""
+    data = bytearray(seed)
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["flip", "cut", "insert"]))
+        pos = draw(st.integers(0, max(0, len(data) - 1)))
+        if kind == "flip" and data:
+            data[pos] = draw(st.integers(0, 255))
+        elif kind == "cut":
+            del data[pos : pos + draw(st.integers(1, 8))]
+        else:
+            data[pos:pos] = draw(st.binary(min_size=1, max_size=4))
+    return bytes(data)
+
+
+def _dg13() -> bytes:
+    from hw.emrtd.issuer import encode_dg13
+
+    return encode_dg13(FIELDS)
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_tlv_parsers_only_refuse(data):
+    for parse in (tlv.parse_all, tlv.decode, tlv.check_tree, tlv.header_length):
+        _refuses_or_parses(parse, data)
+
+
+@FUZZ
+@given(st.one_of(st.binary(max_size=300), mutated(_dg13())))
+def test_dg13_parser_only_refuses(data):
+    _refuses_or_parses(lds.parse_dg13, data)
+
+
+@FUZZ
+@given(st.one_of(st.binary(max_size=120), mutated(EF_COM)))
+def test_com_and_dg1_parsers_only_refuse(data):
+    _refuses_or_parses(lds.parse_com, data)
+    _refuses_or_parses(lds.parse_dg1, data)
+
+
+def test_sod_parser_only_refuses(card):
+    @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(mutated(card.sod))
+    def run(data: bytes) -> None:
+        _refuses_or_parses(sod.parse_sod, data)
+
+    run()
