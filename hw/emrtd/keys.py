@@ -151,3 +151,17 @@ def session_keys(seed: bytes, kind: KeyKind) -> SessionKeys:
     """KS_enc and KS_mac from a shared secret (BAC's K_seed, PACE's K)."""
     enc, mac = kdf(seed, ENC, kind), kdf(seed, MAC, kind)
     return DesKeys(enc, mac) if kind == "3des" else AesKeys(enc, mac)
+
+
+def nonce_cipher(kind: KeyKind, key: bytes, data: bytes, *, decrypt: bool) -> bytes:
+    """PACE's nonce encryption E(K_pi, s): CBC with a zero IV (9303-11 §4.4.3.1)."""
+    if kind == "3des":
+        return des3_cbc(key, data, decrypt=decrypt)
+    return _cbc(algorithms.AES(key), bytes(16), data, decrypt=decrypt)
+
+
+def token_mac(kind: KeyKind, key: bytes, data: bytes) -> bytes:
+    """PACE authentication token: retail MAC (padded) for 3DES, CMAC for AES, 8 bytes."""
+    if kind == "3des":
+        return retail_mac(key, pad(data, 8))
+    return aes_cmac(key, data)[:8]
