@@ -79,11 +79,11 @@ class CardLost(ChipError):
 class NotAnIdCard(ChipError):
     """The card answers, but holds no ICAO 9303 application (bank card, transport card)."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, code: str = "chip.not_id_card") -> None:
         super().__init__(
-            "chip.not_id_card",
-            "Đây không phải thẻ căn cước gắn chip. Hãy đặt thẻ căn cước lên đầu đọc.",
-            f"not an eMRTD: {detail}",
+            code,
+            "Đây không phải thẻ căn cước gắn chip của Việt Nam. Hãy đặt thẻ căn cước lên đầu đọc.",
+            f"not a Vietnamese chip ID card: {detail}",
         )
 
 

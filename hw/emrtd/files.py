@@ -53,6 +53,10 @@ class Channel:
             self.counters.trace.append((raw, answer))
         return answer
 
+    def transmit(self, apdu: bytes) -> bytes:
+        """Plain APDUs counted like the rest (the channel is itself a transport, for BAC)."""
+        return self._wire(apdu)
+
     def send(self, command: Command, what: str) -> Response:
         if self.sm is None:
             return parse_response(self._wire(command.encode()))

@@ -58,7 +58,7 @@ def oid_value(dotted: str) -> bytes:
     return tlv.decode(core.ObjectIdentifier(dotted).dump()).value
 
 
-def _dotted(value: bytes) -> str:
+def dotted(value: bytes) -> str:
     try:
         return str(core.ObjectIdentifier.load(tlv.encode(0x06, value), strict=True).dotted)
     except (ValueError, TypeError, IndexError):
@@ -72,7 +72,7 @@ def parse_card_access(data: bytes) -> list[PaceInfo]:
         parts = info.children() if info.tag == 0x30 else []
         if len(parts) < 2 or parts[0].tag != 0x06 or parts[1].tag != 0x02:
             raise MalformedData("card_access", "SecurityInfo is not OID, INTEGER…")
-        oid = _dotted(parts[0].value)
+        oid = dotted(parts[0].value)
         if not oid.startswith(ID_PACE + "."):
             continue
         param = parts[2].value if len(parts) > 2 and parts[2].tag == 0x02 else None
