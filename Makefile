@@ -25,6 +25,7 @@ run: sysdeps venv
 	@$(BIN)/kiosk demo
 
 test: sysdeps venv
+	@.ci/start-pcscd
 	@echo ">> ruff"
 	@$(BIN)/ruff check .
 	@echo ">> pytest"

@@ -8,7 +8,8 @@ Takes plain values (``hw`` cannot import ``appliance``); the keyword names are t
 Strings (docs/hardware.md): camera ``sim`` | ``picamera2`` | ``v4l2:/dev/video0``;
 qr_decoder ``zxing`` | ``pyzbar``; scanner ``sim`` | ``sane:<device>`` | ``camera``;
 printer ``sim`` | ``usb:VID:PID`` | ``serial:/dev/ttyUSB0`` | ``network:host[:port]`` |
-``file:/path`` | ``cups:queue``; gpio ``mock`` | ``native``; network ``sim`` | ``nmcli``.
+``file:/path`` | ``cups:queue``; gpio ``mock`` | ``native``; network ``sim`` | ``nmcli``;
+card_reader ``none`` | ``sim`` | ``pcsc`` | ``pcsc:<part of the reader name>``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hw.camera import Camera
+from hw.cardreader import CardReader
 from hw.errors import HardwareError, SpecError
 from hw.gpio import DEFAULT_PINS, Gpio, pin_factory
 from hw.network import Network
@@ -100,6 +102,20 @@ def build_network(spec: str) -> Network:
     raise SpecError("network", spec, '"sim" or "nmcli"')
 
 
+def build_card_reader(spec: str) -> CardReader | None:
+    if spec == "none":
+        return None
+    if spec == "sim":
+        from hw.cardreader.sim import SimCardReader
+
+        return SimCardReader()
+    if spec == "pcsc" or spec.startswith("pcsc:"):
+        from hw.cardreader.pcsc import PcscCardReader
+
+        return PcscCardReader(spec[5:])
+    raise SpecError("card_reader", spec, '"none", "sim", "pcsc" or "pcsc:<reader name>"')
+
+
 @dataclass
 class Devices:
     """Every seam that could be opened, and why the others could not."""
@@ -110,10 +126,11 @@ class Devices:
     printer: Printer | None = None
     gpio: Gpio | None = None
     network: Network | None = None
+    card_reader: CardReader | None = None
     errors: dict[str, HardwareError] = field(default_factory=dict)
 
     def close(self) -> None:
-        for part in (self.camera, self.scanner, self.printer, self.gpio):
+        for part in (self.camera, self.scanner, self.printer, self.gpio, self.card_reader):
             if part is not None:
                 part.close()
 
@@ -121,7 +138,7 @@ class Devices:
 def open_devices(
     *, camera: str = "sim", qr_decoder: str = "zxing", scanner: str = "sim", printer: str = "sim",
     paper_width_mm: int = 80, gpio: str = "mock", network: str = "sim",
-    sim_dir: str | Path = "", pins: Mapping[str, int] | None = None,
+    card_reader: str = "none", sim_dir: str | Path = "", pins: Mapping[str, int] | None = None,
 ) -> Devices:
     """Open every configured seam; one failing device never prevents the others."""
     devices = Devices()
@@ -132,6 +149,7 @@ def open_devices(
         "printer": lambda: build_printer(printer, paper_width_mm=paper_width_mm, sim_dir=sim_dir),
         "gpio": lambda: build_gpio(gpio, pins=pins if pins is not None else DEFAULT_PINS),
         "network": lambda: build_network(network),
+        "card_reader": lambda: build_card_reader(card_reader),
     }
     for name, build in builders.items():
         try:
