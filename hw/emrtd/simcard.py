@@ -69,6 +69,8 @@ class SimCard:
     pace_oid: str | None = f"{pace.ID_PACE}.2.2"
     pace_parameter: int = 13
     extended: bool = False
+    open_files: bool = False
+    """Data files readable without a secure channel: only the bench's baseline sets it."""
     applications: tuple[bytes, ...] = (EMRTD_AID,)
     """A bank card has others (EMV), not the eMRTD one."""
     lift_after: int | None = None
@@ -137,7 +139,7 @@ class SimCard:
     def _read(self, command: Command) -> Answer:
         if self.selected is None:
             return b"", 0x6986
-        if self.selected != EF_CARD_ACCESS and self.sm is None:
+        if self.selected != EF_CARD_ACCESS and self.sm is None and not self.open_files:
             return b"", DENIED
         if (command.le or 0) > SHORT_MAX and not self.extended:
             return b"", 0x6700
