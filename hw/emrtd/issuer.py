@@ -13,7 +13,7 @@ from asn1crypto import cms  # type: ignore[import-untyped]
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
 from hw.emrtd import tlv
@@ -29,7 +29,7 @@ class Authority:
     """A certificate and its private key (CSCA or document signer)."""
 
     cert: x509.Certificate
-    key: ec.EllipticCurvePrivateKey
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
 
 def _name(common: str) -> x509.Name:
@@ -42,8 +42,11 @@ def _name(common: str) -> x509.Name:
     )
 
 
+PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+
+
 def _certificate(
-    subject: str, key: ec.EllipticCurvePrivateKey, issuer: Authority | None, days: tuple[int, int]
+    subject: str, key: PrivateKey, issuer: Authority | None, days: tuple[int, int]
 ) -> x509.Certificate:
     now, ca = datetime.now(UTC), issuer is None
     builder = (
@@ -65,9 +68,18 @@ def make_csca(name: str = "CSCA Test VN", days: tuple[int, int] = (-1, 3650)) ->
 
 
 def make_signer(
-    csca: Authority, name: str = "DS Test VN", days: tuple[int, int] = (-1, 365)
+    csca: Authority,
+    name: str = "DS Test VN",
+    days: tuple[int, int] = (-1, 365),
+    *,
+    rsa_key: bool = False,
 ) -> Authority:
-    key = ec.generate_private_key(ec.SECP256R1())
+    """A document signer: ECDSA P-256 by default, RSA-2048 with ``rsa_key``."""
+    key: PrivateKey = (
+        rsa.generate_private_key(65537, 2048)
+        if rsa_key
+        else ec.generate_private_key(ec.SECP256R1())
+    )
     return Authority(_certificate(name, key, csca, days), key)
 
 
@@ -121,8 +133,26 @@ def _sha256(data: bytes) -> bytes:
     return digest.finalize()
 
 
-def sign_sod(groups: dict[int, bytes], signer: Authority) -> bytes:
-    """EF.SOD: SHA-256 hashes of ``groups`` signed by ``signer`` (ECDSA) in CMS SignedData."""
+def _sign(signer: Authority, data: bytes, scheme: str) -> tuple[bytes, dict[str, object]]:
+    """The signature and its CMS signature algorithm: ECDSA, RSA PKCS#1 v1.5 or RSA-PSS."""
+    key = signer.key
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return key.sign(data, ec.ECDSA(hashes.SHA256())), {"algorithm": "sha256_ecdsa"}
+    if scheme == "pss":
+        mgf = padding.MGF1(hashes.SHA256())
+        signature = key.sign(data, padding.PSS(mgf=mgf, salt_length=32), hashes.SHA256())
+        params = {
+            "hash_algorithm": {"algorithm": "sha256"},
+            "mask_gen_algorithm": {"algorithm": "mgf1", "parameters": {"algorithm": "sha256"}},
+            "salt_length": 32,
+        }
+        return signature, {"algorithm": "rsassa_pss", "parameters": params}
+    return key.sign(data, padding.PKCS1v15(), hashes.SHA256()), {"algorithm": "sha256_rsa"}
+
+
+def sign_sod(groups: dict[int, bytes], signer: Authority, scheme: str = "pkcs1") -> bytes:
+    """EF.SOD: SHA-256 hashes of ``groups`` signed by ``signer`` in CMS SignedData (an RSA
+    signer uses ``scheme`` ``pkcs1`` or ``pss``)."""
     lso = LdsSecurityObject({
         "version": 0,
         "hash_algorithm": {"algorithm": "sha256"},
@@ -136,7 +166,7 @@ def sign_sod(groups: dict[int, bytes], signer: Authority) -> bytes:
         {"type": "content_type", "values": [cms.ContentType(LDS_SECURITY_OBJECT)]},
         {"type": "message_digest", "values": [_sha256(content)]},
     ])  # fmt: skip
-    signature = signer.key.sign(attrs.dump(), ec.ECDSA(hashes.SHA256()))
+    signature, algorithm = _sign(signer, attrs.dump(), scheme)
     cert = asn1_x509.Certificate.load(signer.cert.public_bytes(serialization.Encoding.DER))
     signer_info = cms.SignerInfo({
         "version": "v1",
@@ -144,7 +174,7 @@ def sign_sod(groups: dict[int, bytes], signer: Authority) -> bytes:
             "issuer": cert.issuer, "serial_number": cert.serial_number}}),
         "digest_algorithm": {"algorithm": "sha256"},
         "signed_attrs": attrs,
-        "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+        "signature_algorithm": algorithm,
         "signature": signature,
     })  # fmt: skip
     signed = cms.SignedData({

@@ -128,3 +128,16 @@ def test_a_broken_certificate_file_is_refused_at_load(tmp_path):
     (tmp_path / "csca.der").write_bytes(b"not a certificate")
     with pytest.raises(TrustStoreError):
         TrustStore.load(tmp_path)
+
+
+@pytest.mark.parametrize("scheme", ["pkcs1", "pss"])
+def test_rsa_document_signers(card, scheme):
+    signer = issuer.make_signer(card.csca, rsa_key=True)
+    signed = issuer.sign_sod({1: card.dg1, 13: card.dg13}, signer, scheme)
+    parsed = sod.parse_sod(signed)
+    assert parsed.signature_algorithm == {"pkcs1": "rsassa_pkcs1v15", "pss": "rsassa_pss"}[scheme]
+    store = TrustStore([card.csca.cert])
+    assert _verify(card, store, sod_bytes=signed).groups == (1, 13)
+    forged = replace(parsed, signature=parsed.signature[:-1] + bytes([parsed.signature[-1] ^ 1]))
+    groups = {1: card.dg1, 13: card.dg13}
+    assert _code(lambda: passive.verify(forged, groups, store, NOW)) == "chip.pa.signature"
