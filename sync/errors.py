@@ -1,10 +1,14 @@
 """Every way a gateway exchange can fail, sorted into what the daemon must do about it (DESIGN §7).
 
 - Transient: refused/reset/timeout, 5xx, HTML where JSON was expected (captive portal), a bad
-  receipt → retry with capped, jittered exponential backoff.
+  receipt → retry with capped, jittered exponential backoff. Two kinds are not worth repeating
+  within the request (the same answer would come again): a request past its overall deadline
+  (``DeadlineExceeded``) and an answer that is too large, too deep or not the gateway's JSON
+  (``BadAnswer``); the daemon's backoff handles them.
 - RateLimited: 429/503 → pause the batch for Retry-After (capped).
 - AuthError: 401 invalid_client, 403 (device key, forbidden) → stop the batch, alert staff.
 - TLSFailure: certificate not trusted or not yet valid → stop the batch, alert staff.
+- ConfigError: the kiosk's own gateway settings are unusable (a missing CA bundle) → exit 2.
 - ClockSkew: server time far from the kiosk's clock → stop the batch, alert staff.
 - RecordRejected: 400/404/413/422 about one dossier, 409 conflict → quarantine it, go on.
 
@@ -14,24 +18,31 @@
 from __future__ import annotations
 
 import email.utils
-import json
 import re
 import time
 from typing import Any
 
 import requests
 
+from sync import safejson
+
 
 class SyncError(Exception):
-    """Base class: ``code`` is stable, ``str(exc)`` is the precise English reason."""
+    """Base class: ``code`` is stable, ``reason_en`` (= ``str(exc)``) is the precise English
+    reason for logs, ``reason_vi`` a plain Vietnamese line for staff (``kiosk doctor``)."""
 
     code = "sync_error"
     stops_batch = False
+    reason_vi = "Không kết nối được cổng dịch vụ công."
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
         if code:
             self.code = code
+
+    @property
+    def reason_en(self) -> str:
+        return str(self)
 
     def describe(self) -> str:
         return f"{self.code}: {self}"
@@ -41,10 +52,32 @@ class Transient(SyncError):
     code = "transient"
 
 
+class DeadlineExceeded(Transient):
+    """The whole request (send, wait, read) took longer than its deadline: a drip-fed or stalled
+    answer. Not repeated within the request."""
+
+    code = "deadline"
+    reason_vi = "Cổng dịch vụ công trả lời quá chậm."
+
+
+class BadAnswer(Transient):
+    """An answer that is not the gateway's usable JSON: too large, nested too deep, not JSON,
+    compressed against our wish. Not repeated within the request; the daemon backs off."""
+
+    code = "bad_answer"
+    reason_vi = "Cổng dịch vụ công trả lời không đúng định dạng."
+
+
+class AnswerTooLarge(BadAnswer):
+    code = "answer_too_large"
+
+
 class CaptivePortal(Transient):
     """A 200 page that is not the gateway (Wi-Fi login): never success, never online."""
 
     code = "captive_portal"
+    reason_vi = ("Mạng trả lời nhưng không phải cổng dịch vụ công (có thể cần đăng nhập "
+                 "Wi-Fi).")
 
 
 class RateLimited(Transient):
@@ -70,6 +103,16 @@ class AuthError(SyncError):
 class TLSFailure(SyncError):
     code = "tls"
     stops_batch = True
+    reason_vi = "Chứng chỉ bảo mật của cổng kết nối không hợp lệ (hoặc đồng hồ sai)."
+
+
+class ConfigError(SyncError):
+    """The kiosk's gateway settings cannot work (e.g. ``ca_bundle`` missing): staff must fix
+    ``kiosk.toml``; ``kiosk sync`` exits 2 with this one line."""
+
+    code = "config"
+    stops_batch = True
+    reason_vi = "Cấu hình kết nối cổng dịch vụ công không dùng được. Hãy báo kỹ thuật viên."
 
 
 class ClockSkew(SyncError):
@@ -106,12 +149,13 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 def error_body(response: requests.Response) -> dict[str, Any]:
-    """The gateway's JSON error (``code``, ``message``), or {} when the body is not one."""
+    """The gateway's JSON error (``code``, ``message``), or {} when the body is not one (or is
+    too deep to be one: the status alone then classifies the answer)."""
     if not response.headers.get("Content-Type", "").startswith("application/json"):
         return {}
     try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        body = safejson.loads(response.content)
+    except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
 
@@ -122,7 +166,7 @@ def classify_response(response: requests.Response, *, per_record: bool) -> SyncE
     status = response.status_code
     body = error_body(response)
     code = str(body.get("code") or body.get("error") or _bearer_error(response)
-               or f"http_{status}")
+               or f"http_{status}")[:64]
     message = str(body.get("message") or response.reason or "")[:300]
     where = f"{response.request.method} {_path(response)} → {status} {code}"
     if 300 <= status < 400:  # the gateway never redirects; a Wi-Fi login page does
