@@ -132,7 +132,9 @@ class GatewayClient:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        # Credentials in the URL are neither used (requests would send them as Basic auth,
+        # maybe in clear) nor logged; refusing them is the configuration's job.
+        self.base_url = redact_url(base_url.rstrip("/"))
         self.credentials = credentials
         self.kiosk_id = kiosk_id
         self.timeout = (connect_timeout_s, read_timeout_s)
@@ -166,7 +168,8 @@ class GatewayClient:
 
     @property
     def display_url(self) -> str:
-        return redact_url(self.base_url)
+        """The gateway URL as logs and staff may see it (never with a password)."""
+        return self.base_url
 
     # --- plumbing
     def _wait(self, state: tenacity.RetryCallState) -> float:

@@ -43,7 +43,7 @@ class Deadline:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.reason: str | None = None
-        self._conns: list[Any] = []
+        self._socks: list[socket.socket] = []
         # Re-entrant: abort() may run in a signal handler on the thread that holds the lock.
         self._lock = threading.RLock()
         self._timer = threading.Timer(max(0.0, seconds), self.fire, args=("deadline",))
@@ -58,35 +58,34 @@ class Deadline:
         self._timer.cancel()
         _current.deadline = None
 
-    def attach(self, conn: Any) -> None:
-        """Watch a connection this request uses; cut it at once if the time is already up."""
+    def attach(self, sock: socket.socket) -> None:
+        """Watch a socket this request uses; cut it at once if the time is already up. (The
+        socket, not the connection: http.client drops ``conn.sock`` when the answer is to end
+        with the connection, while the answer is still being read from it.)"""
         with self._lock:
-            if all(c is not conn for c in self._conns):
-                self._conns.append(conn)
+            if all(s is not sock for s in self._socks):
+                self._socks.append(sock)
             if self.reason is not None:
-                _cut(conn)
+                _cut(sock)
 
     def fire(self, reason: str) -> None:
         """End the request now: shut down its sockets so a blocked send or recv returns."""
         with self._lock:
             if self.reason is None:
                 self.reason = reason
-            for conn in self._conns:
-                _cut(conn)
+            for sock in self._socks:
+                _cut(sock)
 
 
-def _cut(conn: Any) -> None:
-    sock = getattr(conn, "sock", None)
-    if sock is None:
-        return
+def _cut(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):  # the plain socket's shutdown: an SSLSocket's own
         _socket.socket.shutdown(sock, socket.SHUT_RDWR)  # would unwrap under a reading thread
 
 
 def _attach_current(conn: Any) -> None:
     deadline = getattr(_current, "deadline", None)
-    if deadline is not None:
-        deadline.attach(conn)
+    if deadline is not None and conn.sock is not None:
+        deadline.attach(conn.sock)
 
 
 class _Connection(urllib3.connection.HTTPConnection):
