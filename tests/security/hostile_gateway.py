@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import zlib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 Behaviour = Callable[["_Handler"], None]
+MIB = 1024 * 1024
 
 
 def reply(status: int, body: bytes, content_type: str = "application/json",
@@ -63,6 +65,14 @@ def huge(total: int, *, honest_length: bool = False, status: int = 200) -> Behav
         while sent < total and h.write(chunk[:total - sent]):
             sent += len(chunk)
     return act
+
+
+def gzip_bomb(size: int) -> Behaviour:
+    """A small gzip-encoded answer that inflates to ``size`` bytes of zeros."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, 31)  # 31: gzip framing; 1 GiB → 4.5 MB
+    zeros = bytes(MIB)
+    body = b"".join(packer.compress(zeros) for _ in range(size // MIB)) + packer.flush()
+    return reply(200, body, headers={"Content-Encoding": "gzip"})
 
 
 def drip(body: bytes, interval_s: float) -> Behaviour:
