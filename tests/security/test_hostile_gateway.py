@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from appliance.app import seeding
 from appliance.crypto import PortalKey
-from sync import seeding
 from sync.client import (
     CATALOGUE_CAP,
     ERROR_CAP,
