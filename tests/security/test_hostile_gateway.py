@@ -275,11 +275,16 @@ def test_sync_once_facing_a_drip_fed_answer_ends_in_bounded_time(gateway, tmp_pa
     print(f"sync --once against a drip: {run.seconds:.1f} s")
 
 
-def test_sigterm_during_a_drip_fed_answer_stops_the_daemon_at_once(gateway, tmp_path):
+@pytest.mark.parametrize(("args", "exit_code", "said"), [
+    ([], 0, "stopped"),  # the daemon under systemd: a clean stop
+    (["--once"], 1, "work left"),  # a drain cut short
+], ids=["daemon", "once"])
+def test_sigterm_during_a_drip_fed_answer_stops_at_once(gateway, tmp_path, args, exit_code,
+                                                        said):
     gateway.on("GET", "/api/v1/health", drip(b" " * 10_000, 0.5))
     config = kiosk_config(tmp_path, gateway.url, read_timeout_s=20.0)  # deadline ~21.5 s
     started = time.monotonic()
-    proc = start_kiosk(tmp_path, config, "sync")
+    proc = start_kiosk(tmp_path, config, "sync", *args)
     try:
         assert gateway.first_byte.wait(60), "the daemon never reached the gateway"
         asked = time.monotonic()
@@ -290,7 +295,8 @@ def test_sigterm_during_a_drip_fed_answer_stops_the_daemon_at_once(gateway, tmp_
             proc.kill()
             proc.wait()
     stopped_after = run.seconds - (asked - started)
-    assert run.returncode == 0 and "stopped" in run.stderr, run.stderr
+    assert run.returncode == exit_code and said in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
     assert stopped_after < 3, f"SIGTERM took {stopped_after:.1f} s"
     print(f"stopped {stopped_after:.2f} s after SIGTERM")
 
