@@ -82,30 +82,34 @@ def _cut(sock: socket.socket) -> None:
         _socket.socket.shutdown(sock, socket.SHUT_RDWR)  # would unwrap under a reading thread
 
 
-def _attach_current(conn: Any) -> None:
+def _attach_current(sock: socket.socket | None) -> None:
     deadline = getattr(_current, "deadline", None)
-    if deadline is not None and conn.sock is not None:
-        deadline.attach(conn.sock)
+    if deadline is not None and sock is not None:
+        deadline.attach(sock)
 
 
-class _Connection(urllib3.connection.HTTPConnection):
-    def connect(self) -> None:
-        super().connect()
-        _attach_current(self)
+class _Cuttable:
+    """Hands each socket to the thread's Deadline: the TCP socket as soon as it is connected
+    (so SIGTERM cuts a TLS handshake too), and a pooled one when it is reused."""
 
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _attach_current(self)
-        super().request(*args, **kwargs)
+    sock: socket.socket | None
 
-
-class _TLSConnection(urllib3.connection.HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _attach_current(self)
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()  # type: ignore[misc]
+        _attach_current(sock)
+        return sock
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        _attach_current(self)
-        super().request(*args, **kwargs)
+        _attach_current(self.sock)
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _Connection(_Cuttable, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _TLSConnection(_Cuttable, urllib3.connection.HTTPSConnection):
+    pass
 
 
 class _Pool(urllib3.connectionpool.HTTPConnectionPool):
