@@ -353,7 +353,7 @@ _BOUNDS: dict[str, tuple[float, float, bool]] = {
     "ui.height": (100, 10_000, False),
     "ui.inactivity_timeout_s": (10, 86_400, False),
     "ui.countdown_s": (1, 3600, False),
-    "staff.max_attempts": (1, 100, False),
+    "staff.max_attempts": (1, 10, False),
     "staff.lockout_s": (1, 86_400, False),
     "storage.reserve_mb": (0, 1_000_000, False),
     "storage.retention_days": (0, 3650, False),
