@@ -33,7 +33,10 @@ def _parse_received(text: str | None) -> dt.datetime:
 
     if text is None:
         return dt.datetime.now(VN_TZ).replace(tzinfo=None, second=0, microsecond=0)
-    return dt.datetime.strptime(text.strip().replace("T", " ", 1), "%Y-%m-%d %H:%M")
+    received = dt.datetime.strptime(text.strip().replace("T", " ", 1), "%Y-%m-%d %H:%M")
+    if not 2000 <= received.year <= 2099:  # dossier codes carry a 2-digit year
+        raise ValueError("year outside 2000–2099")
+    return received
 
 
 def run(args: argparse.Namespace, config) -> int:
@@ -50,7 +53,8 @@ def run(args: argparse.Namespace, config) -> int:
         received = _parse_received(args.received)
     except ValueError:
         print(
-            f"kiosk due-date: --received: expected 'YYYY-MM-DD HH:MM', got {args.received!r}",
+            f"kiosk due-date: --received: expected 'YYYY-MM-DD HH:MM' in 2000–2099, "
+            f"got {args.received!r}",
             file=sys.stderr,
         )
         return exitcodes.USAGE

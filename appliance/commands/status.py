@@ -48,7 +48,7 @@ def collect(config: KioskConfig) -> dict[str, Any]:
             },
         }
         try:
-            store.check_can_accept()
+            runtime.check_accepting(config, store)
             doc["accepting_submissions"] = True
             doc["refusal"] = None
         except SubmissionRefused as refused:
