@@ -496,7 +496,7 @@ def read_text(path: Path, limit: int = MAX_CONFIG_BYTES) -> str:
     if len(data) > limit:
         raise ConfigError(source, "", f"larger than the {limit} bytes allowed")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")  # Notepad's BOM: not part of the text
     except UnicodeDecodeError:
         raise ConfigError(source, "", "not UTF-8 text") from None
 

@@ -134,8 +134,8 @@ def test_lower_case_sex_accepted():
 def test_refusals(payload, code):
     refusal = refused(payload)
     assert refusal.code == code
-    assert refusal.message_vi == MESSAGES_VI[code]
-    assert refusal.detail
+    assert refusal.reason_vi == MESSAGES_VI[code]
+    assert refusal.reason_en
 
 
 def test_refusal_detail_carries_no_personal_data():
@@ -144,7 +144,7 @@ def test_refusal_detail_carries_no_personal_data():
         SEVEN.replace("|Nữ|", "|F|"),
         SEVEN[:-4],
     ):
-        detail = refused(payload).detail
+        detail = refused(payload).reason_en
         for secret in ("001095012345", "123456789", "Nguyễn", "Hàng Bông", "1995", "2021"):
             assert secret not in detail
 
@@ -210,7 +210,7 @@ def test_generated_cards_parse(id_no, old, name, birth, sex, address, issue, tra
 def _assert_whole_or_refused(result):
     if isinstance(result, QrRefusal):
         assert result.code in MESSAGES_VI
-        assert result.message_vi == MESSAGES_VI[result.code]
+        assert result.reason_vi == MESSAGES_VI[result.code]
         return
     assert isinstance(result, Identity)
     # never half-parsed: every field present and valid
@@ -269,7 +269,7 @@ def test_bidi_and_zero_width_characters_are_refused_in_every_field(char, field):
     fields[field] = fields[field][:2] + char + fields[field][2:]
     refusal = refused("|".join(fields))
     assert refusal.code == "not_id_card"
-    assert f"U+{ord(char):04X}" in refusal.detail and f"field {field + 1}" in refusal.detail
+    assert f"U+{ord(char):04X}" in refusal.reason_en and f"field {field + 1}" in refusal.reason_en
 
 
 @settings(max_examples=300, deadline=None)

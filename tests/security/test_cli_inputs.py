@@ -125,9 +125,9 @@ def test_status_and_seed_agree_that_a_kiosk_without_a_portal_key_accepts_nothing
     status = json.loads(kiosk(tmp_path, "--config", str(conf), "status", "--json").stdout)
     assert status["accepting_submissions"] is False
     assert status["refusal"]["code"] == "not_configured"
-    assert "portal_public_key" in status["refusal"]["detail"]
+    assert "portal_public_key" in status["refusal"]["reason_en"]
     seed = kiosk(tmp_path, "--config", str(conf), "seed", "--dossiers", "1")
     assert seed.returncode == exitcodes.REFUSED
-    assert f"({status['refusal']['code']}): {status['refusal']['detail']}" in seed.stderr
+    assert f"({status['refusal']['code']}): {status['refusal']['reason_en']}" in seed.stderr
     text = kiosk(tmp_path, "--config", str(conf), "status").stdout
     assert "accepting     NO: gateway.portal_public_key is empty" in text

@@ -328,3 +328,15 @@ def test_a_utf8_bom_is_accepted(tmp_path):
     run = kiosk("--config", str(path), "status", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "kiosk K5" in run.stdout
+
+
+def test_a_utf8_bom_is_accepted_by_provision_and_the_secrets_still_moved(tmp_path):
+    (tmp_path / "boot").mkdir()
+    boot = tmp_path / "boot" / "kiosk.toml"
+    boot.write_bytes(b"\xef\xbb\xbf" + ('[kiosk]\nid = "K5"\n' + PIN_BASE).encode("utf-8"))
+    run = kiosk("provision", "--boot-dir", str(tmp_path / "boot"), "--data-dir",
+                str(tmp_path / "data"), "--system-dir", str(tmp_path / "system"),
+                "--owner", "nobody-here", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("kiosk provision: provisioned")
+    assert b"482913" not in boot.read_bytes()
