@@ -69,9 +69,10 @@ def check_configured(config: KioskConfig) -> None:
 def check_accepting(config: KioskConfig, store: Store) -> None:
     """The one answer to "does this kiosk accept submissions now?": raises SubmissionRefused with
     the reason, or returns. ``kiosk status`` reports it; ``finalize_context`` (seed, the UI)
-    and the store's own check before each dossier apply the same two parts."""
-    check_configured(config)
+    and the store's own check before each dossier apply the same two parts. The store's state
+    (corrupt, disk reserve, transport mode) is reported first when both apply."""
     store.check_can_accept()
+    check_configured(config)
 
 
 def finalize_context(
