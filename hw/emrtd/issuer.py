@@ -121,6 +121,14 @@ def encode_dg13(fields: dict[int, tuple[str, ...]], oid: str = "1.2.3.4") -> byt
     return tlv.encode(0x6D, tlv.encode(0x30, body))
 
 
+def encode_dg15(key: ec.EllipticCurvePublicKey) -> bytes:
+    """DG15: the chip's active-authentication public key as a SubjectPublicKeyInfo."""
+    spki = key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return tlv.encode(0x6F, spki)
+
+
 def encode_com(groups: list[int]) -> bytes:
     tags = bytes(tag for tag, number in DG_TAGS.items() if number in groups)
     inner = tlv.encode(0x5F01, b"0107") + tlv.encode(0x5F36, b"040000") + tlv.encode(0x5C, tags)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from hw.emrtd import bac, pace
+from hw.emrtd import active, bac, pace
 from hw.emrtd.apdu import Command, Transport
 from hw.emrtd.errors import AccessDenied, CardStatus, NotAnIdCard
 from hw.emrtd.files import DG_FID, EF_CARD_ACCESS, EF_COM, EF_SOD, SHORT_READ, Channel, Counters
@@ -48,6 +48,8 @@ class ChipRead:
     groups: dict[int, bytes]
     sod: bytes
     counters: Counters
+    active_authenticated: bool = False
+    """DG15 was read and the chip proved it holds its key (data group 15 asked for)."""
 
 
 def _select_application(channel: Channel) -> None:
@@ -90,7 +92,8 @@ def read_chip(
     max_read: int = SHORT_READ,
     record: bool = False,
 ) -> ChipRead:
-    """Open the channel and read EF.COM, EF.SOD and ``groups`` (those the card has)."""
+    """Open the channel and read EF.COM, EF.SOD and ``groups`` (those the card has); with 15
+    among them, active authentication too. Passive authentication is :func:`verify_chip`."""
     channel = Channel(transport, record=record)
     access = open_channel(channel, key)
     com = parse_com(channel.read_file(EF_COM, max_read))
@@ -99,8 +102,11 @@ def read_chip(
         raise NotAnIdCard("EF.COM lists no DG1")
     data = {n: channel.read_file(DG_FID[n], max_read) for n in wanted}
     sod = channel.read_file(EF_SOD, max_read)
+    if 15 in data:  # in this session: a relay to another chip would need its own channel
+        active.authenticate(channel, active.load_dg15(data[15]))
     personal = parse_dg13(data[13]) if 13 in data else None
-    return ChipRead(access, com, parse_dg1(data[1]), personal, data, sod, channel.counters)
+    mrz = parse_dg1(data[1])
+    return ChipRead(access, com, mrz, personal, data, sod, channel.counters, 15 in data)
 
 
 def require_cccd(read: ChipRead) -> VnPersonalData:

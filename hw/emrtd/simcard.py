@@ -13,6 +13,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from ecdsa.ellipticcurve import PointJacobi  # type: ignore[import-untyped]
 
 from hw.emrtd import bac, issuer, pace, tlv
@@ -69,6 +72,8 @@ class SimCard:
     pace_oid: str | None = f"{pace.ID_PACE}.2.2"
     pace_parameter: int = 13
     extended: bool = False
+    aa_key: ec.EllipticCurvePrivateKey | None = None
+    """The chip's active-authentication key (its public half is DG15)."""
     open_files: bool = False
     """Data files readable without a secure channel: only the bench's baseline sets it."""
     applications: tuple[bytes, ...] = (EMRTD_AID,)
@@ -114,6 +119,7 @@ class SimCard:
         handlers: dict[int, Callable[[Command], Answer]] = {
             0xA4: self._select, 0xB0: self._read, 0x84: self._get_challenge,
             0x82: self._external_authenticate, 0x22: self._set_at, 0x86: self._general_authenticate,
+            0x88: self._internal_authenticate,
         }  # fmt: skip
         handler = handlers.get(command.ins)
         if handler is None:
@@ -168,6 +174,13 @@ class SimCard:
         ssc = int.from_bytes(self.challenge[4:] + rnd_ifd[4:], "big")
         self.sm, self.challenge = SecureMessaging(session_keys(seed_s, "3des"), ssc), b""
         return e_ic + retail_mac(k_mac, pad(e_ic, 8)), OK
+
+    def _internal_authenticate(self, command: Command) -> Answer:
+        if self.aa_key is None or self.sm is None:
+            return b"", 0x6D00 if self.aa_key is None else DENIED
+        r, s = decode_dss_signature(self.aa_key.sign(command.data, ec.ECDSA(hashes.SHA256())))
+        size = (self.aa_key.curve.key_size + 7) // 8
+        return r.to_bytes(size, "big") + s.to_bytes(size, "big"), OK
 
     def _set_at(self, command: Command) -> Answer:
         fields = {item.tag: item.value for item in tlv.parse_all(command.data)}
@@ -235,17 +248,18 @@ def virtual_cccd(
     sex: str = "F",
     names: str = "NGUYEN<<THI<LAN",
     pace_oid: str | None = f"{pace.ID_PACE}.2.2",
+    aa_key: ec.EllipticCurvePrivateKey | None = None,
 ) -> SimCard:
     """A CCCD for the person in ``fields`` (DG13 layout), signed by ``signer``: the CAN and the
     BAC data both follow from ``fields[1]``, the 12-digit number."""
     id_number = fields[1][0]
     dg1 = issuer.encode_dg1(issuer.td1(id_number[-9:], birth, sex, expiry, names, id_number))
     dg13 = issuer.encode_dg13(fields)
-    files = {
-        EF_COM: issuer.encode_com([1, 13]),
-        DG_FID[1]: dg1,
-        DG_FID[13]: dg13,
-        EF_SOD: issuer.sign_sod({1: dg1, 13: dg13}, signer),
-    }
+    groups = {1: dg1, 13: dg13}
+    if aa_key is not None:
+        groups[15] = issuer.encode_dg15(aa_key.public_key())
+    files = {DG_FID[n]: data for n, data in groups.items()}
+    files[EF_COM] = issuer.encode_com(sorted(groups))
+    files[EF_SOD] = issuer.sign_sod(groups, signer)
     mrz = bac.mrz_information(id_number[-9:], birth, expiry)
-    return SimCard(files, can=id_number[-6:], mrz_info=mrz, pace_oid=pace_oid)
+    return SimCard(files, can=id_number[-6:], mrz_info=mrz, pace_oid=pace_oid, aa_key=aa_key)
