@@ -103,3 +103,14 @@ class UnsupportedCard(ChipError):
             "Máy chưa đọc được loại chip này. Hãy báo cán bộ.",
             f"unsupported: {detail}",
         )
+
+
+class TrustStoreError(ChipError):
+    """A trust-store file that does not load: refused when installed, not at a citizen's turn."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            "chip.trust_store.invalid",
+            "Kho chứng thư gốc để xác minh thẻ căn cước bị lỗi. Hãy báo kỹ thuật viên.",
+            f"trust store: {detail}",
+        )

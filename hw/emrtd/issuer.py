@@ -169,9 +169,14 @@ def sign_sod(groups: dict[int, bytes], signer: Authority, scheme: str = "pkcs1")
             for n, data in sorted(groups.items())
         ],
     })  # fmt: skip
-    content = lso.dump()
+    info = signed_content(LDS_SECURITY_OBJECT, lso.dump(), signer, scheme)
+    return tlv.encode(SOD_TAG, info)
+
+
+def signed_content(oid: str, content: bytes, signer: Authority, scheme: str = "pkcs1") -> bytes:
+    """A DER ContentInfo: ``content`` of type ``oid`` in CMS SignedData by ``signer``."""
     attrs = cms.CMSAttributes([
-        {"type": "content_type", "values": [cms.ContentType(LDS_SECURITY_OBJECT)]},
+        {"type": "content_type", "values": [cms.ContentType(oid)]},
         {"type": "message_digest", "values": [_sha256(content)]},
     ])  # fmt: skip
     signature, algorithm = _sign(signer, attrs.dump(), scheme)
@@ -188,9 +193,8 @@ def sign_sod(groups: dict[int, bytes], signer: Authority, scheme: str = "pkcs1")
     signed = cms.SignedData({
         "version": "v3",
         "digest_algorithms": [{"algorithm": "sha256"}],
-        "encap_content_info": {"content_type": LDS_SECURITY_OBJECT, "content": content},
+        "encap_content_info": {"content_type": oid, "content": content},
         "certificates": [cert],
         "signer_infos": [signer_info],
     })  # fmt: skip
-    info = cms.ContentInfo({"content_type": "signed_data", "content": signed})
-    return tlv.encode(SOD_TAG, info.dump())
+    return bytes(cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump())

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -21,7 +22,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from hw.emrtd.errors import MalformedData, VerificationError
 from hw.emrtd.sod import Sod
-from hw.emrtd.truststore import TrustStore
+
+if TYPE_CHECKING:  # the trust store reads master lists, which use this module's checks
+    from hw.emrtd.truststore import TrustStore
 
 HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha1": hashes.SHA1,
@@ -56,6 +59,11 @@ def check_hashes(sod: Sod, groups: dict[int, bytes]) -> None:
             raise VerificationError("dg_missing", f"the SOD has no hash for DG{number}")
         if not hmac.compare_digest(_hash(sod.hash_algorithm, data), sod.hashes[number]):
             raise VerificationError("dg_hash", f"DG{number} does not match its signed hash")
+    check_digest(sod)
+
+
+def check_digest(sod: Sod) -> None:
+    """The signed attributes' messageDigest is the digest of the content."""
     if not hmac.compare_digest(_hash(sod.digest_algorithm, sod.content), sod.message_digest):
         raise VerificationError("digest", "the signed attributes do not cover the hashes")
 

@@ -6,8 +6,9 @@ signature and certificate checks are in :mod:`~hw.emrtd.passive`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar, TypeVar
 
 from asn1crypto import algos, cms, core  # type: ignore[import-untyped]
 
@@ -16,6 +17,7 @@ from hw.emrtd.errors import MalformedData
 
 LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
 SOD_TAG = 0x77
+T = TypeVar("T")
 _PARSE_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError)
 
 
@@ -66,8 +68,9 @@ class Sod:
     signer_serial: int | None
 
 
-def _signed_data(data: bytes) -> cms.SignedData:
-    info = cms.ContentInfo.load(tlv.decode(data, SOD_TAG).value, strict=True)
+def signed_data(info_der: bytes) -> cms.SignedData:
+    """The SignedData of a DER ContentInfo (EF.SOD's inside, or a CSCA master list)."""
+    info = cms.ContentInfo.load(info_der, strict=True)
     if info["content_type"].native != "signed_data":
         raise MalformedData("sod", "content is not SignedData")
     signed: cms.SignedData = info["content"]
@@ -82,27 +85,22 @@ def _digest_of(attrs: cms.CMSAttributes) -> bytes:
     raise MalformedData("sod", "no messageDigest attribute")
 
 
-def _parse(data: bytes) -> Sod:
-    signed = _signed_data(data)
+def signer_view(signed: cms.SignedData, oid: str) -> Sod:
+    """The content of type ``oid`` and its one signer, as :class:`Sod` without hashes."""
     encap = signed["encap_content_info"]
-    if encap["content_type"].dotted != LDS_SECURITY_OBJECT:
-        raise MalformedData("sod", "content is not an LDSSecurityObject")
-    content = encap["content"].contents or b""
-    lso = LdsSecurityObject.load(content, strict=True)
-    hashes = {int(h["data_group_number"].native): h["data_group_hash_value"].native
-              for h in lso["data_group_hash_values"]}  # fmt: skip
+    if encap["content_type"].dotted != oid:
+        raise MalformedData("sod", f"content is not {oid}")
     if len(signed["signer_infos"]) != 1 or len(signed["certificates"]) < 1:
         raise MalformedData("sod", "expected one signer and its certificate")
     signer = signed["signer_infos"][0]
-    attrs = signer["signed_attrs"]
-    sid = signer["sid"]
+    attrs, sid = signer["signed_attrs"], signer["sid"]
     serial = sid.chosen["serial_number"].native if sid.name == "issuer_and_serial_number" else None
     algorithm = signer["signature_algorithm"]
     pss = algorithm.signature_algo == "rsassa_pss"
     return Sod(
-        hash_algorithm=lso["hash_algorithm"]["algorithm"].native,
-        hashes=hashes,
-        content=content,
+        hash_algorithm="",
+        hashes={},
+        content=encap["content"].contents or b"",
         signed_attrs=b"\x31" + attrs.dump()[1:],
         message_digest=_digest_of(attrs),
         digest_algorithm=signer["digest_algorithm"]["algorithm"].native,
@@ -114,14 +112,27 @@ def _parse(data: bytes) -> Sod:
     )
 
 
-def parse_sod(data: bytes) -> Sod:
-    """The parts of EF.SOD that passive authentication needs; anything malformed is refused."""
+def _parse(data: bytes) -> Sod:
+    view = signer_view(signed_data(tlv.decode(data, SOD_TAG).value), LDS_SECURITY_OBJECT)
+    lso = LdsSecurityObject.load(view.content, strict=True)
+    hashes = {int(h["data_group_number"].native): h["data_group_hash_value"].native
+              for h in lso["data_group_hash_values"]}  # fmt: skip
+    return replace(view, hash_algorithm=lso["hash_algorithm"]["algorithm"].native, hashes=hashes)
+
+
+def guarded(what: str, parse: Callable[[], T]) -> T:
+    """Run an asn1crypto parse, turning any of its exceptions into ``chip.malformed.<what>``."""
     try:
-        sod = _parse(data)
+        return parse()
     except MalformedData:
         raise
     except _PARSE_ERRORS as exc:
-        raise MalformedData("sod", f"{type(exc).__name__} while parsing") from None
+        raise MalformedData(what, f"{type(exc).__name__} while parsing") from None
+
+
+def parse_sod(data: bytes) -> Sod:
+    """The parts of EF.SOD that passive authentication needs; anything malformed is refused."""
+    sod = guarded("sod", lambda: _parse(data))
     if not sod.hashes or any(n < 1 or n > 16 for n in sod.hashes):
         raise MalformedData("sod", "data group numbers outside 1–16")
     return sod

@@ -1,7 +1,8 @@
 """The kiosk's trust store: CSCA certificates and their CRLs in one folder.
 
-Files: ``*.pem``, ``*.crt``, ``*.cer``, ``*.der`` (certificates; a PEM may hold several, as a
-master list exported to PEM does) and ``*.crl`` (PEM or DER). A CRL is accepted only if a CSCA in
+Files: ``*.pem``, ``*.crt``, ``*.cer``, ``*.der`` (certificates; a PEM may hold several),
+``*.ml`` (CSCA master lists, :mod:`~hw.emrtd.masterlist`: only the wanted countries' CSCAs are
+kept) and ``*.crl`` (PEM or DER). A CRL is accepted only if a CSCA in
 the store signed it; any file that does not load is refused with ``chip.trust_store.invalid``, so a
 broken update is noticed when installed, not when a citizen is at the kiosk.
 """
@@ -14,18 +15,10 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
-from kioskbase.errors import BilingualError
+from hw.emrtd.errors import ChipError, TrustStoreError
+from hw.emrtd.masterlist import read_master_list
 
 CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
-
-
-class TrustStoreError(BilingualError):
-    def __init__(self, detail: str) -> None:
-        super().__init__(
-            "chip.trust_store.invalid",
-            "Kho chứng thư gốc để xác minh thẻ căn cước bị lỗi. Hãy báo kỹ thuật viên.",
-            f"trust store: {detail}",
-        )
 
 
 def _certificates(path: Path) -> list[x509.Certificate]:
@@ -36,6 +29,13 @@ def _certificates(path: Path) -> list[x509.Certificate]:
         return [x509.load_der_x509_certificate(raw)]
     except ValueError:
         raise TrustStoreError(f"{path.name} is not a certificate") from None
+
+
+def _master_list(path: Path, countries: tuple[str, ...]) -> list[x509.Certificate]:
+    try:
+        return read_master_list(path.read_bytes(), countries)
+    except ChipError as exc:
+        raise TrustStoreError(f"{path.name}: {exc.reason_en}") from None
 
 
 def _crl(path: Path) -> x509.CertificateRevocationList:
@@ -54,12 +54,16 @@ class TrustStore:
     crls: list[x509.CertificateRevocationList] = field(default_factory=list)
 
     @classmethod
-    def load(cls, folder: Path) -> TrustStore:
+    def load(cls, folder: Path, countries: tuple[str, ...] = ("VN",)) -> TrustStore:
+        """Every certificate file, the ``countries``' CSCAs of every master list, every CRL."""
         if not folder.is_dir():
             raise TrustStoreError(f"{folder} is not a folder")
         files = sorted(p for p in folder.iterdir() if p.is_file())
         certs = [p for p in files if p.suffix.lower() in CERT_SUFFIXES]
         store = cls([cert for path in certs for cert in _certificates(path)])
+        for path in files:
+            if path.suffix.lower() == ".ml":
+                store.cscas += _master_list(path, countries)
         for path in files:
             if path.suffix.lower() == ".crl":
                 store.add_crl(_crl(path), path.name)

@@ -10,8 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from hw.emrtd import issuer, passive, sod
-from hw.emrtd.errors import MalformedData, VerificationError
-from hw.emrtd.truststore import TrustStore, TrustStoreError
+from hw.emrtd.errors import MalformedData, TrustStoreError, VerificationError
+from hw.emrtd.truststore import TrustStore
 
 NOW = datetime.now(UTC)
 
