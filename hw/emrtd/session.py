@@ -66,17 +66,31 @@ def _pace_info(channel: Channel) -> pace.PaceInfo | None:
     return next((info for info in pace.parse_card_access(data) if info.supported), None)
 
 
+def _pace(channel: Channel, key: AccessKey, info: pace.PaceInfo) -> None:
+    if key.can:
+        password, reference = pace.can_password(key.can), pace.PASSWORD_CAN
+    else:
+        password, reference = pace.mrz_password(key.mrz_info or ""), pace.PASSWORD_MRZ
+    channel.sm = pace.establish(channel, password, reference, info)
+    _select_application(channel)
+
+
 def open_channel(channel: Channel, key: AccessKey) -> str:
-    """PACE if the card offers it and a password is known, else BAC; the method used."""
+    """PACE if the card offers it and a password is known, else BAC; the method used.
+
+    A wrong password ends here (``chip.access.pace``); a card that announces PACE but then
+    refuses its own parameters (a status word, not a password check) falls back to BAC when the
+    MRZ data is known.
+    """
     info = _pace_info(channel) if key.can or key.mrz_info else None
     if info is not None:
-        if key.can:
-            password, reference = pace.can_password(key.can), pace.PASSWORD_CAN
-        else:
-            password, reference = pace.mrz_password(key.mrz_info or ""), pace.PASSWORD_MRZ
-        channel.sm = pace.establish(channel, password, reference, info)
-        _select_application(channel)
-        return "pace"
+        try:
+            _pace(channel, key, info)
+            return "pace"
+        except CardStatus:
+            if key.mrz_info is None:
+                raise
+            channel.sm = None
     if key.mrz_info is None:
         raise AccessDenied("bac", "the card offers only BAC and no MRZ data is known")
     _select_application(channel)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hw.emrtd import lds, sod, tlv
+from hw.emrtd import lds, pace, sod, tlv
 from hw.emrtd.errors import MalformedData
 from tests.emrtd.conftest import FIELDS
 
+CARD_ACCESS = bytes.fromhex("31143012060A04007F0007020204020202010202010D")
 EF_COM = bytes.fromhex("60145F0104303130365F36063034303030305C026175")
 FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -64,6 +65,12 @@ def test_dg13_parser_only_refuses(data):
 def test_com_and_dg1_parsers_only_refuse(data):
     _refuses_or_parses(lds.parse_com, data)
     _refuses_or_parses(lds.parse_dg1, data)
+
+
+@FUZZ
+@given(st.one_of(st.binary(max_size=120), mutated(CARD_ACCESS)))
+def test_card_access_parser_only_refuses(data):
+    _refuses_or_parses(pace.parse_card_access, data)
 
 
 def test_sod_parser_only_refuses(card):

@@ -117,3 +117,13 @@ def test_extended_length_reads_a_file_in_one_apdu(authority):
     read = session.read_chip(chip, session.cccd_access(ID), max_read=0x1000)
     card_access, pace_steps, application, files = 2, 5, 1, 4
     assert read.counters.apdus == card_access + pace_steps + application + 2 * files
+
+
+def test_pace_refused_for_its_parameters_falls_back_to_bac(authority):
+    chip = simcard.virtual_cccd(authority[1], dict(FIELDS), birth="900101", expiry="300101")
+    chip.pace_oid = f"{simcard.pace.ID_PACE}.2.4"  # announces AES-128, accepts only AES-256
+    read = session.read_chip(chip, session.cccd_access(ID, "900101", "300101"))
+    assert read.access == "bac"
+    with pytest.raises(ChipError) as caught:
+        session.read_chip(chip, session.cccd_access(ID))
+    assert caught.value.code == "chip.card.status"
