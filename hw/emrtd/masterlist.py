@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from asn1crypto import core  # type: ignore[import-untyped]
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.x509.oid import NameOID
 
 from hw.emrtd.errors import MalformedData, VerificationError
@@ -43,7 +43,7 @@ def _issued_by_one_of(cert: x509.Certificate, cscas: list[x509.Certificate]) -> 
     for csca in cscas:
         try:
             cert.verify_directly_issued_by(csca)
-        except (ValueError, TypeError, InvalidSignature):
+        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
             continue
         return True
     return False
@@ -60,7 +60,7 @@ def read_master_list(data: bytes, countries: tuple[str, ...] = ("VN",)) -> list[
     try:
         signer = x509.load_der_x509_certificate(view.certificate)
         cscas = [x509.load_der_x509_certificate(blob) for blob in blobs]
-    except ValueError:
+    except (ValueError, x509.InvalidVersion):
         raise MalformedData("master_list", "a certificate does not parse") from None
     check_digest(view)
     check_signature(view, signer)

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
@@ -69,7 +69,10 @@ def check_digest(sod: Sod) -> None:
 
 
 def check_signature(sod: Sod, signer: x509.Certificate) -> None:
-    key = signer.public_key()
+    try:  # cryptography parses the key only now: a malformed or exotic one fails here
+        key = signer.public_key()
+    except (ValueError, UnsupportedAlgorithm):
+        raise VerificationError("algorithm", "the signer's public key is unusable") from None
     algorithm = HASHES.get(sod.digest_algorithm)
     if algorithm is None:
         raise VerificationError("algorithm", f"digest {sod.digest_algorithm} is not accepted")
@@ -111,7 +114,7 @@ def verify(sod: Sod, groups: dict[int, bytes], store: TrustStore, now: datetime)
     check_hashes(sod, groups)
     try:
         signer = x509.load_der_x509_certificate(sod.certificate)
-    except ValueError:
+    except (ValueError, x509.InvalidVersion):
         raise MalformedData("sod", "the document signer certificate does not parse") from None
     if sod.signer_serial is not None and sod.signer_serial != signer.serial_number:
         raise VerificationError("signature", "the SOD names another signer than it carries")

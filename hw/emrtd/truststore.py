@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
 from hw.emrtd.errors import ChipError, TrustStoreError
 from hw.emrtd.masterlist import read_master_list
@@ -27,7 +27,7 @@ def _certificates(path: Path) -> list[x509.Certificate]:
         if b"-----BEGIN" in raw:
             return x509.load_pem_x509_certificates(raw)
         return [x509.load_der_x509_certificate(raw)]
-    except ValueError:
+    except (ValueError, x509.InvalidVersion):
         raise TrustStoreError(f"{path.name} is not a certificate") from None
 
 
@@ -71,7 +71,11 @@ class TrustStore:
 
     def add_crl(self, crl: x509.CertificateRevocationList, name: str = "CRL") -> None:
         signer = next((c for c in self.cscas if c.subject == crl.issuer), None)
-        if signer is None or not crl.is_signature_valid(signer.public_key()):  # type: ignore[arg-type]
+        try:
+            valid = signer is not None and crl.is_signature_valid(signer.public_key())  # type: ignore[arg-type]
+        except (ValueError, TypeError, UnsupportedAlgorithm):
+            valid = False
+        if not valid:
             raise TrustStoreError(f"{name} is not signed by a CSCA of the store")
         self.crls.append(crl)
 
@@ -80,7 +84,7 @@ class TrustStore:
         for csca in self.cscas:
             try:
                 cert.verify_directly_issued_by(csca)
-            except (ValueError, TypeError, InvalidSignature):
+            except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
                 continue
             return csca
         return None

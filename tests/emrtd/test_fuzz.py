@@ -6,11 +6,14 @@ CI runs a few thousand examples per parser; bench/chip_fuzz.py drives the same p
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hw.emrtd import lds, pace, sod, tlv
-from hw.emrtd.errors import MalformedData
+from hw.emrtd import lds, pace, passive, sod, tlv
+from hw.emrtd.errors import ChipError, MalformedData
+from hw.emrtd.truststore import TrustStore
 from tests.emrtd.conftest import FIELDS
 
 CARD_ACCESS = bytes.fromhex("31143012060A04007F0007020204020202010202010D")
@@ -73,10 +76,15 @@ def test_card_access_parser_only_refuses(data):
     _refuses_or_parses(pace.parse_card_access, data)
 
 
-def test_sod_parser_only_refuses(card):
+def test_sod_parsing_and_verification_only_refuse(card):
+    store, now = TrustStore([card.csca.cert]), datetime.now(UTC)
+
     @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
     @given(mutated(card.sod))
     def run(data: bytes) -> None:
-        _refuses_or_parses(sod.parse_sod, data)
+        try:
+            passive.verify(sod.parse_sod(data), {1: card.dg1, 13: card.dg13}, store, now)
+        except ChipError as exc:
+            assert exc.code.startswith(("chip.malformed.", "chip.pa."))
 
     run()

@@ -141,3 +141,14 @@ def test_rsa_document_signers(card, scheme):
     forged = replace(parsed, signature=parsed.signature[:-1] + bytes([parsed.signature[-1] ^ 1]))
     groups = {1: card.dg1, 13: card.dg13}
     assert _code(lambda: passive.verify(forged, groups, store, NOW)) == "chip.pa.signature"
+
+
+def test_a_signer_certificate_with_an_unusable_key_is_refused_not_a_crash(card):
+    # Found by bench/chip_fuzz.py: cryptography parses a certificate's key lazily.
+    point = card.signer.cert.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    assert card.sod.count(point) == 1
+    broken = card.sod.replace(point, point[:-1] + bytes([point[-1] ^ 1]))
+    store = TrustStore([card.csca.cert])
+    assert _code(lambda: _verify(card, store, sod_bytes=broken)) == "chip.pa.algorithm"
