@@ -6,16 +6,19 @@ CI runs a few thousand examples per parser; bench/chip_fuzz.py drives the same p
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hw.emrtd import lds, pace, passive, sod, tlv
+from hw.emrtd import lds, pace, passive, session, simcard, sod, tlv
 from hw.emrtd.errors import ChipError, MalformedData
 from hw.emrtd.truststore import TrustStore
 from tests.emrtd.conftest import FIELDS
 
+MAX_SESSIONS = int(os.environ.get("CHIP_FUZZ_SESSIONS", "300"))
+"""Whole reads with one corrupted response; raise it locally for a longer run."""
 CARD_ACCESS = bytes.fromhex("31143012060A04007F0007020204020202010202010D")
 EF_COM = bytes.fromhex("60145F0104303130365F36063034303030305C026175")
 FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
@@ -86,5 +89,34 @@ def test_sod_parsing_and_verification_only_refuse(card):
             passive.verify(sod.parse_sod(data), {1: card.dg1, 13: card.dg13}, store, now)
         except ChipError as exc:
             assert exc.code.startswith(("chip.malformed.", "chip.pa."))
+
+    run()
+
+
+class Corrupting:
+    """The virtual card, with one response (the ``index``-th) replaced by ``corrupt(response)``."""
+
+    def __init__(self, card, index: int, corrupt) -> None:
+        self.card, self.index, self.corrupt, self.count = card, index, corrupt, 0
+
+    def transmit(self, apdu: bytes) -> bytes:
+        answer = self.card.transmit(apdu)
+        self.count += 1
+        return self.corrupt(answer) if self.count - 1 == self.index else answer
+
+
+def test_a_whole_read_with_any_corrupted_response_only_refuses(authority):
+    @settings(max_examples=MAX_SESSIONS, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.integers(0, 19), st.data())
+    def run(index: int, data: st.DataObject) -> None:
+        card = simcard.virtual_cccd(authority[1], dict(FIELDS), birth="900101", expiry="300101")
+
+        def corrupt(answer: bytes) -> bytes:
+            return data.draw(mutated(answer))
+
+        try:
+            session.read_chip(Corrupting(card, index, corrupt), session.cccd_access(FIELDS[1][0]))
+        except ChipError as exc:
+            assert exc.code.startswith("chip."), exc.code
 
     run()
