@@ -7,7 +7,7 @@ kiosk's CPU time split into access (PACE/BAC), reading (secure messaging, TLV) a
 time is measured separately and subtracted. Targets (issue 15): verification ≤ 150 ms of CPU, and
 no more APDUs than the file sizes need at the card's maximum response length.
 
-    .venv/bin/python bench/chip.py [--rounds 20]
+    .venv/bin/python bench/chip.py [--rounds 20] [--pcsc]
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ def measure(name: str, once: Callable[[], tuple[TimedCard, Channel | session.Chi
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--pcsc", action="store_true", help="also read through pcscd (vpcd)")
     args = parser.parse_args()
     csca = issuer.make_csca()
     signer = issuer.make_signer(csca)
@@ -109,6 +110,30 @@ def main() -> None:
     measure("BAC 3DES + SM + PA", secure(None, SHORT_READ, False), args.rounds)
     measure("no access control, no SM", plain(SHORT_READ, False), args.rounds)
     measure("  same, extended length (4 KiB)", plain(0x1000, True), args.rounds)
+    if args.pcsc:
+        through_pcsc(signer, key, args.rounds)
+
+
+def through_pcsc(signer: issuer.Authority, key: session.AccessKey, rounds: int) -> None:
+    """Wall time of the PACE read through pcscd and vsmartcard's virtual reader."""
+    from hw.cardreader.pcsc import PcscCardReader
+    from hw.cardreader.vicc import VirtualCard
+
+    reader, times = PcscCardReader("Virtual PCD"), []
+    for _ in range(rounds):
+        placed = VirtualCard(_card(signer, f"{simcard.pace.ID_PACE}.2.2", False).card)
+        try:
+            reader.wait_for_change(True, 10)
+            start = time.perf_counter()
+            read = session.read_chip(reader.connect(), key)
+            times.append((time.perf_counter() - start) * 1000)
+        finally:
+            reader.close()
+            placed.lift()
+            reader.wait_for_change(False, 10)
+    print(f"through pcscd + virtual reader: {read.counters.apdus} APDUs, wall time median "
+          f"{statistics.median(times):.0f} ms ({statistics.median(times) / read.counters.apdus:.0f}"
+          " ms per APDU)")  # fmt: skip
 
 
 if __name__ == "__main__":
