@@ -90,7 +90,7 @@ def parse_override(raw: Any, where: str) -> CalendarOverride:
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         raise CalendarError(f"{where}: date: expected YYYY-MM-DD")
     try:
-        kind = OverrideKind(raw.get("kind"))
+        kind = OverrideKind(raw.get("kind", ""))
     except ValueError:
         allowed = ", ".join(k.value for k in OverrideKind)
         raise CalendarError(f"{where}: kind: expected one of {allowed}") from None
@@ -322,15 +322,22 @@ class WorkingCalendar:
 
 
 class TimeLimitLike(Protocol):
-    unit: str
-    value: int
-    cutoff: dt.time | None
+    # Read-only members, so the frozen catalogue dataclasses satisfy the protocol.
+    @property
+    def unit(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+    @property
+    def cutoff(self) -> dt.time | None: ...
 
 
 class ProcedureLike(Protocol):
-    code: str
-    name: str
-    time_limit: TimeLimitLike
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def time_limit(self) -> TimeLimitLike: ...
 
 
 @dataclass

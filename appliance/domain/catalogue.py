@@ -376,7 +376,7 @@ class _Reader:
         self, key: str, allowed: tuple[str, ...] | dict[str, str], default: str | None = None
     ) -> str:
         v = self.raw.get(key, default)
-        if v not in allowed:
+        if not isinstance(v, str) or v not in allowed:
             raise self.fail(key, f"expected one of {', '.join(allowed)}, got {v!r}")
         return v
 

@@ -334,11 +334,12 @@ def _qr_image(text: str, target: int) -> Image.Image:
     scale = max(4, target // (n + 2 * border))
     img = Image.new("1", (n + 2 * border, n + 2 * border), 1)
     px = img.load()
+    assert px is not None  # None only for an image whose file failed to load
     for y, row in enumerate(matrix):
         for x, v in enumerate(row):
             if v:
                 px[x + border, y + border] = 0
-    return img.resize((img.width * scale, img.height * scale), Image.NEAREST)
+    return img.resize((img.width * scale, img.height * scale), Image.Resampling.NEAREST)
 
 
 def render_slip(data: SlipData, width_dots: int = WIDTHS[80]) -> Image.Image:

@@ -147,6 +147,8 @@ P0 = ["procedures", 0]
         (["procedures", 3, "time_limit", "value"], 0, "procedure 1.004873: time_limit: value"),
         ([*P0, "components"], [], "procedure 1.001193: components: must not be empty"),
         ([*P0, "components", 0, "paper"], "photo", "procedure 1.001193: components[0]: paper"),
+        # An unhashable value against a dict of allowed keys was a TypeError, not a CatalogueError.
+        ([*P0, "components", 0, "paper"], ["copy"], "procedure 1.001193: components[0]: paper"),
         ([*P0, "components", 0, "max_pages"], 0, "procedure 1.001193: components[0]: max_pages"),
         (
             [*P0, "components", 1, "code"],
