@@ -236,10 +236,10 @@ def _describe(tp: object) -> str:
         return f"a list of {_describe(typing.get_args(tp)[0])}"
     if origin is dict:
         return f"a table of {_describe(typing.get_args(tp)[1])}"
-    return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(
-        tp,
-        str(tp),  # type: ignore[arg-type]
-    )
+    names: dict[object, str] = {
+        str: "a string", int: "a whole number", float: "a number", bool: "true or false"
+    }
+    return names.get(tp, str(tp))
 
 
 def _check_value(value: object, tp: object, source: str, key: str) -> object:

@@ -39,7 +39,7 @@ GUEST_HOST_IP = "10.0.2.2"  # QEMU user networking: the host's loopback seen fro
 MARK = "KIOSK-SELFTEST "
 
 
-def run(*cmd: str | Path, **kw: object) -> subprocess.CompletedProcess[str]:
+def run(*cmd: str | Path, **kw: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(c) for c in cmd], check=True, text=True, capture_output=True, **kw)
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from appliance import exitcodes
+from appliance.config import KioskConfig
 
 HELP = "the return date the kiosk would print for a procedure and a receipt time"
 
@@ -36,7 +37,7 @@ def _parse_received(text: str | None) -> dt.datetime:
     return dt.datetime.strptime(text.strip().replace("T", " ", 1), "%Y-%m-%d %H:%M")
 
 
-def run(args: argparse.Namespace, config) -> int:
+def run(args: argparse.Namespace, config: KioskConfig) -> int:
     from appliance.domain.calendar import (
         CalendarError,
         WorkingCalendar,

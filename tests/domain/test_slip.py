@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import importlib.util
 import re
 import shutil
 
@@ -148,7 +149,7 @@ def test_font_found_and_missing_font_explained(tmp_path, monkeypatch):
     assert find_font().name == "DejaVuSans.ttf"
     find_font.cache_clear()
     monkeypatch.setattr(slip_mod, "FONT_DIRS", (str(tmp_path),))
-    monkeypatch.setattr(slip_mod.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     try:
         with pytest.raises(FontNotFound, match="fonts-dejavu-core"):
             find_font()
