@@ -24,14 +24,16 @@ run: sysdeps venv
 	@echo ">> starting the desktop demo (kiosk demo)"
 	@$(BIN)/kiosk demo
 
-test: sysdeps venv
-	@echo ">> ruff"
-	@$(BIN)/ruff check .
+test: sysdeps lint
 	@echo ">> pytest"
 	@$(BIN)/python -m pytest -q
 
+# ruff, then mypy (configured in pyproject.toml; incremental through .mypy_cache).
 lint: venv
+	@echo ">> ruff"
 	@$(BIN)/ruff check .
+	@echo ">> mypy"
+	@$(BIN)/mypy
 
 bench: venv
 	@for b in bench/*.py; do echo ">> $$b"; $(BIN)/python $$b || exit 1; done
@@ -46,4 +48,4 @@ image-test:
 	@$(MAKE) -C image-build image-test
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
