@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from appliance.crypto import (
     CryptoError,
@@ -43,7 +43,7 @@ def _require(cond: bool, message: str, code: str = "invalid_manifest") -> None:
         raise ManifestError(code, message)
 
 
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -129,8 +129,7 @@ class GatewayClient:
             retry=tenacity.retry_if_exception_type(Transient),
             sleep=self.sleep,
             reraise=True,
-            before_sleep=lambda s: log.info("retrying after %s",
-                                            s.outcome.exception().describe()),  # type: ignore
+            before_sleep=_log_retry,
         )
 
     def call(self, method: str, path: str, *, per_record: bool = False, auth: bool = True,
@@ -159,7 +158,7 @@ class GatewayClient:
 
     def _send(self, method: str, path: str, *, per_record: bool, auth: bool,
               ok: tuple[int, ...], headers: dict[str, str] | None = None,
-              data: bytes | dict | None = None, **kwargs: Any) -> requests.Response:
+              data: bytes | dict[str, Any] | None = None, **kwargs: Any) -> requests.Response:
         headers = dict(headers or {})
         if auth:
             headers["Authorization"] = f"Bearer {self.token()}"
@@ -308,3 +307,9 @@ class GatewayClient:
 
 
 __all__ = ["Answer", "Credentials", "GatewayClient", "RetryPolicy", "Stopping", "SyncError"]
+
+
+def _log_retry(state: tenacity.RetryCallState) -> None:
+    """tenacity's ``before_sleep``: only Transient errors are retried, each a SyncError."""
+    exc = state.outcome.exception() if state.outcome else None
+    log.info("retrying after %s", exc.describe() if isinstance(exc, SyncError) else exc)

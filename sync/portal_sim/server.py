@@ -15,8 +15,10 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sync.portal_sim.faults import Fault, FaultInjector, FaultKind
@@ -25,6 +27,8 @@ from sync.portal_sim.verify import MAX_FILE_BYTES, ApiError
 
 log = logging.getLogger("portal_sim")
 
+Query = dict[str, list[str]]
+"""A parsed query string (``urllib.parse.parse_qs``)."""
 MAX_BODY = MAX_FILE_BYTES + 1024 * 1024
 ID = r"([^/]+)"
 ROUTES: list[tuple[str, re.Pattern[str], str]] = [
@@ -143,7 +147,8 @@ class Handler(BaseHTTPRequestHandler):
         return n
 
     def _read_chunked(self) -> bytes:
-        parts, total = [], 0
+        parts: list[bytes] = []
+        total = 0
         while True:
             line = self.rfile.readline(1024)
             try:
@@ -198,7 +203,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_OPTIONS(self) -> None:
         self._dispatch()
 
-    def __getattr__(self, name: str):  # any other method (TRACE, QUERY, …): 405 with Allow
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        # any other method (TRACE, QUERY, …): 405 with Allow
         if name.startswith("do_"):
             return self._dispatch
         raise AttributeError(name)
@@ -206,7 +212,8 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         split = urlsplit(self.path)
         path = split.path
-        route, args = None, ()
+        route: str | None = None
+        args: tuple[str, ...] = ()
         allowed = []
         for method, pattern, name in ROUTES:
             m = pattern.match(path)
@@ -301,10 +308,10 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
 
     # --- routes
-    def _r_health(self, *, query, fault) -> None:
+    def _r_health(self, *, query: Query, fault: Fault | None) -> None:
         self._finish(200, self.sim.gateway.health(), fault)
 
-    def _r_token(self, *, query, fault) -> None:
+    def _r_token(self, *, query: Query, fault: Fault | None) -> None:
         raw = self._read(self._length())
         form = parse_qs(raw.decode("utf-8", "replace"))
         grant = form.get("grant_type", [""])[0]
@@ -314,7 +321,7 @@ class Handler(BaseHTTPRequestHandler):
         secret = form.get("client_secret", [""])[0]
         self._finish(200, self.sim.gateway.issue_token(client_id, secret), fault)
 
-    def _r_catalogue(self, *, query, fault) -> None:
+    def _r_catalogue(self, *, query: Query, fault: Fault | None) -> None:
         self._kiosk()
         gw = self.sim.gateway
         etag = gw.catalogue_etag
@@ -323,13 +330,15 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._finish(200, gw.catalogue, fault, {"ETag": etag})
 
-    def _r_manifest(self, dossier_id: str, *, query, fault) -> None:
+    def _r_manifest(self, dossier_id: str, *, query: Query, fault: Fault | None) -> None:
         kiosk = self._kiosk()
         status, answer = self.sim.gateway.put_manifest(kiosk, dossier_id,
                                                        self._read(self._length()))
         self._finish(status, answer, fault)
 
-    def _r_file_put(self, dossier_id: str, sha256: str, *, query, fault) -> None:
+    def _r_file_put(
+        self, dossier_id: str, sha256: str, *, query: Query, fault: Fault | None
+    ) -> None:
         kiosk = self._kiosk()
         n = self._length()
         try:
@@ -340,7 +349,9 @@ class Handler(BaseHTTPRequestHandler):
         status, answer = self.sim.gateway.put_file(kiosk, dossier_id, sha256, self._read(n))
         self._finish(status, answer, fault)
 
-    def _r_file_head(self, dossier_id: str, sha256: str, *, query, fault) -> None:
+    def _r_file_head(
+        self, dossier_id: str, sha256: str, *, query: Query, fault: Fault | None
+    ) -> None:
         kiosk = self._kiosk()
         present = self.sim.gateway.head_file(kiosk, dossier_id, sha256)
         if fault and fault.kind is FaultKind.SLOW:
@@ -350,39 +361,39 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._send(200 if present else 404, b"")
 
-    def _r_updates(self, kiosk_path: str, *, query, fault) -> None:
+    def _r_updates(self, kiosk_path: str, *, query: Query, fault: Fault | None) -> None:
         kiosk = self._kiosk()
         after = query.get("after", [None])[0]
         limit = query.get("limit", [None])[0]
         self._finish(200, self.sim.gateway.updates(kiosk, kiosk_path, after, limit), fault)
 
-    def _r_rating(self, rating_id: str, *, query, fault) -> None:
+    def _r_rating(self, rating_id: str, *, query: Query, fault: Fault | None) -> None:
         kiosk = self._kiosk()
         status, answer = self.sim.gateway.put_rating(kiosk, rating_id,
                                                      self._read(self._length()))
         self._finish(status, answer, fault)
 
-    def _r_heartbeat(self, kiosk_path: str, *, query, fault) -> None:
+    def _r_heartbeat(self, kiosk_path: str, *, query: Query, fault: Fault | None) -> None:
         kiosk = self._kiosk()
         answer = self.sim.gateway.heartbeat(kiosk, kiosk_path, self._read(self._length()))
         self._finish(200, answer, fault)
 
     # --- admin (development and tests; loopback only, not part of the kiosk contract)
-    def _r_admin_stats(self, *, query, fault) -> None:
+    def _r_admin_stats(self, *, query: Query, fault: Fault | None) -> None:
         self._json(200, self.sim.stats())
 
-    def _r_admin_dossiers(self, *, query, fault) -> None:
+    def _r_admin_dossiers(self, *, query: Query, fault: Fault | None) -> None:
         self._json(200, {"dossiers": self.sim.gateway.admin_dossiers()})
 
-    def _r_admin_status(self, dossier_id: str, *, query, fault) -> None:
+    def _r_admin_status(self, dossier_id: str, *, query: Query, fault: Fault | None) -> None:
         body = self._body_json()
         status = body.get("status") if isinstance(body, dict) else None
         self._json(200, self.sim.gateway.set_status(dossier_id, status))
 
-    def _r_admin_faults_get(self, *, query, fault) -> None:
+    def _r_admin_faults_get(self, *, query: Query, fault: Fault | None) -> None:
         self._json(200, self.sim.faults.settings())
 
-    def _r_admin_faults(self, *, query, fault) -> None:
+    def _r_admin_faults(self, *, query: Query, fault: Fault | None) -> None:
         body = self._body_json()
         if not isinstance(body, dict):
             raise ApiError(400, "bad_request", "expected a JSON object")
@@ -395,13 +406,15 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, "bad_request", f"bad fault settings: {exc}") from None
         self._json(200, {**self.sim.faults.settings(), "latency_ms": self.sim.latency_ms})
 
-    def _r_admin_catalogue(self, *, query, fault) -> None:
+    def _r_admin_catalogue(self, *, query: Query, fault: Fault | None) -> None:
         self.sim.gateway.set_catalogue(self._body_json())
         self._json(200, {"etag": self.sim.gateway.catalogue_etag})
 
-    def _r_admin_clock(self, *, query, fault) -> None:
+    def _r_admin_clock(self, *, query: Query, fault: Fault | None) -> None:
         body = self._body_json()
         try:
+            if not isinstance(body, dict):
+                raise TypeError("not a JSON object")
             self.sim.gateway.clock_offset_s = float(body["offset_s"])
         except (TypeError, KeyError, ValueError):
             raise ApiError(400, "bad_request", "expected {\"offset_s\": number}") from None
@@ -451,6 +464,7 @@ class PortalSim:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET/AF_INET6 server, never AF_UNIX
         return f"{self.scheme}://{host}:{port}"
 
     def count_bytes(self, n: int) -> None:
@@ -461,7 +475,7 @@ class PortalSim:
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         with self._bytes_lock:
             n = self._bytes
         return self.gateway.stats(self.faults.counts(), n)
