@@ -258,6 +258,7 @@ def _check_value(value: object, tp: object, source: str, key: str) -> object:
         return float(value)
     if tp is int and isinstance(value, bool):
         raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
+    # tp is a class or a union (X | None) from the dataclass's hints; typed `object` for the rest.
     if not isinstance(value, tp):  # type: ignore[arg-type]
         raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
     return value
@@ -351,6 +352,7 @@ def parse(text: str, source: str) -> KioskConfig:
             allowed = ", ".join(f"[{s}]" for s in _SECTIONS)
             raise ConfigError(source, name, f"unknown section or key (known sections: {allowed})")
         sections[name] = _build_section(_SECTIONS[name], value, source, name)
+    # Each section was built and checked against its field's type by _build_section.
     return validate(KioskConfig(**sections, source=source))  # type: ignore[arg-type]
 
 

@@ -207,7 +207,7 @@ def test_replacement_leaves_a_running_session_untouched():
     assert newer.get("1.004873").time_limit.value == 5
     assert held.time_limit.value == 3
     with pytest.raises(dataclasses.FrozenInstanceError):
-        held.time_limit.value = 5  # type: ignore[misc]
+        held.time_limit.value = 5  # type: ignore[misc]  # the frozen error is what is tested
 
 
 json_values = st.recursive(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from appliance.app import seeding
 from appliance.config import KioskConfig, load_file
-from sync import seeding
 from sync.client import RetryPolicy
 from sync.command import build
 from sync.daemon import SyncDaemon
@@ -88,6 +88,6 @@ def recorder() -> Callable[[SyncDaemon], Recorder]:
     def _attach(daemon: SyncDaemon) -> Recorder:
         rec = Recorder(daemon)
         daemon.client.sleep = rec
-        daemon.sleep = rec  # type: ignore[method-assign]
+        daemon.sleep = rec  # type: ignore[method-assign]  # the test's recorder replaces it
         return rec
     return _attach
