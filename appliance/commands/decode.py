@@ -33,10 +33,14 @@ def _identity(identity: Any) -> dict[str, Any]:
         "id_number": identity.id_number,
         "old_id_number": identity.old_id_number,
         "full_name": identity.full_name,
-        "birth_date": identity.birth_date.isoformat() if identity.birth_date else None,
+        # a year-only birth date is the year alone ("1950"), never a made-up 01/01
+        "birth_date": (identity.birth_date.isoformat() if identity.birth_date
+                       else identity.birth_text or None),
         "sex": identity.sex,
         "address": identity.address,
         "issue_date": identity.issue_date.isoformat() if identity.issue_date else None,
+        "card": str(identity.card) if identity.card else None,
+        "cancelled_ids": list(identity.cancelled_ids),
     }
 
 

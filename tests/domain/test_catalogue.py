@@ -99,6 +99,19 @@ def test_form_validation_messages():
     }
 
 
+def test_a_birth_date_prefilled_from_the_card_may_be_the_year_alone():
+    """Elderly people's papers often give only the year: the card's "1950" is accepted in a birth
+    date the card pre-fills; a child's birth date typed by hand still needs the full date."""
+    own = next(f for p in CAT.procedures for f in p.form if f.prefill == "birth_date")
+    assert own.type == "date"
+    assert own.validate("1950") is None
+    assert own.validate("05/03/1950") is None
+    assert "hoặc chỉ năm sinh, ví dụ 1950" in own.validate("1850")
+    assert "hoặc chỉ năm sinh" in own.validate("00/00/1950")
+    child = next(f for f in CAT.get("1.001193").form if f.name == "tre_ngay_sinh")
+    assert child.validate("2024") is not None and "năm sinh" not in child.validate("2024")
+
+
 def test_pattern_hint_is_shown():
     copy_field = next(f for f in CAT.get("2.000815").form if f.name == "so_ban_sao")
     assert copy_field.validate("0") == "Số bản sao từ 1 đến 99."

@@ -54,7 +54,7 @@ def test_refusals_are_precise_and_exit_1(images, capsys):
     status, doc = run_json(capsys, images["junk"], images["bhyt"], images["blank"])
     assert status == 1
     junk, bhyt, blank = doc["files"]
-    assert junk["codes"][0]["refusal"]["code"] == "not_id_card"
+    assert junk["codes"][0]["refusal"]["code"] == "unknown_format"  # plain text, no "|"
     assert bhyt["codes"][0]["refusal"]["code"] == "health_insurance_card"
     assert "bảo hiểm y tế" in bhyt["codes"][0]["refusal"]["reason_vi"]
     assert blank["codes"] == [] and blank["error"] is None
