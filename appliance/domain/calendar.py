@@ -518,7 +518,7 @@ def _start(
         return start
     start = calendar.counting_start(received)
     if start == received:
-        steps.append("Inside office hours: counted from the receipt time")
+        steps.append("Received inside office hours of a working day")
     elif not working:
         steps.append(
             f"{day_label(day)} is not a working day ({why}): counted from "
