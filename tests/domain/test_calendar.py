@@ -400,8 +400,13 @@ def test_calendar_days_end_is_the_first_working_day_from_the_last_day(n, receive
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dates(min_value=D(2025, 1, 1), max_value=D(2026, 12, 31)),
-       st.times(min_value=dt.time(7, 0), max_value=dt.time(16, 59, 59)))
+@given(
+    st.dates(min_value=D(2025, 1, 1), max_value=D(2026, 12, 31)),
+    st.one_of(
+        st.times(min_value=dt.time(7, 0), max_value=dt.time(16, 59, 59)),
+        st.builds(dt.time, st.just(15), st.integers(0, 2), st.integers(0, 59)),  # the boundary
+    ),
+)
 def test_cutoff_boundary(day, at):
     """On a working day, a same-day dossier received up to 15:00 (to the minute) is due that
     day; from 15:01 it is due the next working day."""

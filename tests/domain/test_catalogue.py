@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import datetime as dt
 import json
 import unicodedata
 
@@ -206,6 +207,32 @@ def test_calendar_overrides_travel_with_the_catalogue():
     assert newer.calendar_overrides[0].kind is OverrideKind.NOT_HOLIDAY
     assert load_catalogue(newer.to_dict()) == newer
     assert is_newer(newer, CAT) and not is_newer(CAT, newer) and not is_newer(CAT, CAT)
+
+
+def test_gateway_calendar_update_confirms_an_entry_with_its_source():
+    """The gateway's catalogue carries each entry's source and confidence to the kiosk."""
+    from appliance.config import CalendarSection
+    from appliance.domain.calendar import Confidence, WorkingCalendar
+
+    data = raw()
+    data["calendar_overrides"] = [
+        {"date": "2026-11-24", "kind": "holiday", "name": "Ngày Văn hóa Việt Nam",
+         "source": "Nghị quyết 28/2026/QH16", "confidence": "confirmed"},
+        {"date": "2027-02-05", "kind": "holiday", "name": "Tết Đinh Mùi", "source": "gateway"},
+    ]
+    cat = load_catalogue(data)
+    assert [o.confidence for o in cat.calendar_overrides] == [Confidence.CONFIRMED,
+                                                               Confidence.UNVERIFIED]
+    assert load_catalogue(cat.to_dict()) == cat
+    cal = WorkingCalendar.from_config(CalendarSection(), cat.calendar_overrides)
+    day = dt.date(2026, 11, 24)
+    assert cal.overrides[day].source == "Nghị quyết 28/2026/QH16" and cal.overrides[day].confirmed
+    assert cal.unconfirmed_between(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == []
+    assert 2027 in cal.known_years
+    bad = raw()
+    bad["calendar_overrides"] = [{"date": "2026-11-24", "kind": "holiday", "confidence": "yes"}]
+    with pytest.raises(CatalogueError, match=r"calendar_overrides\[0\]: confidence"):
+        load_catalogue(bad)
 
 
 def test_replacement_leaves_a_running_session_untouched():
