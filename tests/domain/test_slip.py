@@ -101,6 +101,20 @@ def test_place_and_date_line_in_administrative_style(received, line):
     assert line in slip_text(data).splitlines()
 
 
+def test_a_provisional_due_date_says_so_on_the_slip():
+    """A due date in a year whose holidays are not announced (2027 before Tết is) is marked."""
+    import datetime as dt
+
+    from appliance.domain.calendar import WorkingCalendar, due_date
+
+    proc = default_catalogue().get("1.004873")
+    received = dt.datetime(2026, 12, 30, 10, 0)
+    due = due_date(proc, received, WorkingCalendar.from_config(CONFIG.calendar))
+    text = slip_text(dataclasses.replace(SAMPLE, received=received, due=due))
+    assert "Ngày hẹn trả là tạm tính: lịch nghỉ lễ năm 2027 chưa được công bố." in text
+    assert "tạm tính" not in slip_text(SAMPLE)
+
+
 def test_body_text_is_large_enough_for_thermal_paper():
     """Capitals at least 2 mm tall at 8 dots/mm (80 mm paper) — a receipt printer's font A."""
     for style in ("body", "bold"):
