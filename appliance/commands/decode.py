@@ -117,6 +117,8 @@ def _print_entry(entry: dict[str, Any]) -> None:
         elif code["kind"] == "id_card":
             print(f"{path}: ✓ thẻ căn cước [id_card]")
             for key, label in _LABELS:
+                if key == "address" and code["identity"]["card"] == "can_cuoc":
+                    label = "Nơi cư trú"  # the thẻ căn cước's wording
                 if code["identity"][key]:
                     print(f"    {label}: {code['identity'][key]}")
         else:
