@@ -19,6 +19,7 @@ import io
 import ipaddress
 import json
 import logging
+import math
 import re
 import secrets
 import socket
@@ -47,6 +48,8 @@ log = logging.getLogger("portal_sim")
 Query = dict[str, list[str]]
 """A parsed query string (``urllib.parse.parse_qs``)."""
 MAX_BODY = MAX_FILE_BYTES + 1024 * 1024
+MAX_CLOCK_OFFSET_S = 10 * 366 * 86400
+"""The admin clock moves the gateway's time for clock-skew tests: ten years is already absurd."""
 ID = r"([^/]+)"
 ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("GET", re.compile(r"^/api/v1/health$"), "health"),
@@ -548,9 +551,13 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if not isinstance(body, dict):
                 raise TypeError("not a JSON object")
-            self.sim.gateway.clock_offset_s = float(body["offset_s"])
+            offset = float(body["offset_s"])
+            if not math.isfinite(offset) or abs(offset) > MAX_CLOCK_OFFSET_S:
+                raise ValueError("offset out of range")
         except (TypeError, KeyError, ValueError):
-            raise ApiError(400, "bad_request", "expected {\"offset_s\": number}") from None
+            raise ApiError(400, "bad_request", "expected {\"offset_s\": number} within "
+                           f"±{MAX_CLOCK_OFFSET_S} s") from None
+        self.sim.gateway.clock_offset_s = offset
         self._json(200, {"offset_s": self.sim.gateway.clock_offset_s,
                          "server_time": self.sim.gateway.now_iso()})
 

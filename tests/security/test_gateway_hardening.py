@@ -204,3 +204,14 @@ def test_portal_db_is_private_and_holds_no_bearer_token(sim):
     assert stat.S_IMODE((sim.data_dir / "receipt.key").stat().st_mode) == 0o600
     for path in sim.data_dir.glob("portal.db*"):
         assert issued.encode() not in path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize("offset", ["1e400", "-1e400", "NaN", "1e12"])
+def test_a_clock_offset_that_is_not_a_sane_number_is_400_and_the_gateway_keeps_working(sim, offset):
+    """JSON's 1e400 and NaN parse to inf/nan: stored, every later ``now()`` raised (500 on every
+    endpoint). An offset beyond ten years is a typo, not a test of clock skew."""
+    answer = requests.post(sim.url + "/admin/clock", headers=sim.admin_headers(),
+                           data=f'{{"offset_s": {offset}}}', timeout=5)
+    assert answer.status_code == 400
+    health = requests.get(sim.url + "/api/v1/health", timeout=5)
+    assert health.status_code == 200 and "server_time" in health.json()
