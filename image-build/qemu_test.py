@@ -196,19 +196,32 @@ class Boot:
         self.proc.wait()
 
 
+def kernel_cmdline(phase: str) -> str:
+    return ("console=ttyAMA0 root=LABEL=KIOSKROOT rootfstype=ext4 ro rootwait "
+            "consoleblank=0 net.ifnames=0 systemd.wants=kiosk-selftest.service "
+            f"kiosk.selftest={phase}")
+
+
+def qemu_command(image: Path, kernel: Path, initrd: Path, cmdline: str, smp: int) -> list[str]:
+    """The QEMU command line of every boot (``qemu_preflight.py`` checks this very one).
+
+    The kernel is loaded directly, so no firmware runs and nothing boots from the network: the
+    NIC gets ``romfile=`` (no option ROM) instead of QEMU's default ``efi-virtio.rom``, which
+    only package ipxe-qemu provides, a Recommends that ``--no-install-recommends`` skips.
+    """
+    return ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", str(smp),
+            "-m", "2048", "-accel", "tcg,thread=multi", "-display", "none", "-serial", "stdio",
+            "-monitor", "none", "-kernel", str(kernel), "-initrd", str(initrd),
+            "-append", cmdline,
+            "-drive", f"if=none,id=hd,file={image},format=raw,cache=writeback",
+            "-device", "virtio-blk-pci,drive=hd",
+            "-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0,romfile=",
+            "-device", "virtio-gpu-pci", "-device", "i6300esb",
+            "-device", "virtio-rng-pci", "-no-reboot"]
+
+
 def boot(image: Path, kernel: Path, initrd: Path, phase: str, log: Path, smp: int) -> Boot:
-    cmdline = ("console=ttyAMA0 root=LABEL=KIOSKROOT rootfstype=ext4 ro rootwait "
-               "consoleblank=0 net.ifnames=0 systemd.wants=kiosk-selftest.service "
-               f"kiosk.selftest={phase}")
-    cmd = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", str(smp),
-           "-m", "2048", "-accel", "tcg,thread=multi", "-display", "none", "-serial", "stdio",
-           "-monitor", "none", "-kernel", str(kernel), "-initrd", str(initrd),
-           "-append", cmdline,
-           "-drive", f"if=none,id=hd,file={image},format=raw,cache=writeback",
-           "-device", "virtio-blk-pci,drive=hd",
-           "-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0",
-           "-device", "virtio-gpu-pci", "-device", "i6300esb",
-           "-device", "virtio-rng-pci", "-no-reboot"]
+    cmd = qemu_command(image, kernel, initrd, kernel_cmdline(phase), smp)
     with open(log, "ab") as fh:
         fh.write(f"\n===== {' '.join(cmd)}\n".encode())
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
