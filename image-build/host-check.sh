@@ -46,6 +46,7 @@ mmdebstrap --mode=root --variant=minbase --format=null --aptopt='Acquire::Retrie
     [ -z "$missing" ] || { echo "host-check: missing commands:$missing" >&2; exit 1; }
     echo "host-check: all commands present"'\' \
   --customize-hook='chroot "$1" python3 /host-check/mirror.py --suite '"$suite"' >/dev/null' \
+  --customize-hook='chroot "$1" python3 -m venv /tmp/venv-check' \
   --customize-hook='echo "host-check: starting QEMU $(date -u +%T)"' \
   --customize-hook='chroot "$1" '"${preflight[*]}" \
   "$suite" /dev/null "${sources[@]}"
