@@ -102,17 +102,14 @@ class Gateway:
             self.proc.wait(timeout=30)
             self.proc = None
 
-    def admin(self, path: str) -> Any:
-        ctx = ssl.create_default_context(cafile=str(self.cert))
-        with urllib.request.urlopen(f"https://127.0.0.1:{self.port}{path}", context=ctx,
-                                    timeout=10) as resp:
-            return json.load(resp)
-
     def dossiers(self) -> list[dict]:
-        return self.admin("/admin/dossiers")["dossiers"]
+        ctx = ssl.create_default_context(cafile=str(self.cert))
+        url = f"https://127.0.0.1:{self.port}/admin/dossiers"
+        with urllib.request.urlopen(url, context=ctx, timeout=10) as resp:
+            doc = json.load(resp)
+        return doc["dossiers"] if isinstance(doc, dict) else doc
 
     def kiosk_settings(self) -> dict[str, str]:
-        """What the technician's kiosk.toml needs."""
         import tomllib
 
         sim = tomllib.loads(Path(self.info["kiosk_toml"]).read_text(encoding="utf-8"))
@@ -248,10 +245,13 @@ class Checks:
         return bool(self.results) and all(ok for ok, _, _ in self.results)
 
 
-def system_checks(b: Boot, c: Checks, timeout: float) -> dict[str, Any]:
-    """Boot 1 up to the services: the facts the self-test reports before any dossier."""
+def first_boot(b: Boot, gateway: Gateway, c: Checks, timeout: float) -> dict[str, Any]:
+    """Timings, and the device key provisioning made (kept across the update later)."""
+    timings: dict[str, Any] = {}
     prov = b.expect("provision", timeout)
+    timings["provisioned_uptime_s"] = prov["uptime_s"]
     state = prov.get("provisioned") or {}
+    timings["device_public_key"] = state.get("device_public_key")
     c.check(prov["unit"].get("Result") == "success" and state.get("kiosk_id") == "K01",
             "provisioning done", {"unit": prov["unit"], "unconfigured": prov.get("unconfigured")})
     root = b.expect("root", 120)
@@ -276,62 +276,30 @@ def system_checks(b: Boot, c: Checks, timeout: float) -> dict[str, Any]:
             ui["unit"])
     sync = b.expect("sync", 120)
     c.check(sync["unit"].get("ActiveState") == "active", "sync service active", sync["unit"])
-    return {"provisioned_uptime_s": prov["uptime_s"],
-            "device_public_key": state.get("device_public_key")}
-
-
-def first_delivery(b: Boot, gateway: Gateway, c: Checks) -> float:
-    """The seeded dossier reaches the gateway."""
     queued = b.expect("queued", 900)
     drained = b.expect("drained", 900)
+    timings["boot_to_sync_uptime_s"] = drained["uptime_s"]
     delivered = {d["dossier_id"]: d for d in gateway.dossiers()}
     got = delivered.get(queued["id"])
     c.check(drained["ok"] and got is not None and got.get("complete"),
             "seeded dossier delivered to the gateway",
             {"id": queued["id"], "queue": drained["queue"], "at_gateway": bool(got)})
-    return drained["uptime_s"]
-
-
-def power_cut(b: Boot, c: Checks, timeout: float) -> list[str]:
-    """Ids of the dossiers committed before QEMU was killed part-way through the next one."""
-    queued = [b.expect("queued", timeout) for _ in range(3)]
-    # Cut the power part-way through the next dossier's finalize: 60 % of the time one took.
-    gap = queued[2]["host_elapsed_s"] - queued[1]["host_elapsed_s"]
-    time.sleep(0.6 * gap)
-    b.kill()
-    committed = [q["id"] for q in queued] + b.drain("queued")
-    c.check(True, "power cut during writes",
-            f"{len(committed)} dossiers committed, cut {0.6 * gap:.1f} s into the next")
-    return committed
-
-
-def recovered(b: Boot, gateway: Gateway, c: Checks, first_key: str | None,
-              committed: list[str], timeout: float) -> None:
-    prov = b.expect("provision", timeout)
-    state = prov.get("provisioned") or {}
-    c.check(prov["unit"].get("Result") == "success"
-            and state.get("device_public_key") == first_key,
-            "after the update: same device key, provisioning kept",
-            {"unit": prov["unit"].get("Result"), "same_key":
-             state.get("device_public_key") == first_key})
-    drained = b.expect("drained", timeout)
-    c.check(drained["database"] and drained["database"].get("ok"),
-            "store healthy after the power cut", drained["database"])
-    at_gateway = {d["dossier_id"] for d in gateway.dossiers() if d.get("complete")}
-    lost = [i for i in committed if i not in at_gateway]
-    c.check(drained["ok"] and not lost, "no committed dossier lost",
-            {"committed": len(committed), "lost": lost, "queue": drained["queue"]})
+    return timings
 
 
 @dataclass
 class Card:
-    """The test's copy of the image, its kernel and initrd, as every boot uses them."""
+    """The test card, its kernel and the gateway it talks to; ``boot`` starts the next phase."""
 
     image: Path
+    source: Path
+    """The built image (``update_card.py`` puts its system onto the card)."""
     kernel: Path
     initrd: Path
     log: Path
     smp: int
+    timeout: float
+    gateway: Gateway
     current: Boot | None = None
 
     def boot(self, phase: str) -> Boot:
@@ -339,8 +307,8 @@ class Card:
         return self.current
 
 
-def prepare(args: argparse.Namespace, work: Path) -> tuple[Card, Gateway, dict[str, str]]:
-    """A bigger copy of the image, the gateway started, a test kiosk.toml on the boot partition."""
+def prepare(args: argparse.Namespace, work: Path) -> Card:
+    """A sparse copy of the image grown by 1 GiB, a TLS gateway, and the technician's files."""
     image = work / "test.img"
     run("cp", "--sparse=always", args.image, image)
     with open(image, "r+b") as fh:  # a bigger "card": the data partition must grow into it
@@ -351,46 +319,69 @@ def prepare(args: argparse.Namespace, work: Path) -> tuple[Card, Gateway, dict[s
     gateway = Gateway(work, port, cert, key)
     gateway.data.mkdir()
     gateway.start()
-    settings = gateway.kiosk_settings()
     toml = work / "kiosk.toml"
-    toml.write_text(test_kiosk_toml(port, settings), encoding="utf-8")
+    toml.write_text(test_kiosk_toml(port, gateway.kiosk_settings()), encoding="utf-8")
     run("mcopy", "-o", "-i", fat(image), toml, "::kiosk.toml")
     run("mcopy", "-o", "-i", fat(image), cert, "::gateway-ca.pem")
-    return Card(image, kernel, initrd, work / "console.log", args.smp), gateway, settings
+    return Card(image, args.image, kernel, initrd, work / "console.log", args.smp, args.timeout,
+                gateway)
 
 
-def scrubbed(card: Card, settings: dict[str, str], c: Checks) -> None:
-    text = run("mtype", "-i", fat(card.image), "::kiosk.toml").stdout
-    c.check(settings["client_secret"] not in text
-            and "135790" not in text, "secrets blanked on the boot partition")
-    result = run("mtype", "-i", fat(card.image), "::provision-result.txt").stdout
-    c.check(result.startswith("OK"), "provision-result.txt says OK", result.splitlines()[0])
-
-
-def three_boots(args: argparse.Namespace, card: Card, gateway: Gateway,
-                settings: dict[str, str], c: Checks, timings: dict[str, Any]) -> None:
-    """Boot 1 (provision, deliver), 2 (power cut, then update_card.py), 3 (recover)."""
+def provisioned(card: Card, c: Checks, timings: dict[str, float]) -> str:
+    """First boot, then the boot partition checked; returns the device public key."""
     current = card.boot("boot")
-    first = system_checks(current, c, args.timeout)
+    first = first_boot(current, card.gateway, c, card.timeout)
     first_key = first.pop("device_public_key")
     timings.update(first)
-    timings["boot_to_sync_uptime_s"] = first_delivery(current, gateway, c)
     current.kill()
-    scrubbed(card, settings, c)
+    scrubbed = run("mtype", "-i", fat(card.image), "::kiosk.toml").stdout
+    c.check(card.gateway.kiosk_settings()["client_secret"] not in scrubbed
+            and "135790" not in scrubbed, "secrets blanked on the boot partition")
+    result = run("mtype", "-i", fat(card.image), "::provision-result.txt").stdout
+    c.check(result.startswith("OK"), "provision-result.txt says OK", result.splitlines()[0])
+    return first_key
 
-    gateway.stop()  # so dossiers stay queued
+
+def power_cut(card: Card, c: Checks) -> list[str]:
+    """Power cut while writing, with the gateway away so dossiers stay queued; returns the ids
+    of the committed dossiers."""
+    card.gateway.stop()
     current = card.boot("powercut")
-    committed = power_cut(current, c, args.timeout)
-    # A new system onto the card while those dossiers wait (same image: what is checked is
-    # that update_card.py keeps the data partition and the card's configuration).
+    queued = [current.expect("queued", card.timeout) for _ in range(3)]
+    # Cut the power part-way through the next dossier's finalize: 60 % of the time one took.
+    gap = queued[2]["host_elapsed_s"] - queued[1]["host_elapsed_s"]
+    time.sleep(0.6 * gap)
+    current.kill()
+    committed = [q["id"] for q in queued] + current.drain("queued")
+    c.check(True, "power cut during writes",
+            f"{len(committed)} dossiers committed, cut {0.6 * gap:.1f} s into the next")
+    return committed
+
+
+def updated_and_recovered(card: Card, c: Checks, committed: list[str], first_key: str) -> None:
+    """A new system onto the card while those dossiers wait (same image: what is checked is that
+    update_card.py keeps the data partition and the card's configuration), then every committed
+    dossier delivered."""
     update = subprocess.run([sys.executable, str(REPO / "image-build" / "update_card.py"),
-                             str(args.image), str(card.image)], capture_output=True, text=True)
+                             str(card.source), str(card.image)], capture_output=True, text=True)
     c.check(update.returncode == 0, "system updated in place with update_card.py",
             (update.stdout + update.stderr).strip().splitlines()[-1:])
-
-    gateway.start()
+    card.gateway.start()
     current = card.boot("recover")
-    recovered(current, gateway, c, first_key, committed, args.timeout)
+    prov = current.expect("provision", card.timeout)
+    state = prov.get("provisioned") or {}
+    c.check(prov["unit"].get("Result") == "success"
+            and state.get("device_public_key") == first_key,
+            "after the update: same device key, provisioning kept",
+            {"unit": prov["unit"].get("Result"), "same_key":
+             state.get("device_public_key") == first_key})
+    drained = current.expect("drained", card.timeout)
+    c.check(drained["database"] and drained["database"].get("ok"),
+            "store healthy after the power cut", drained["database"])
+    at_gateway = {d["dossier_id"] for d in card.gateway.dossiers() if d.get("complete")}
+    lost = [i for i in committed if i not in at_gateway]
+    c.check(drained["ok"] and not lost, "no committed dossier lost",
+            {"committed": len(committed), "lost": lost, "queue": drained["queue"]})
     current.kill()
 
 
@@ -405,21 +396,22 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     t0 = time.monotonic()
-    card, gateway, settings = prepare(args, work)
+    card = prepare(args, work)
     c = Checks()
-    timings: dict[str, Any] = {}
+    timings: dict[str, float] = {}
     try:
-        three_boots(args, card, gateway, settings, c, timings)
+        first_key = provisioned(card, c, timings)
+        committed = power_cut(card, c)
+        updated_and_recovered(card, c, committed, first_key)
     except (TimeoutError, RuntimeError) as exc:
         c.check(False, "boot sequence", exc)
     finally:
         if card.current is not None and card.current.proc.poll() is None:
             card.current.kill()
-        gateway.stop()
+        card.gateway.stop()
     timings["total_s"] = round(time.monotonic() - t0, 1)
     print(json.dumps({"ok": c.ok, "timings": timings, "console_log": str(card.log)}, indent=2))
     return 0 if c.ok else 1
-
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONUNBUFFERED", "1")

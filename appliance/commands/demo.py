@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import tomlkit
+
 from appliance import exitcodes
 
 HELP = "desktop demo: local gateway, sync daemon and the touch UI with simulated hardware"
@@ -58,11 +60,14 @@ DEMO_SITES = ["Trụ sở UBND xã", "Nhà văn hóa thôn Đông", "Nhà văn h
 
 def write_demo_config(gateway_toml: Path, data: Path) -> Path:
     """The gateway sim's kiosk.toml plus what a desktop demo needs (host clock, sample folder)."""
-    text = gateway_toml.read_text(encoding="utf-8")
-    text = text.replace("[kiosk]\n", '[kiosk]\nclock = "host"\nsites = ' + json.dumps(
-        DEMO_SITES, ensure_ascii=False) + "\n", 1)
-    text += (f'\n[hardware]\nsim_dir = {json.dumps(str(data / "sim"))}\n'
-             "\n[storage]\nreserve_mb = 64\n\n[sync]\ninterval_s = 5.0\n")
+    doc = tomlkit.parse(gateway_toml.read_text(encoding="utf-8"))
+    kiosk = doc["kiosk"]
+    kiosk.add("clock", "host")  # type: ignore[union-attr]
+    kiosk.add("sites", DEMO_SITES)  # type: ignore[union-attr]
+    doc.add("hardware", {"sim_dir": str(data / "sim")})
+    doc.add("storage", {"reserve_mb": 64})
+    doc.add("sync", {"interval_s": 5.0})
+    text = tomlkit.dumps(doc)
     path = data / "kiosk.toml"
     path.write_text(text, encoding="utf-8")
     return path

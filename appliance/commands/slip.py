@@ -46,7 +46,9 @@ def dossier_slip_data(config, code: str):
 
 
 def run(args: argparse.Namespace, config) -> int:
-    from appliance.domain.slip import WIDTHS, FontNotFound, render_slip, sample_slip
+    from appliance.domain.slip import WIDTHS, render_slip, sample_slip
+    from hw.pdf import images_to_pdf
+    from kioskbase.fonts import FontNotFound
 
     if not args.out and not args.pdf:
         print("kiosk slip: give --out FILE.png and/or --pdf FILE.pdf", file=sys.stderr)
@@ -71,7 +73,7 @@ def run(args: argparse.Namespace, config) -> int:
             image.save(args.out, "PNG", dpi=(203.2, 203.2))
             written["png"] = str(Path(args.out))
         if args.pdf:
-            image.save(args.pdf, "PDF", resolution=203.2)
+            Path(args.pdf).write_bytes(images_to_pdf([image]))
             written["pdf"] = str(Path(args.pdf))
     except OSError as exc:
         print(f"kiosk slip: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)

@@ -53,7 +53,7 @@ def collect(config: KioskConfig) -> dict[str, Any]:
             doc["refusal"] = None
         except SubmissionRefused as refused:
             doc["accepting_submissions"] = False
-            doc["refusal"] = {"code": refused.code, "detail": refused.detail}
+            doc["refusal"] = {"code": refused.code, "reason_en": refused.reason_en}
         if not store.available:
             doc.update(
                 queue=None,
@@ -80,8 +80,8 @@ def collect(config: KioskConfig) -> dict[str, Any]:
             alerts=[
                 {
                     "code": a.code,
-                    "message_en": a.message_en,
-                    "message_vi": a.message_vi,
+                    "reason_en": a.reason_en,
+                    "reason_vi": a.reason_vi,
                     "raised_at": a.raised_at.isoformat(),
                 }
                 for a in store.alerts()
@@ -127,7 +127,7 @@ def render(doc: dict[str, Any]) -> str:
             lines.append(f"devices       {states} (reported {devices['at']})")
         else:
             lines.append("devices       not reported yet (run kiosk doctor)")
-        lines += [f"ALERT {a['code']}: {a['message_en']}" for a in doc["alerts"]]
+        lines += [f"ALERT {a['code']}: {a['reason_en']}" for a in doc["alerts"]]
     return "\n".join(lines)
 
 

@@ -19,12 +19,12 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from appliance.config import KioskConfig
-from appliance.domain.dossier import Draft, Page
+from appliance.domain.dossier import PENDING_STATES, Draft, Page, pending_total
 from appliance.ui import strings as T
+from kioskbase.errors import BilingualError
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +50,8 @@ def _on_ui(fn: Callable[..., None] | None, *args: Any) -> None:
 
 def citizen_message(exc: BaseException) -> str:
     """The Vietnamese text of a refusal or device failure; a generic one for anything else."""
-    for attr in ("message_vi", "reason_vi"):
-        text = getattr(exc, attr, None)
-        if text:
-            return str(text)
+    if isinstance(exc, BilingualError) and exc.reason_vi:
+        return exc.reason_vi
     return T.GENERIC_ERROR
 
 
@@ -205,7 +203,7 @@ class Services:
             if not self.store.health().ok or self.store.alerts():
                 return Light.FAULT
             counts = self.store.counts_by_state()
-            if counts.get("queued", 0) + counts.get("sending", 0):
+            if pending_total(counts):
                 return Light.WAITING
             return Light.READY
 
@@ -245,9 +243,10 @@ class Services:
             try:
                 result = fn()
             except Exception as exc:
-                code = getattr(exc, "code", type(exc).__name__)
-                log.warning("%s_failed code=%s", what, code)
-                if not getattr(exc, "message_vi", None) and not getattr(exc, "reason_vi", None):
+                expected = isinstance(exc, BilingualError)
+                log.warning("%s_failed code=%s", what, exc.code if expected else
+                            type(exc).__name__)
+                if not expected:
                     log.exception("%s failed unexpectedly", what)
                 _on_ui(failed, citizen_message(exc))
                 return None
@@ -539,7 +538,7 @@ class Services:
         stale = ""
         reference = last_sync or when
         now = self.store.clock.wall()
-        if state not in ("queued", "sending") and (
+        if state not in PENDING_STATES and (
                 reference is None or (now - reference).total_seconds() > 6 * 3600):
             shown = f"{reference:%H:%M %d/%m/%Y}" if reference else T.STAFF_NEVER
             stale = T.TRACK_OLD.format(when=shown)
@@ -604,7 +603,7 @@ class Services:
                 "counts": self.store.counts_by_state(),
                 "last_success": _when(state.get("last_success")),
                 "oldest": _age(oldest) if oldest else "",
-                "alerts": [a.message_vi for a in self.store.alerts()],
+                "alerts": [a.reason_vi for a in self.store.alerts()],
                 "quarantined": self.store.quarantined(),
             }
 
@@ -689,7 +688,7 @@ class Services:
             lines += [f"{T.STAFF_STATE_NAMES.get(k, k)}: {v}" for k, v in sorted(counts.items())]
             lines.append(T.STAFF_LAST_SUCCESS.format(
                 when=_when(state.get("last_success")) or T.STAFF_NEVER))
-            lines += [a.message_vi for a in self.store.alerts()]
+            lines += [a.reason_vi for a in self.store.alerts()]
             return lines
 
         def print_lines(lines: list[str]) -> None:
@@ -700,8 +699,10 @@ class Services:
     def _print_text(self, lines: list[str]) -> None:
         from PIL import Image, ImageDraw, ImageFont
 
+        from kioskbase.fonts import find_font
+
         printer = self._printer()
-        font = ImageFont.truetype(_font_path(), 26)
+        font = ImageFont.truetype(find_font("Roboto-Regular.ttf"), 26)
         height = 40 * len(lines) + 40
         image = Image.new("1", (printer.width_dots, height), 1)
         draw = ImageDraw.Draw(image)
@@ -757,7 +758,7 @@ class Services:
         def run() -> tuple[bool, int]:
             on = bool(self.store.get_setting("transport_mode", False))
             counts = self.store.counts_by_state()
-            return on, counts.get("queued", 0) + counts.get("sending", 0)
+            return on, pending_total(counts)
 
         self.on_store(run, done, failed, "transport_info")
 
@@ -849,18 +850,12 @@ def _age(seconds: float) -> str:
     return f"{seconds / 86400:.1f} ngày"
 
 
-def _font_path() -> str:
-    import kivy
-
-    return str(Path(kivy.__file__).parent / "data" / "fonts" / "Roboto-Regular.ttf")
 
 
 def unconfigured_reason(config: KioskConfig) -> str | None:
     """The reason provisioning left in ``unconfigured.json``, if the kiosk is not configured."""
-    try:
-        from appliance.provisioning import UNCONFIGURED_FILE
-    except ImportError:
-        return None
+    from appliance.provisioning import UNCONFIGURED_FILE
+
     path = config.data_dir / UNCONFIGURED_FILE
     if not path.exists():
         return None

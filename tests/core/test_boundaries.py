@@ -26,6 +26,7 @@ FORBIDDEN = {
         "socket",
     ),
     "hw": ("appliance", "sync"),
+    "kioskbase": ("appliance", "hw", "sync", "kivy", "PIL"),
     "sync": ("appliance.ui", "hw", "kivy"),
     "appliance/store": ("kivy", "hw", "sync", "appliance.ui", "requests"),
     "appliance/crypto.py": ("kivy", "hw", "sync", "appliance.ui", "requests"),
