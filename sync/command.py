@@ -31,11 +31,13 @@ def build(config):
     from appliance import runtime
     from sync.client import Credentials, GatewayClient, RetryPolicy
     from sync.daemon import SyncDaemon, SyncSettings
+    from sync.enrolment import Enroller
 
     store = runtime.open_store(config)  # the same store and clock as the UI
     gw = config.gateway
+    credentials_file = Path(gw.credentials_file).expanduser()
     client = GatewayClient(
-        gw.url, Credentials.load(Path(gw.credentials_file).expanduser()),
+        gw.url, Credentials.load(credentials_file),
         kiosk_id=config.kiosk.id, connect_timeout_s=gw.connect_timeout_s,
         read_timeout_s=gw.read_timeout_s, ca_bundle=gw.ca_bundle,
         retry=RetryPolicy(base_s=min(0.2, config.sync.backoff_cap_s / 10),
@@ -47,7 +49,9 @@ def build(config):
         backoff_base_s=min(2.0, s.backoff_cap_s), escalate_after_h=s.escalate_after_h,
         batch_size=s.batch_size, retention_days=config.storage.retention_days,
         site=config.kiosk.site)
-    return SyncDaemon(store, client, settings)
+    enroller = Enroller(credentials_file, runtime.device_key_path(config), gw.enrolment_code)
+    return SyncDaemon(store, client, settings, receipt_public_key=gw.receipt_public_key,
+                      enroller=enroller)
 
 
 def run(args: argparse.Namespace, config) -> int:
