@@ -152,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         report = {"ok": True, **check(cmd, paused=not args.image, timeout=args.timeout)}
     except QemuFailed as exc:
         report = {"ok": False, "error": str(exc)}
+    except FileNotFoundError:
+        report = {"ok": False, "error": f"{cmd[0]} not found: install qemu-system-arm "
+                  "(image-build/host-packages.txt)"}
     print(json.dumps(report, ensure_ascii=False), flush=True)
     return 0 if report["ok"] else 1
 

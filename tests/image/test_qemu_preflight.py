@@ -41,3 +41,11 @@ def test_a_missing_qemu_file_is_reported_with_qemus_reason(tmp_path):
             "virtio-net-pci,netdev=extra,romfile=kiosk-test-no-such.rom"]
     with pytest.raises(qemu_preflight.QemuFailed, match=r"kiosk-test-no-such\.rom"):
         qemu_preflight.check(cmd, paused=True, timeout=60)
+
+
+def test_no_qemu_on_the_machine_names_the_package(tmp_path):
+    run = subprocess.run([sys.executable, str(BUILD / "qemu_preflight.py"), "--work",
+                          str(tmp_path)], capture_output=True, text=True, timeout=60,
+                         env={"PATH": str(tmp_path)})
+    assert run.returncode == 1
+    assert "install qemu-system-arm" in json.loads(run.stdout)["error"]
