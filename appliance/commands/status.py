@@ -48,7 +48,7 @@ def collect(config: KioskConfig) -> dict[str, Any]:
             },
         }
         try:
-            store.check_can_accept()
+            runtime.check_accepting(config, store)
             doc["accepting_submissions"] = True
             doc["refusal"] = None
         except SubmissionRefused as refused:
@@ -105,7 +105,7 @@ def render(doc: dict[str, Any]) -> str:
     lines = [
         f"kiosk {doc['kiosk_id']}  data {doc['data_dir']}",
         f"database      {'ok' if db['ok'] else 'UNAVAILABLE'} ({db['code']}): {db['reason_en']}",
-        f"accepting     {'NO: ' + refusal['detail'] if refusal else 'yes'}",
+        f"accepting     {'NO: ' + refusal['reason_en'] if refusal else 'yes'}",
         f"disk free     {doc['disk']['free_bytes'] // 2**20} MiB "
         f"(reserve {doc['disk']['reserve_bytes'] // 2**20} MiB)",
         f"clock         {'trusted' if doc['clock']['trusted'] else 'NOT trusted'} "

@@ -796,14 +796,16 @@ class _StoredPinMemory:
     def __init__(self, services: Services) -> None:
         self._services = services
 
-    def load(self) -> tuple[int, bool]:
+    def load(self) -> tuple[int, bool, int]:
         store = self._services.store
         saved = store.get_setting(self.KEY, {}) if store is not None else {}
-        return int(saved.get("failures", 0)), bool(saved.get("locked", False))
+        return (int(saved.get("failures", 0)), bool(saved.get("locked", False)),
+                int(saved.get("lockouts", 0)))
 
-    def save(self, failures: int, locked: bool) -> None:
+    def save(self, failures: int, locked: bool, lockouts: int) -> None:
         if self._services.store is not None:
-            self._services.store.set_setting(self.KEY, {"failures": failures, "locked": locked})
+            self._services.store.set_setting(
+                self.KEY, {"failures": failures, "locked": locked, "lockouts": lockouts})
 
 
 def release_memory() -> None:
