@@ -171,7 +171,7 @@ class SyncDaemon:
                 self._alert("sync_captive")
             raise
         self._resolve("sync_captive")
-        skew = (self.client.server_time(health) - self.now()).total_seconds()
+        skew = (health.server_time - self.now()).total_seconds()
         if abs(skew) > self.settings.max_clock_skew_s:
             raise ClockSkew(f"kiosk clock is {-skew:+.0f} s off the gateway's server time")
         self.client.ensure_token()
@@ -534,7 +534,9 @@ class SyncDaemon:
                     break
 
     def stop(self) -> None:
+        """SIGTERM: end waits and cut the request in flight (a drip-fed answer included)."""
         self.stop_event.set()
+        self.client.abort()
 
 
 def _status_line(result: CycleResult, pending: int) -> str:

@@ -217,37 +217,29 @@ def check_clock(ctx: Context) -> list[Result]:
 
 
 def check_gateway(ctx: Context) -> list[Result]:
-    import requests
+    """The sync daemon's own probe (same Session, proxies ignored, size cap, deadline)."""
+    from sync.client import probe
+    from sync.errors import BadAnswer, CaptivePortal, SyncError
+    from sync.transport import redact_url
 
     gw = ctx.config.gateway
     if not gw.url:
         return [_result("gateway", True, "gateway.not_configured",
                         "Chưa cấu hình cổng kết nối; máy làm việc ngoại tuyến.",
                         "no gateway.url configured: offline operation", warn=True)]
-    url = gw.url.rstrip("/") + "/api/v1/health"
     try:
-        response = requests.get(url, timeout=(gw.connect_timeout_s, gw.read_timeout_s),
-                                verify=gw.ca_bundle or True, allow_redirects=False)
-    except requests.exceptions.SSLError as exc:
-        return [_result("gateway", False, "gateway.tls",
-                        "Chứng chỉ bảo mật của cổng kết nối không hợp lệ (hoặc đồng hồ sai).",
-                        f"TLS verification failed for {url}: {exc}")]
-    except requests.RequestException as exc:
-        return [_result("gateway", False, "gateway.unreachable",
-                        "Không kết nối được cổng dịch vụ công.",
-                        f"{url}: {type(exc).__name__}")]
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if response.status_code != 200 or not isinstance(body, dict) or "service" not in body:
-        what = "JSON without a service key" if isinstance(body, dict) else "not JSON"
-        return [_result("gateway", False, "gateway.not_gateway",
-                        "Mạng trả lời nhưng không phải cổng dịch vụ công (có thể cần đăng nhập "
-                        "Wi-Fi).",
-                        f"{url}: HTTP {response.status_code}, {what}")]
-    return [_result("gateway", True, "gateway.ok", "Kết nối được cổng dịch vụ công.",
-                    f"{url}: service {body['service']!r}")]
+        health = probe(gw.url, connect_timeout_s=gw.connect_timeout_s,
+                       read_timeout_s=gw.read_timeout_s, ca_bundle=gw.ca_bundle)
+    except SyncError as err:
+        if isinstance(err, CaptivePortal | BadAnswer):
+            code = "gateway.not_gateway"
+        elif err.code in ("tls", "config"):
+            code = f"gateway.{err.code}"
+        else:
+            code = "gateway.unreachable"
+        return [_result("gateway", False, code, err.reason_vi,
+                        f"{redact_url(gw.url)}: {err.describe()}")]
+    return [_result("gateway", True, "gateway.ok", health.reason_vi, health.reason_en)]
 
 
 CHECKS: list[Callable[[Context], list[Result]]] = [

@@ -65,7 +65,7 @@ def by_name(doc: dict) -> dict[str, dict]:
 
 
 def test_all_simulated_with_a_real_gateway_passes(tmp_path, capsys, http_server):
-    url = http_server(b'{"service": "portal-sim", "time": "2026-07-01T08:00:00+07:00"}')
+    url = http_server(b'{"service": "kiosk-gateway", "server_time": "2026-07-01T08:00:00+07:00"}')
     status, doc = doctor(capsys, write_config(tmp_path, url))
     checks = by_name(doc)
     assert status == 0 and doc["ok"] is True
@@ -81,13 +81,13 @@ def test_captive_portal_html_is_not_online(tmp_path, capsys, http_server):
     gateway = by_name(doc)["gateway"]
     assert status == 1
     assert (gateway["ok"], gateway["code"]) == (False, "gateway.not_gateway")
-    assert "not JSON" in gateway["reason_en"]
+    assert "not the gateway's JSON" in gateway["reason_en"]
 
 
 def test_unreachable_gateway(tmp_path, capsys, http_server):
     url = http_server(b"{}")
     status, doc = doctor(capsys, write_config(tmp_path, url))
-    assert by_name(doc)["gateway"]["code"] == "gateway.not_gateway"  # JSON, but no service key
+    assert by_name(doc)["gateway"]["code"] == "gateway.not_gateway"  # JSON, not the gateway's
     import socket
 
     with socket.socket() as probe:
