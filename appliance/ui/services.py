@@ -313,12 +313,7 @@ class Services:
         source = getattr(field, "prefill", None)
         if not source or identity is None:
             return ""
-        value = getattr(identity, source, None)
-        if value is None:
-            return ""
-        if isinstance(value, dt.date):
-            return value.strftime("%d/%m/%Y")
-        return str(value)
+        return str(identity.prefill_text(source))  # a year-only birth date shows "1950"
 
     @staticmethod
     def check_field(field: Any, value: str) -> str | None:
