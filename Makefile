@@ -41,10 +41,16 @@ bench: venv
 screenshots: sysdeps venv
 	@$(BIN)/python -m appliance.ui.screenshots docs/screens
 
+# The build machine's tools first (image-build/host-packages.txt), then the venv the image's
+# wheels are pinned to.
 image:
+	@image-build/host-tools.sh
+	@$(MAKE) --no-print-directory venv
 	@$(MAKE) -C image-build image
 
 image-test:
+	@image-build/host-tools.sh
+	@$(MAKE) --no-print-directory venv
 	@$(MAKE) -C image-build image-test
 
 clean:
