@@ -24,15 +24,17 @@ run: sysdeps venv
 	@echo ">> starting the desktop demo (kiosk demo)"
 	@$(BIN)/kiosk demo
 
-test: sysdeps venv
+test: sysdeps lint
 	@.ci/start-pcscd
-	@echo ">> ruff"
-	@$(BIN)/ruff check .
 	@echo ">> pytest"
 	@$(BIN)/python -m pytest -q
 
+# ruff, then mypy (configured in pyproject.toml; incremental through .mypy_cache).
 lint: venv
+	@echo ">> ruff"
 	@$(BIN)/ruff check .
+	@echo ">> mypy"
+	@$(BIN)/mypy
 
 bench: venv
 	@for b in bench/*.py; do echo ">> $$b"; $(BIN)/python $$b || exit 1; done
@@ -40,11 +42,17 @@ bench: venv
 screenshots: sysdeps venv
 	@$(BIN)/python -m appliance.ui.screenshots docs/screens
 
+# The build machine's tools first (image-build/host-packages.txt), then the venv the image's
+# wheels are pinned to.
 image:
+	@image-build/host-tools.sh
+	@$(MAKE) --no-print-directory venv
 	@$(MAKE) -C image-build image
 
 image-test:
+	@image-build/host-tools.sh
+	@$(MAKE) --no-print-directory venv
 	@$(MAKE) -C image-build image-test
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -155,6 +155,9 @@ class StaffSection:
     lockout_s: int = 300
 
 
+WORKING_DAY_COUNTS = ("whole_days", "working_hours")
+
+
 @dataclass(frozen=True)
 class CalendarSection:
     office_hours: list[str] = field(default_factory=lambda: ["07:00-11:30", "13:30-17:00"])
@@ -162,6 +165,10 @@ class CalendarSection:
     """Some communes open on Saturday mornings, e.g. ``["07:30-11:30"]``."""
     overrides_file: str = ""
     """Extra reviewed holiday overrides (TOML) on top of the shipped table."""
+    working_day_count: str = "whole_days"
+    """How a limit in working days is counted: ``whole_days`` (the day of receipt is not counted,
+    Civil Code art. 147) or ``working_hours`` (N × office hours from the receipt time), one of
+    WORKING_DAY_COUNTS (appliance.domain.calendar.DayCount; docs/domain.md §3)."""
 
 
 @dataclass(frozen=True)
@@ -261,10 +268,10 @@ def _describe(tp: object) -> str:
         return f"a list of {_describe(typing.get_args(tp)[0])}"
     if origin is dict:
         return f"a table of {_describe(typing.get_args(tp)[1])}"
-    return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(
-        tp,
-        str(tp),  # type: ignore[arg-type]
-    )
+    names: dict[object, str] = {
+        str: "a string", int: "a whole number", float: "a number", bool: "true or false"
+    }
+    return names.get(tp, str(tp))
 
 
 def _check_value(value: object, tp: object, source: str, key: str) -> object:
@@ -289,6 +296,7 @@ def _check_value(value: object, tp: object, source: str, key: str) -> object:
         return float(value)
     if tp is int and isinstance(value, bool):
         raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
+    # tp is a class or a union (X | None) from the dataclass's hints; typed `object` for the rest.
     if not isinstance(value, tp):  # type: ignore[arg-type]
         raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
     return value
@@ -438,6 +446,9 @@ def validate(config: KioskConfig) -> KioskConfig:
     for i, span in enumerate(config.calendar.office_hours + config.calendar.saturday_hours):
         if not _is_span(span):
             raise ConfigError(src, f"calendar hours[{i}]", f'expected "HH:MM-HH:MM", got {span!r}')
+    if config.calendar.working_day_count not in WORKING_DAY_COUNTS:
+        raise ConfigError(src, "calendar.working_day_count",
+                          'expected "whole_days" or "working_hours"')
     return config
 
 
@@ -466,6 +477,7 @@ def parse(text: str, source: str) -> KioskConfig:
             allowed = ", ".join(f"[{s}]" for s in _SECTIONS)
             raise ConfigError(source, name, f"unknown section or key (known sections: {allowed})")
         sections[name] = _build_section(_SECTIONS[name], value, source, name)
+    # Each section was built and checked against its field's type by _build_section.
     return validate(KioskConfig(**sections, source=source))  # type: ignore[arg-type]
 
 

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from appliance.crypto import (
     CryptoError,
@@ -43,7 +43,7 @@ def _require(cond: bool, message: str, code: str = "invalid_manifest") -> None:
         raise ManifestError(code, message)
 
 
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -110,10 +110,8 @@ def check_envelope(
 def check_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     """The manifest's file list: unique sha256s, sane sizes, component and page of each."""
     files = manifest.get("files")
-    _require(
-        isinstance(files, list) and len(files) <= MAX_FILES,
-        f"'files' must be a list of at most {MAX_FILES}",
-    )
+    if not isinstance(files, list) or len(files) > MAX_FILES:  # an `if`, so the checker narrows
+        raise ManifestError("invalid_manifest", f"'files' must be a list of at most {MAX_FILES}")
     seen: set[str] = set()
     for i, f in enumerate(files):
         _require(isinstance(f, dict), f"files[{i}] must be an object")
@@ -145,10 +143,8 @@ def open_payload(manifest: dict[str, Any], portal_key: PortalKey) -> tuple[dict[
     except CryptoError as exc:
         raise ManifestError("sealed_key_invalid", str(exc)) from None
     payload = manifest.get("payload")
-    _require(
-        isinstance(payload, dict) and isinstance(payload.get("ciphertext"), str),
-        "'payload' must carry a base64 'ciphertext'",
-    )
+    if not isinstance(payload, dict) or not isinstance(payload.get("ciphertext"), str):
+        raise ManifestError("invalid_manifest", "'payload' must carry a base64 'ciphertext'")
     try:
         ciphertext = unb64(payload["ciphertext"])
     except CryptoError as exc:

@@ -40,7 +40,8 @@ def main() -> None:
     parser.add_argument("--child", nargs=3, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(*args.child, args.repeat)
+        n, r, p = args.child
+        child(n, r, p, args.repeat)
         return
     for n, r, p in COSTS:
         subprocess.run([sys.executable, __file__, "--repeat", str(args.repeat),

@@ -128,7 +128,7 @@ def main() -> int:
     parser.add_argument("--rates", default="0,0.3", help="fault rates to run, comma-separated")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
-    rows = []
+    rows: list[tuple[str, float, float, float, float, int, float]] = []
     try:
         for rate in (float(r) for r in args.rates.split(",")):
             for name, runner in (("daemon", run_daemon), ("naive", run_naive)):
@@ -159,10 +159,10 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     naive = {rate: gw for name, rate, _, gw, _, _, _ in rows if name == "naive"}
-    for name, rate, dps, gw, sent, faults, secs in rows:
-        print(f"{name:<7} {rate:>6.0%} {dps:>10.1f} {gw:>9.3f} {sent:>10.3f} {faults:>10d} "
+    for name, rate, dps, gw, sent_ratio, faults, secs in rows:
+        print(f"{name:<7} {rate:>6.0%} {dps:>10.1f} {gw:>9.3f} {sent_ratio:>10.3f} {faults:>10d} "
               f"{secs:>8.1f} {gw / naive[rate]:>12.2f}×")
-    for name, rate, dps, gw, sent, *_ in rows:
+    for name, rate, dps, gw, sent_ratio, *_ in rows:
         if name != "daemon":
             continue
         if rate == 0.0:
@@ -171,7 +171,7 @@ def main() -> int:
         if rate == 0.3:
             print(f"target ≤ 1.3 wire bytes per payload byte at 30 %: "
                   f"{'met' if gw <= 1.3 else 'NOT met'} ({gw:.3f} gateway read, "
-                  f"{sent:.3f} client sent)")
+                  f"{sent_ratio:.3f} client sent_ratio)")
     return 0
 
 

@@ -14,7 +14,7 @@ card_reader ``none`` | ``sim`` | ``pcsc`` | ``pcsc:<part of the reader name>``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,7 +142,7 @@ def open_devices(
 ) -> Devices:
     """Open every configured seam; one failing device never prevents the others."""
     devices = Devices()
-    builders = {
+    builders: dict[str, Callable[[], object]] = {
         "camera": lambda: build_camera(camera, sim_dir=sim_dir),
         "qr_decoder": lambda: check_decoder(qr_decoder),
         "scanner": lambda: build_scanner(scanner, sim_dir=sim_dir, camera=devices.camera),

@@ -14,9 +14,13 @@ import importlib
 import logging
 from collections.abc import Callable, Mapping
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from hw.errors import PI_EXTRA, HardwareError, MissingDependency, SpecError
 from hw.status import DeviceStatus, ok
+
+if TYPE_CHECKING:
+    from gpiozero.pins import Factory  # untyped library: Any to the checker
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +42,7 @@ class Light(StrEnum):
     """Red, blinking: staff are needed."""
 
 
-def pin_factory(spec: str):
+def pin_factory(spec: str) -> Factory:
     """A gpiozero pin factory for ``"mock"`` or ``"native"``."""
     if spec == "mock":
         from gpiozero.pins.mock import MockFactory
@@ -68,7 +72,7 @@ def pin_factory(spec: str):
 class Indicators:
     """The three-colour status light."""
 
-    def __init__(self, factory, green: int, amber: int, red: int) -> None:
+    def __init__(self, factory: Factory, green: int, amber: int, red: int) -> None:
         from gpiozero import LED
 
         self.state = Light.OFF
@@ -97,7 +101,9 @@ class Indicators:
 class Gpio:
     """All GPIO parts of the kiosk, built from one pin factory and the ``[hardware.pins]`` table."""
 
-    def __init__(self, factory, pins: Mapping[str, int], power_fail_hold_s: float = 1.0) -> None:
+    def __init__(
+        self, factory: Factory, pins: Mapping[str, int], power_fail_hold_s: float = 1.0
+    ) -> None:
         from gpiozero import Button, DigitalOutputDevice, MotionSensor
 
         missing = [name for name in PIN_NAMES if name not in pins]

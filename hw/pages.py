@@ -49,7 +49,7 @@ def process_page(image: Image.Image, dpi: float | None = None) -> bytes:
     scale = TARGET_DPI / source_dpi
     if abs(scale - 1.0) > 0.01:
         size = (max(1, round(page.width * scale)), max(1, round(page.height * scale)))
-        page = page.resize(size, Image.LANCZOS, reducing_gap=2.0)
+        page = page.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
     out = io.BytesIO()
     page.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, dpi=(TARGET_DPI, TARGET_DPI))
     return out.getvalue()

@@ -15,15 +15,7 @@ started=$(date +%s)
 echo "build: $(date -u +%FT%TZ), SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH, commit $(git -C "$here" rev-parse --short HEAD)"
 [ "$(id -u)" -eq 0 ] || { echo "build: run as root (mmdebstrap root mode, chroot)" >&2; exit 1; }
 
-mapfile -t tools < <(grep -v '^\s*#' "$here/host-packages.txt" | grep -v '^\s*$')
-missing=()
-for p in "${tools[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "build: installing host tools ${missing[*]}"
-  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+"$here/host-tools.sh"
 # arm64 binaries run through qemu-user: binfmt_misc must be mounted and the handler enabled.
 if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
   mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc

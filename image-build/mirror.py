@@ -37,7 +37,7 @@ def _one_line(text: str) -> list[Entry]:
 
 
 def _deb822(text: str) -> list[Entry]:
-    entries = []
+    entries: list[Entry] = []
     for stanza in text.split("\n\n"):
         fields: dict[str, str] = {}
         key = ""

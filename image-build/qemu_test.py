@@ -7,7 +7,8 @@ guest through QEMU's user network (10.0.2.2 is the host's loopback). The image's
 enabled from the kernel command line, reports facts as KIOSK-SELFTEST lines on the serial console.
 
 Three boots: (1) provisioning, root read-only, data read-write and grown, watchdog armed, UI and
-sync started, one seeded dossier delivered to the gateway; (2) with the gateway stopped, dossiers
+sync started, the device key enrolled with the one-time code from kiosk.toml (and the code gone
+from the kiosk), one seeded dossier delivered to the gateway; (2) with the gateway stopped, dossiers
 are seeded one after another and QEMU is killed in the middle of writing one (a power cut); then
 ``update_card.py`` puts the system on the card again, keeping its data partition; (3) with the
 gateway back, the device key is the one of boot 1 and every dossier announced as committed
@@ -39,7 +40,7 @@ GUEST_HOST_IP = "10.0.2.2"  # QEMU user networking: the host's loopback seen fro
 MARK = "KIOSK-SELFTEST "
 
 
-def run(*cmd: str | Path, **kw: object) -> subprocess.CompletedProcess[str]:
+def run(*cmd: str | Path, **kw: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(c) for c in cmd], check=True, text=True, capture_output=True, **kw)
 
 
@@ -104,14 +105,22 @@ class Gateway:
             self.proc.wait(timeout=30)
             self.proc = None
 
-    def dossiers(self) -> list[dict]:
+    def admin(self, path: str) -> Any:
+        """GET on the admin API, with its bearer token (a new one at every start)."""
         ctx = ssl.create_default_context(cafile=str(self.cert))
         token = Path(self.info["admin_token_file"]).read_text(encoding="ascii").strip()
-        request = urllib.request.Request(f"https://127.0.0.1:{self.port}/admin/dossiers",
+        request = urllib.request.Request(f"https://127.0.0.1:{self.port}{path}",
                                          headers={"Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(request, context=ctx, timeout=10) as resp:
-            doc = json.load(resp)
-        return doc["dossiers"] if isinstance(doc, dict) else doc
+            return json.load(resp)
+
+    def dossiers(self) -> list[dict]:
+        return self.admin("/admin/dossiers")["dossiers"]
+
+    def enrolled_key(self, kiosk_id: str) -> str | None:
+        """The device key the gateway accepts manifests from, if one is enrolled."""
+        kiosks = {k["kiosk_id"]: k for k in self.admin("/admin/kiosks")["kiosks"]}
+        return kiosks.get(kiosk_id, {}).get("device_key")
 
     def kiosk_settings(self) -> dict[str, str]:
         import tomllib
@@ -204,19 +213,32 @@ class Boot:
         self.proc.wait()
 
 
+def kernel_cmdline(phase: str) -> str:
+    return ("console=ttyAMA0 root=LABEL=KIOSKROOT rootfstype=ext4 ro rootwait "
+            "consoleblank=0 net.ifnames=0 systemd.wants=kiosk-selftest.service "
+            f"kiosk.selftest={phase}")
+
+
+def qemu_command(image: Path, kernel: Path, initrd: Path, cmdline: str, smp: int) -> list[str]:
+    """The QEMU command line of every boot (``qemu_preflight.py`` checks this very one).
+
+    The kernel is loaded directly, so no firmware runs and nothing boots from the network: the
+    NIC gets ``romfile=`` (no option ROM) instead of QEMU's default ``efi-virtio.rom``, which
+    only package ipxe-qemu provides, a Recommends that ``--no-install-recommends`` skips.
+    """
+    return ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", str(smp),
+            "-m", "2048", "-accel", "tcg,thread=multi", "-display", "none", "-serial", "stdio",
+            "-monitor", "none", "-kernel", str(kernel), "-initrd", str(initrd),
+            "-append", cmdline,
+            "-drive", f"if=none,id=hd,file={image},format=raw,cache=writeback",
+            "-device", "virtio-blk-pci,drive=hd",
+            "-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0,romfile=",
+            "-device", "virtio-gpu-pci", "-device", "i6300esb",
+            "-device", "virtio-rng-pci", "-no-reboot"]
+
+
 def boot(image: Path, kernel: Path, initrd: Path, phase: str, log: Path, smp: int) -> Boot:
-    cmdline = ("console=ttyAMA0 root=LABEL=KIOSKROOT rootfstype=ext4 ro rootwait "
-               "consoleblank=0 net.ifnames=0 systemd.wants=kiosk-selftest.service "
-               f"kiosk.selftest={phase}")
-    cmd = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", str(smp),
-           "-m", "2048", "-accel", "tcg,thread=multi", "-display", "none", "-serial", "stdio",
-           "-monitor", "none", "-kernel", str(kernel), "-initrd", str(initrd),
-           "-append", cmdline,
-           "-drive", f"if=none,id=hd,file={image},format=raw,cache=writeback",
-           "-device", "virtio-blk-pci,drive=hd",
-           "-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0",
-           "-device", "virtio-gpu-pci", "-device", "i6300esb",
-           "-device", "virtio-rng-pci", "-no-reboot"]
+    cmd = qemu_command(image, kernel, initrd, kernel_cmdline(phase), smp)
     with open(log, "ab") as fh:
         fh.write(f"\n===== {' '.join(cmd)}\n".encode())
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -323,12 +345,23 @@ def prepare(args: argparse.Namespace, work: Path) -> Card:
                 gateway)
 
 
+def enrolled(b: Boot, gateway: Gateway, c: Checks, device_key: str | None) -> None:
+    """The dossier just delivered came from the key enrolled with the one-time code, and the
+    kiosk kept no copy of the used code."""
+    enrolment = b.expect("enrolment", 120)
+    key = gateway.enrolled_key("K01")
+    c.check(device_key is not None and key == device_key and enrolment["code_left"] == [],
+            "device key enrolled with the one-time code, code dropped on the kiosk",
+            {"enrolled_is_device_key": key == device_key, **enrolment})
+
+
 def provisioned(card: Card, c: Checks, timings: dict[str, float]) -> str:
     """First boot, then the boot partition checked; returns the device public key."""
     current = card.boot("boot")
     first = first_boot(current, card.gateway, c, card.timeout)
     first_key = first.pop("device_public_key")
     timings.update(first)
+    enrolled(current, card.gateway, c, first_key)
     current.kill()
     scrubbed = run("mtype", "-i", fat(card.image), "::kiosk.toml").stdout
     settings = card.gateway.first_settings

@@ -188,8 +188,7 @@ class GatewayClient:
             retry=tenacity.retry_if_exception(_worth_repeating),
             sleep=self.sleep,
             reraise=True,
-            before_sleep=lambda s: log.info("retrying after %s",
-                                            s.outcome.exception().describe()),  # type: ignore
+            before_sleep=_log_retry,
         )
 
     def call(self, method: str, path: str, *, per_record: bool = False, auth: bool = True,
@@ -218,7 +217,7 @@ class GatewayClient:
 
     def _send(self, method: str, path: str, *, per_record: bool, auth: bool,
               ok: tuple[int, ...], cap: int = ANSWER_CAP, headers: dict[str, str] | None = None,
-              data: bytes | dict | None = None, **kwargs: Any) -> requests.Response:
+              data: bytes | dict[str, Any] | None = None, **kwargs: Any) -> requests.Response:
         """One HTTP exchange under its deadline, its answer read in full under ``cap``."""
         if self.stopping:
             raise Stopping()
@@ -417,6 +416,12 @@ def _failure(exc: BaseException, deadline: Deadline, what: str) -> Exception:
     if isinstance(exc, urllib3.exceptions.HTTPError):
         return Transient(f"{what}: connection broken: {str(exc)[:200]}", code="connection")
     return classify_exception(exc)
+
+
+def _log_retry(state: tenacity.RetryCallState) -> None:
+    """tenacity's ``before_sleep``: only Transient errors are retried, each a SyncError."""
+    exc = state.outcome.exception() if state.outcome else None
+    log.info("retrying after %s", exc.describe() if isinstance(exc, SyncError) else exc)
 
 
 __all__ = ["Answer", "Credentials", "GatewayClient", "Health", "RetryPolicy", "Stopping",

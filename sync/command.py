@@ -12,8 +12,13 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from appliance import exitcodes
+
+if TYPE_CHECKING:
+    from appliance.config import KioskConfig
+    from sync.daemon import SyncDaemon
 
 HELP = "the sync daemon: deliver queued dossiers to the gateway exactly once"
 
@@ -26,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
 
-def build(config):
+def build(config: KioskConfig) -> SyncDaemon:
     """Store, client and daemon from a configuration (also used by tests and the bench)."""
     from appliance import runtime
     from sync.client import Credentials, GatewayClient, RetryPolicy
@@ -54,7 +59,7 @@ def build(config):
                       enroller=enroller)
 
 
-def run(args: argparse.Namespace, config) -> int:
+def run(args: argparse.Namespace, config: KioskConfig) -> int:
     from sync import notify
     from sync.errors import SyncError
 

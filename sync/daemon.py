@@ -23,6 +23,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import tenacity
@@ -558,14 +559,18 @@ def _paper(printer: object) -> str:
     return "ok" if printer.get("state") == "ok" else "unknown"
 
 
-def _mtime(path) -> float:
+def _mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime_ns
     except OSError:
         return 0.0
 
 
+_NO_RETRYING = tenacity.Retrying()
+"""A RetryCallState needs its Retrying; the wait strategies read only the attempt number."""
+
+
 def _attempt_state(attempt: int) -> tenacity.RetryCallState:
-    state = tenacity.RetryCallState(retry_object=None, fn=None, args=(), kwargs={})
+    state = tenacity.RetryCallState(retry_object=_NO_RETRYING, fn=None, args=(), kwargs={})
     state.attempt_number = attempt
     return state

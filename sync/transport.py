@@ -95,7 +95,8 @@ class _Cuttable:
     sock: socket.socket | None
 
     def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()  # type: ignore[misc]
+        # A mixin: the urllib3 connection class after it in the MRO has _new_conn and request.
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
         _attach_current(sock)
         return sock
 
@@ -117,7 +118,7 @@ class _Pool(urllib3.connectionpool.HTTPConnectionPool):
 
 
 class _TLSPool(urllib3.connectionpool.HTTPSConnectionPool):
-    ConnectionCls = _TLSConnection  # type: ignore[assignment]
+    ConnectionCls = _TLSConnection
 
 
 class _Adapter(HTTPAdapter):
@@ -182,7 +183,8 @@ def read_capped(response: requests.Response, cap: int) -> bytes:
             response.close()
             raise AnswerTooLarge(f"answer is longer than the {cap} bytes allowed")
     response._content = bytes(body)
-    response._content_consumed = True
+    # requests' own flag for "body read" (undeclared in its stubs); set as Response.content does.
+    response._content_consumed = True  # type: ignore[attr-defined]
     response.close()  # hands the connection back to the pool
     return response._content
 

@@ -62,8 +62,8 @@ def write_demo_config(gateway_toml: Path, data: Path) -> Path:
     """The gateway sim's kiosk.toml plus what a desktop demo needs (host clock, sample folder)."""
     doc = tomlkit.parse(gateway_toml.read_text(encoding="utf-8"))
     kiosk = doc["kiosk"]
-    kiosk.add("clock", "host")  # type: ignore[union-attr]
-    kiosk.add("sites", DEMO_SITES)  # type: ignore[union-attr]
+    kiosk.add("clock", "host")
+    kiosk.add("sites", DEMO_SITES)
     doc.add("hardware", {"sim_dir": str(data / "sim")})
     doc.add("storage", {"reserve_mb": 64})
     doc.add("sync", {"interval_s": 5.0})

@@ -14,10 +14,14 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appliance import exitcodes
 from appliance.config import KioskConfig
+
+if TYPE_CHECKING:
+    from appliance.store import Store
+    from hw.factory import Devices
 
 HELP = "hardware and system self-test, one line per check, non-zero on failure"
 
@@ -56,13 +60,13 @@ def _result(name: str, ok: bool, code: str, vi: str, en: str, warn: bool = False
 class Context:
     config: KioskConfig
     print_test_page: bool = False
-    _devices: Any = None
-    _store: Any = None
+    _devices: Devices | None = None
+    _store: Store | None = None
     _store_error: str | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     @property
-    def devices(self):
+    def devices(self) -> Devices:
         if self._devices is None:
             from hw.factory import open_devices
 
@@ -76,7 +80,7 @@ class Context:
         return self._devices
 
     @property
-    def store(self):
+    def store(self) -> Store | None:
         if self._store is None and self._store_error is None:
             from appliance import runtime
 
@@ -101,11 +105,13 @@ def check_camera(ctx: Context) -> list[Result]:
 
     if (failed := _device_error(ctx, "camera")) is not None:
         return [failed]
+    camera = ctx.devices.camera
+    assert camera is not None  # no open error recorded, so it was opened
     try:
-        frame = ctx.devices.camera.read_luma(timeout=3.0)
+        frame = camera.read_luma(timeout=3.0)
     except HardwareError as exc:
         return [_from_status("camera", exc.status)]
-    status = ctx.devices.camera.status()
+    status = camera.status()
     height, width = frame.shape
     return [Result("camera", True, "ok", status.code, f"{status.reason_vi} ({width}×{height})",
                    f"{status.reason_en}; frame {width}x{height}")]
@@ -137,7 +143,9 @@ def check_qr_decoder(ctx: Context) -> list[Result]:
 def check_scanner(ctx: Context) -> list[Result]:
     if (failed := _device_error(ctx, "scanner")) is not None:
         return [failed]
-    return [_from_status("scanner", ctx.devices.scanner.status())]
+    scanner = ctx.devices.scanner
+    assert scanner is not None  # no open error recorded, so it was opened
+    return [_from_status("scanner", scanner.status())]
 
 
 def check_printer(ctx: Context) -> list[Result]:
@@ -147,6 +155,7 @@ def check_printer(ctx: Context) -> list[Result]:
     if (failed := _device_error(ctx, "printer")) is not None:
         return [failed]
     printer = ctx.devices.printer
+    assert printer is not None  # no open error recorded, so it was opened
     results = [_from_status("printer", printer.status().device)]
     if ctx.print_test_page:
         from appliance.clock import VN_TZ
@@ -166,13 +175,17 @@ def check_printer(ctx: Context) -> list[Result]:
 def check_gpio(ctx: Context) -> list[Result]:
     if (failed := _device_error(ctx, "gpio")) is not None:
         return [failed]
-    return [_from_status("gpio", ctx.devices.gpio.status())]
+    gpio = ctx.devices.gpio
+    assert gpio is not None  # no open error recorded, so it was opened
+    return [_from_status("gpio", gpio.status())]
 
 
 def check_network(ctx: Context) -> list[Result]:
     if (failed := _device_error(ctx, "network")) is not None:
         return [failed]
-    return [_from_status("network", ctx.devices.network.status())]
+    network = ctx.devices.network
+    assert network is not None  # no open error recorded, so it was opened
+    return [_from_status("network", network.status())]
 
 
 # ----------------------------------------------------------------------------------- system

@@ -7,8 +7,14 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from appliance import exitcodes
+from appliance.config import KioskConfig
+
+if TYPE_CHECKING:
+    from appliance.domain.calendar import DueDate
+    from appliance.domain.catalogue import Catalogue, Procedure
 
 HELP = "the return date the kiosk would print for a procedure and a receipt time"
 
@@ -43,7 +49,7 @@ class _Usage(Exception):
     """A bad argument, phrased for the user (exit status 2)."""
 
 
-def _catalogue(path: str | None):
+def _catalogue(path: str | None) -> Catalogue:
     from appliance.domain.catalogue import CatalogueError, default_catalogue, load_catalogue_json
 
     try:
@@ -52,7 +58,9 @@ def _catalogue(path: str | None):
         raise _Usage(f"catalogue: {exc}") from None
 
 
-def _compute(args: argparse.Namespace, config):
+def _compute(
+    args: argparse.Namespace, config: KioskConfig
+) -> tuple[Catalogue, Procedure, dt.datetime, DueDate]:
     """(catalogue, procedure, received, due date) for the arguments; raises _Usage."""
     from appliance.domain.calendar import CalendarError, WorkingCalendar, due_date
 
@@ -73,7 +81,9 @@ def _compute(args: argparse.Namespace, config):
         raise _Usage(f"calendar: {exc}") from None
 
 
-def _as_json(catalogue, procedure, received: dt.datetime, result) -> str:
+def _as_json(
+    catalogue: Catalogue, procedure: Procedure, received: dt.datetime, result: DueDate
+) -> str:
     from appliance.domain.calendar import format_portal_datetime, format_vn_datetime
 
     limit = procedure.time_limit
@@ -94,6 +104,9 @@ def _as_json(catalogue, procedure, received: dt.datetime, result) -> str:
             "due_vi": result.text_vi,
             "due_portal": result.portal,
             "received_portal": format_portal_datetime(received),
+            "provisional": result.provisional,
+            "unknown_years": list(result.unknown_years),
+            "unconfirmed_days": [ov.to_dict() for ov in result.unconfirmed],
             "steps": result.steps,
         },
         ensure_ascii=False,
@@ -101,7 +114,7 @@ def _as_json(catalogue, procedure, received: dt.datetime, result) -> str:
     )
 
 
-def run(args: argparse.Namespace, config) -> int:
+def run(args: argparse.Namespace, config: KioskConfig) -> int:
     from appliance.domain.calendar import format_vn_datetime
 
     try:
@@ -116,6 +129,11 @@ def run(args: argparse.Namespace, config) -> int:
     print(f"Thời gian giải quyết: {procedure.time_limit.text}")
     print(f"Thời gian nhận hồ sơ: {format_vn_datetime(received)}")
     print(f"Thời gian trả kết quả: {result.text_vi}")
+    if result.provisional:
+        years = ", ".join(str(y) for y in result.unknown_years)
+        print(f"PROVISIONAL (tạm tính): no announced calendar for {years} yet")
+    for ov in result.unconfirmed:
+        print(f"Unconfirmed day ({ov.confidence}): {ov.date:%d/%m/%Y} {ov.kind} {ov.name}".rstrip())
     print("How it was reached:")
     for step in result.steps:
         print(f"  - {step}")

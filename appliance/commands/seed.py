@@ -35,9 +35,11 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
     try:
         catalogue = runtime.current_catalogue(store)
         procedures = (
-            [catalogue.get(args.procedure)] if args.procedure else list(catalogue.procedures)
+            [p for p in catalogue.procedures if p.code == args.procedure]
+            if args.procedure
+            else list(catalogue.procedures)
         )
-        if not procedures or procedures[0] is None:
+        if not procedures:
             print(
                 f"kiosk seed: procedure {args.procedure!r} is not in the catalogue", file=sys.stderr
             )

@@ -7,8 +7,13 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from appliance import exitcodes
+from appliance.config import KioskConfig
+
+if TYPE_CHECKING:
+    from appliance.domain.slip import SlipData
 
 HELP = "render (and optionally print) a slip: a sample, or an existing dossier's"
 
@@ -34,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def dossier_slip_data(config, code: str):
+def dossier_slip_data(config: KioskConfig, code: str) -> SlipData:
     """SlipData of a stored dossier (a reprint: no personal data, which the kiosk cannot read)."""
     from appliance import runtime
 
@@ -45,7 +50,7 @@ def dossier_slip_data(config, code: str):
         store.close()
 
 
-def run(args: argparse.Namespace, config) -> int:
+def run(args: argparse.Namespace, config: KioskConfig) -> int:
     from appliance.domain.slip import WIDTHS, render_slip, sample_slip
     from hw.pdf import images_to_pdf
     from kioskbase.fonts import FontNotFound

@@ -94,7 +94,7 @@ def is_counter_code(text: str) -> bool:
     if norm is None:
         return False
     m = _COUNTER_CODE_RE.fullmatch(norm)
-    return bool(m) and _parse_day(m["day"]) is not None and int(m["seq"]) > 0
+    return m is not None and _parse_day(m["day"]) is not None and int(m["seq"]) > 0
 
 
 def normalise_lookup_code(text: str) -> str | None:

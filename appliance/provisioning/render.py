@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import tomlkit
 from tomlkit.items import Table
 
 from appliance.config import KioskConfig
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 def comment_lines(doc: tomlkit.TOMLDocument, text: str) -> None:
@@ -22,9 +26,9 @@ def comment_lines(doc: tomlkit.TOMLDocument, text: str) -> None:
         doc.add(tomlkit.comment(line) if line else tomlkit.comment(""))
 
 
-def _section(values: object) -> Table:
+def _section(values: DataclassInstance) -> Table:
     table = tomlkit.table()
-    for f in dataclasses.fields(values):  # type: ignore[arg-type]
+    for f in dataclasses.fields(values):
         value = getattr(values, f.name)
         table.add(f.name, dict(value) if isinstance(value, dict) else value)
     return table

@@ -123,7 +123,7 @@ class DossierRecord:
             code=row["code"],
             procedure_code=row["procedure_code"],
             state=DossierState(row["state"]),
-            finalized_at=_parse_time(row["finalized_at"]),  # type: ignore[arg-type]
+            finalized_at=dt.datetime.fromisoformat(row["finalized_at"]),  # NOT NULL
             clock_trusted=bool(row["clock_trusted"]),
             due_at=_parse_time(row["due_at"]),
             digest=row["digest"],
@@ -326,7 +326,9 @@ class Store:
             self.record_event("blob_missing", dossier_id)
 
     # ------------------------------------------------------------------ events
-    def _event_row(self, kind: str, dossier_id: str | None, detail: dict[str, Any]) -> dict:
+    def _event_row(
+        self, kind: str, dossier_id: str | None, detail: dict[str, Any]
+    ) -> dict[str, Any]:
         return {
             "kind": kind,
             "dossier_id": dossier_id,
@@ -385,11 +387,13 @@ class Store:
 
     def next_code_sequence(self, day: dt.date) -> int:
         """Atomically take the next per-day number (inside the caller's write transaction)."""
-        return self.db.execute(
-            "INSERT INTO day_counters (day, last_seq) VALUES (?, 1)"
-            " ON CONFLICT(day) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
-            [day.isoformat()],
-        ).fetchone()[0]
+        return int(
+            self.db.execute(
+                "INSERT INTO day_counters (day, last_seq) VALUES (?, 1)"
+                " ON CONFLICT(day) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+                [day.isoformat()],
+            ).fetchone()[0]
+        )
 
     @contextmanager
     def finalize_transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -402,7 +406,7 @@ class Store:
 
         Its blobs must already be durable (``self.blobs.write``): a row never precedes its file.
         """
-        seq = self.db.execute(
+        seq: int = self.db.execute(
             "INSERT INTO dossiers (id, seq, code, procedure_code, state, finalized_at,"
             " finalized_mono, boot_id, clock_trusted, due_at, digest, envelope, total_bytes,"
             " page_count, replaces, slip_public)"
@@ -479,9 +483,9 @@ class Store:
 
     def pending_count(self) -> int:
         with self._lock:
-            return self.db.execute(
-                "SELECT COUNT(*) FROM dossiers WHERE " + _PENDING_SQL
-            ).fetchone()[0]
+            return int(
+                self.db.execute("SELECT COUNT(*) FROM dossiers WHERE " + _PENDING_SQL).fetchone()[0]
+            )
 
     def next_attempt_at(self) -> dt.datetime | None:
         """When the earliest waiting dossier becomes due (None: nothing pending)."""
@@ -707,7 +711,8 @@ class Store:
 
     def device_status(self) -> dict[str, Any]:
         """``{"at": iso time, "devices": {...}}`` as last reported, or ``{}``."""
-        return self.get_setting(DEVICE_STATUS_SETTING, {})
+        status: dict[str, Any] = self.get_setting(DEVICE_STATUS_SETTING, {})
+        return status
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         if self._db is None:
@@ -739,9 +744,14 @@ class Store:
         with self._lock:
             rows = list(self.db.query("SELECT * FROM alerts ORDER BY raised_at"))
         return [
-            Alert(r["code"], r["message_vi"], r["message_en"], _parse_time(r["raised_at"]))
+            Alert(
+                r["code"],
+                r["message_vi"],
+                r["message_en"],
+                dt.datetime.fromisoformat(r["raised_at"]),
+            )
             for r in rows
-        ]  # type: ignore[arg-type]
+        ]
 
     def request_sync(self) -> None:
         """Wake the sync daemon ("send now", or new work): touch the wake file."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -25,6 +25,9 @@ from appliance.ui.session import Session
 from appliance.ui.theme import sizes_for
 from appliance.ui.timers import InactivityTimer
 from appliance.ui.voice import Voice
+
+if TYPE_CHECKING:
+    from appliance.ui.screens.countdown import CountdownOverlay
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +103,7 @@ class KioskApp(App):
         self.ui = UiSizes()
         self.idle = InactivityTimer(timeout_s, countdown_s)
         self.use_kivy_settings = False
-        self._overlay = None
+        self._overlay: CountdownOverlay | None = None
         self.previous = "welcome"
         self.shutdown_requested = False
         """Staff or the power-fail input asked for a safe shutdown (``kiosk run`` exits 5)."""

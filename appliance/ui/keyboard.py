@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from kivy.app import App
 from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
+from kivy.input.motionevent import MotionEvent
 from kivy.properties import BooleanProperty, ObjectProperty, OptionProperty
 from kivy.uix.widget import Widget
 
@@ -137,7 +138,7 @@ class VnKeyboard(Widget):
     def key_labelled(self, label: str) -> Key | None:
         return next((k for k in self.keys if k.label == label), None)
 
-    def on_touch_down(self, touch: object) -> bool:
+    def on_touch_down(self, touch: MotionEvent) -> bool:
         if self.disabled or not self.collide_point(*touch.pos):
             return False
         self._pressed = self.key_at(*touch.pos)
@@ -145,7 +146,7 @@ class VnKeyboard(Widget):
         touch.grab(self)
         return True
 
-    def on_touch_up(self, touch: object) -> bool:
+    def on_touch_up(self, touch: MotionEvent) -> bool:
         if touch.grab_current is not self:
             return False
         touch.ungrab(self)

@@ -19,17 +19,21 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appliance.config import KioskConfig
 from appliance.domain.dossier import PENDING_STATES, Draft, Page, pending_total
 from appliance.ui import strings as T
 from kioskbase.errors import BilingualError
 
+if TYPE_CHECKING:
+    from hw.qrscanner import QrScanner
+
 log = logging.getLogger(__name__)
 
-Done = Callable[..., None]
-Failed = Callable[[str], None]
+Done = Callable[..., object]
+"""A callback on the UI thread; what it returns is ignored."""
+Failed = Callable[[str], object]
 
 DEFAULT_PIN = "1234"
 """Desktop default when ``staff.pin_hash`` is empty and the configuration is not a device's."""
@@ -40,7 +44,7 @@ DEVICE_NAMES = {"camera": T.STAFF_CAMERA, "scanner": T.STAFF_SCANNER,
 """The devices staff see (and the heartbeat reports), with their names on the staff screen."""
 
 
-def _on_ui(fn: Callable[..., None] | None, *args: Any) -> None:
+def _on_ui(fn: Callable[..., object] | None, *args: Any) -> None:
     if fn is None:
         return
     from kivy.clock import Clock
@@ -127,7 +131,7 @@ class Services:
         self._pending: set[Future[Any]] = set()
         self._lock = threading.Lock()
         self._closed = False
-        self._qr = None
+        self._qr: QrScanner | None = None
         self._qr_consumer: Callable[..., None] | None = None
         self._preview_consumer: Callable[..., None] | None = None
         self._camera_error: Failed | None = None
@@ -244,8 +248,8 @@ class Services:
                 result = fn()
             except Exception as exc:
                 expected = isinstance(exc, BilingualError)
-                log.warning("%s_failed code=%s", what, exc.code if expected else
-                            type(exc).__name__)
+                log.warning("%s_failed code=%s", what,
+                            exc.code if isinstance(exc, BilingualError) else type(exc).__name__)
                 if not expected:
                     log.exception("%s failed unexpectedly", what)
                 _on_ui(failed, citizen_message(exc))
@@ -313,12 +317,7 @@ class Services:
         source = getattr(field, "prefill", None)
         if not source or identity is None:
             return ""
-        value = getattr(identity, source, None)
-        if value is None:
-            return ""
-        if isinstance(value, dt.date):
-            return value.strftime("%d/%m/%Y")
-        return str(value)
+        return str(identity.prefill_text(source))  # a year-only birth date shows "1950"
 
     @staticmethod
     def check_field(field: Any, value: str) -> str | None:
@@ -350,6 +349,7 @@ class Services:
         from appliance.domain.calendar import WorkingCalendar, due_date
         from appliance.domain.slip import SlipComponent, SlipData
 
+        assert self._catalogue is not None  # finalize runs once the catalogue is loaded
         catalogue = self._catalogue.catalogue
         proc = catalogue.get(draft.procedure_code)
         calendar = WorkingCalendar.from_config(self.config.calendar, catalogue.calendar_overrides)
@@ -457,7 +457,11 @@ class Services:
                 frame = camera.preview()
             except Exception:  # the QR loop reports camera failures
                 continue
-            _on_ui(lambda f=frame, c=consumer: self._preview_consumer is c and c(f))
+            _on_ui(self._show_preview, consumer, frame)
+
+    def _show_preview(self, consumer: Callable[..., None], frame: Any) -> None:
+        if self._preview_consumer is consumer:  # the screen that asked is still showing
+            consumer(frame)
 
     def parse_card(self, payload: str | bytes) -> Any:
         from appliance.domain.idcard import parse_card_qr

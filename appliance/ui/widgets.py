@@ -178,6 +178,7 @@ class TelexInput(TextInput):
     """
 
     telex_enabled = BooleanProperty(True)
+    text: str  # TextInput's Kivy property (declared for the checker; no runtime effect)
 
     def insert_text(self, substring: str, from_undo: bool = False) -> None:
         app = App.get_running_app()

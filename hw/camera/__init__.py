@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterator
+from typing import Self
 
 import numpy as np
 from PIL import Image
@@ -51,7 +52,7 @@ class Camera(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None: ...
 
-    def __enter__(self) -> Camera:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -8,6 +8,7 @@ and shared; ``close`` only stops this user's stream. Decoding reads the Y plane 
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
@@ -16,13 +17,16 @@ from hw.camera import Camera
 from hw.errors import HardwareError, require
 from hw.status import DeviceStatus, failed, ok
 
+if TYPE_CHECKING:
+    from picamera2 import Picamera2  # from Debian, untyped: Any to the checker
+
 INSTALL = "apt install python3-picamera2 (venv created with --system-site-packages)"
 
-_shared: object | None = None
+_shared: Picamera2 | None = None
 _shared_lock = threading.Lock()
 
 
-def _picamera2() -> object:
+def _picamera2() -> Picamera2:
     global _shared
     with _shared_lock:
         if _shared is None:

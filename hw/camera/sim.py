@@ -46,7 +46,7 @@ def render_payload(
     pixels = np.where(modules, 20, 235).astype(np.uint8).repeat(scale, 0).repeat(scale, 1)
     code = Image.fromarray(pixels)
     if angle:
-        code = code.rotate(angle, resample=Image.BILINEAR, expand=True, fillcolor=150)
+        code = code.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=150)
     frame = Image.new("L", size, 150)
     rng = np.random.default_rng(seed)
     x = (size[0] - code.width) // 2 + int(rng.integers(-8, 9))

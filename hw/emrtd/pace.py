@@ -12,10 +12,10 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from asn1crypto import core  # type: ignore[import-untyped]
-from ecdsa import VerifyingKey, curves  # type: ignore[import-untyped]
-from ecdsa.ellipticcurve import INFINITY, PointJacobi  # type: ignore[import-untyped]
-from ecdsa.errors import MalformedPointError  # type: ignore[import-untyped]
+from asn1crypto import core
+from ecdsa import VerifyingKey, curves
+from ecdsa.ellipticcurve import INFINITY, PointJacobi
+from ecdsa.errors import MalformedPointError
 
 from hw.emrtd import tlv
 from hw.emrtd.apdu import Command, Response

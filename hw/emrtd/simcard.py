@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-from ecdsa.ellipticcurve import PointJacobi  # type: ignore[import-untyped]
+from ecdsa.ellipticcurve import PointJacobi
 
 from hw.emrtd import bac, issuer, pace, tlv
 from hw.emrtd.apdu import SHORT_MAX, Command, parse_command

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
 from hw.errors import HardwareError
 from hw.printer import PaperState, Printer, PrinterError, PrinterStatus, paper_out_error
 from hw.printer.raster import bands, to_raster
+
+if TYPE_CHECKING:
+    from escpos.escpos import Escpos  # untyped library: Any to the checker
 
 log = logging.getLogger(__name__)
 
@@ -51,17 +55,17 @@ def _offline(exc: BaseException) -> PrinterError:
 class EscposPrinter(Printer):
     """``make_device`` builds a python-escpos printer object (opened lazily on first write)."""
 
-    def __init__(self, make_device: Callable[[], object], width_dots: int, describe: str) -> None:
+    def __init__(self, make_device: Callable[[], Escpos], width_dots: int, describe: str) -> None:
         self.width_dots = width_dots
         self.describe = describe
         self._make_device = make_device
-        self._device: object | None = None
+        self._device: Escpos | None = None
         self._silent = False
         """Set once the printer left a status query unanswered: many cheap printers never answer,
         and waiting out a read timeout before every slip would make each citizen wait."""
 
     @property
-    def device(self):  # the python-escpos object
+    def device(self) -> Escpos:
         if self._device is None:
             device = self._make_device()
             # Tell python-escpos the paper width, else it prints a warning on every image.

@@ -28,7 +28,7 @@ def to_raster(image: Image.Image, width_dots: int) -> Image.Image:
     grey = image.convert("L")
     if grey.width > width_dots:
         height = max(1, round(grey.height * width_dots / grey.width))
-        grey = grey.resize((width_dots, height), Image.LANCZOS)
+        grey = grey.resize((width_dots, height), Image.Resampling.LANCZOS)
     if grey.width < width_dots:
         canvas = Image.new("L", (width_dots, grey.height), 255)
         canvas.paste(grey, ((width_dots - grey.width) // 2, 0))

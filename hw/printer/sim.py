@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
@@ -23,6 +24,9 @@ from hw.printer import (
     paper_out_error,
 )
 from hw.printer.raster import bands, decode_raster, to_raster
+
+if TYPE_CHECKING:
+    from escpos.printer import Dummy  # untyped library: Any to the checker
 
 DPI = round(DOTS_PER_MM * 25.4)
 
@@ -41,7 +45,7 @@ class SimPrinter(Printer):
         self.jobs: list[Path] = []
         """The ``.png`` of every slip written, oldest first."""
 
-    def _new_dummy(self):
+    def _new_dummy(self) -> Dummy:
         dummy = self._dummy_cls(profile="default")
         dummy.profile.profile_data["media"]["width"]["pixels"] = self.width_dots
         return dummy

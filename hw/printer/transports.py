@@ -7,10 +7,16 @@ built, so a missing one is reported by ``kiosk doctor`` with what to install, no
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from hw.errors import PI_EXTRA, MissingDependency, SpecError
 from hw.printer.escpos_printer import EscposPrinter
+
+if TYPE_CHECKING:
+    from escpos.escpos import Escpos  # untyped library: Any to the checker
 
 EXPECTED = (
     '"sim", "usb:VID:PID", "serial:/dev/ttyUSB0", "network:host[:port]", "file:/path" '
@@ -20,13 +26,11 @@ PROFILE = "default"
 NETWORK_TIMEOUT_S = 10.0
 
 
-def _printer_module():
-    import escpos.printer
-
-    return escpos.printer
+def _printer_module() -> ModuleType:
+    return importlib.import_module("escpos.printer")
 
 
-def _usb(arg: str) -> tuple[Callable[[], object], str]:
+def _usb(arg: str) -> tuple[Callable[[], Escpos], str]:
     try:
         vid, pid = (int(x, 16) for x in arg.split(":"))
     except ValueError:
@@ -38,7 +42,7 @@ def _usb(arg: str) -> tuple[Callable[[], object], str]:
     return (lambda: printer.Usb(vid, pid, timeout=5000, profile=PROFILE)), describe
 
 
-def _serial(arg: str) -> tuple[Callable[[], object], str]:
+def _serial(arg: str) -> tuple[Callable[[], Escpos], str]:
     devfile, _, baud = arg.partition(":")
     if not devfile.startswith("/") or (baud and not baud.isdigit()):
         raise SpecError("printer", f"serial:{arg}", "serial:/dev/ttyUSB0[:baud]")
@@ -51,7 +55,7 @@ def _serial(arg: str) -> tuple[Callable[[], object], str]:
     return (lambda: printer.Serial(devfile, baudrate=rate, timeout=2, profile=PROFILE)), devfile
 
 
-def _network(arg: str, timeout_s: float = NETWORK_TIMEOUT_S) -> tuple[Callable[[], object], str]:
+def _network(arg: str, timeout_s: float = NETWORK_TIMEOUT_S) -> tuple[Callable[[], Escpos], str]:
     host, sep, port = arg.rpartition(":")
     if not sep or not port.isdigit():
         host, port = arg, "9100"
@@ -63,14 +67,14 @@ def _network(arg: str, timeout_s: float = NETWORK_TIMEOUT_S) -> tuple[Callable[[
     ), f"{host}:{port}"
 
 
-def _file(arg: str) -> tuple[Callable[[], object], str]:
+def _file(arg: str) -> tuple[Callable[[], Escpos], str]:
     if not arg.startswith("/"):
         raise SpecError("printer", f"file:{arg}", "file:/absolute/path, e.g. file:/dev/usb/lp0")
     printer = _printer_module()
     return (lambda: printer.File(arg, profile=PROFILE)), arg
 
 
-def _cups(arg: str) -> tuple[Callable[[], object], str]:
+def _cups(arg: str) -> tuple[Callable[[], Escpos], str]:
     if not arg:
         raise SpecError("printer", "cups:", "cups:<queue name>")
     printer = _printer_module()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+from types import ModuleType
 
 import numpy as np
 
@@ -22,7 +23,7 @@ ZBAR_CFG_BINARY = 4
 
 
 @functools.cache
-def _lib():
+def _lib() -> ModuleType:
     return require(
         "pyzbar.pyzbar",
         what="pyzbar/zbar QR decoder",
@@ -55,7 +56,8 @@ def decode_raw(luma: np.ndarray) -> list[bytes]:
         with pz._image() as image:
             pz.zbar_image_set_format(image, pz._FOURCC["L800"])
             pz.zbar_image_set_size(image, width, height)
-            pz.zbar_image_set_data(image, ctypes.cast(data, ctypes.c_void_p), len(data), None)
+            pixels = ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p)
+            pz.zbar_image_set_data(image, pixels, len(data), None)
             if pz.zbar_scan_image(scanner, image) < 0:
                 return []
             return [d.data for d in pz._decode_symbols(pz._symbols_for_image(image))]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 
 from hw.errors import require
 
 
-def _lib():
+def _lib() -> ModuleType:
     return require("zxingcpp", what="zxing-cpp QR decoder", install="pip install 'zxing-cpp>=2.2'")
 
 

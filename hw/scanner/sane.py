@@ -78,7 +78,8 @@ class SaneScanner(Scanner):
                     choices = [c.strip() for c in match.group(1).split("|")]
                     adf = [c for c in choices if "adf" in c.lower() or "feeder" in c.lower()]
                     self._adf_source = adf[0] if adf else None
-        return self._adf_source or None
+        source = self._adf_source
+        return source if isinstance(source, str) and source else None
 
     def scan(self, on_page: PageCallback | None = None) -> list[ScannedPage]:
         source = self.adf_source()

@@ -54,7 +54,9 @@ def render_page(
     if clean:
         page.info["dpi"] = (dpi, dpi)
         return page
-    page = page.rotate(float(rng.uniform(-0.6, 0.6)), resample=Image.BICUBIC, fillcolor=paper)
+    page = page.rotate(
+        float(rng.uniform(-0.6, 0.6)), resample=Image.Resampling.BICUBIC, fillcolor=paper
+    )
     page = page.filter(ImageFilter.GaussianBlur(0.6 * dpi / 300))
     arr = np.asarray(page, dtype=np.int16) + rng.normal(0, 9, (height, width)).astype(np.int16)
     scanned = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))

@@ -16,6 +16,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
+from typing import Any
 
 from appliance.crypto import CryptoError, unb64
 from sync.portal_sim.db import SimDB
@@ -47,7 +48,7 @@ class Enrolment:
 
     # --- admin side
     def issue(self, kiosk_id: str, *, rotate: bool = False,
-              ttl_s: float = DEFAULT_CODE_TTL_S) -> dict:
+              ttl_s: float = DEFAULT_CODE_TTL_S) -> dict[str, Any]:
         """A fresh one-time code for ``kiosk_id``; only its hash is kept."""
         if not 0 < ttl_s <= 366 * 24 * 3600:
             raise ApiError(400, "bad_request", "ttl_s must be > 0 and at most a year")
@@ -63,7 +64,7 @@ class Enrolment:
         return {"kiosk_id": kiosk_id, "enrolment_code": code,
                 "purpose": "rotate" if rotate else "enrol", "expires_in": int(ttl_s)}
 
-    def revoke(self, kiosk_id: str) -> dict:
+    def revoke(self, kiosk_id: str) -> dict[str, Any]:
         self._client(kiosk_id)
         with self.db.tx() as conn:
             dropped = conn.execute("DELETE FROM devices WHERE kiosk_id = ?", (kiosk_id,)).rowcount
@@ -71,7 +72,7 @@ class Enrolment:
                          (kiosk_id,))
         return {"kiosk_id": kiosk_id, "revoked": bool(dropped)}
 
-    def kiosks(self) -> list[dict]:
+    def kiosks(self) -> list[dict[str, Any]]:
         with self.db.locked() as conn:
             rows = conn.execute(
                 "SELECT c.kiosk_id, c.client_id, d.device_key, d.enrolled_at FROM clients c "
@@ -85,7 +86,7 @@ class Enrolment:
                 raise ApiError(404, "not_found", "no client is provisioned for this kiosk")
 
     # --- kiosk side
-    def enrol(self, kiosk_id: str, body: object) -> tuple[int, dict]:
+    def enrol(self, kiosk_id: str, body: object) -> tuple[int, dict[str, Any]]:
         """``POST /api/v1/kiosks/{kiosk}/enrolment``: 201 enrolled, 200 this key already was."""
         if not isinstance(body, dict) or not isinstance(body.get("enrolment_code"), str) \
                 or not 0 < len(body["enrolment_code"]) <= MAX_CODE_LEN:
@@ -125,6 +126,6 @@ class Enrolment:
                            "the manifest is signed by a device key that is not enrolled")
 
     @staticmethod
-    def _answer(kiosk_id: str, key: str, at: str, *, replay: bool) -> dict:
+    def _answer(kiosk_id: str, key: str, at: str, *, replay: bool) -> dict[str, Any]:
         return {"kiosk_id": kiosk_id, "device_public_key": key, "enrolled_at": at,
                 "replay": replay}

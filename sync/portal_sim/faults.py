@@ -14,6 +14,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class FaultKind(StrEnum):
@@ -57,7 +58,7 @@ class FaultInjector:
     retry_after_s: int = 1
     slow_ms: int = 1500
     plan: list[PlannedFault] = field(default_factory=list)
-    injected: Counter = field(default_factory=Counter)
+    injected: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -71,7 +72,7 @@ class FaultInjector:
         kinds: list[str] | None = None,
         retry_after_s: int | None = None,
         slow_ms: int | None = None,
-        plan: list[dict] | None = None,
+        plan: list[dict[str, Any]] | None = None,
     ) -> None:
         """Change settings at run time (admin API). Raises ValueError on a bad value."""
         with self._lock:
@@ -119,7 +120,7 @@ class FaultInjector:
         with self._lock:
             return {k.value: self.injected.get(k.value, 0) for k in FaultKind}
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         with self._lock:
             return {
                 "rate": self.rate,

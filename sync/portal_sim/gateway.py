@@ -19,8 +19,10 @@ import hmac
 import json
 import logging
 import secrets
+import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 from appliance.crypto import DeviceKey, PortalKey, canonical_json, sha256_hex
 from appliance.domain.codes import parse_dossier_code
@@ -54,13 +56,13 @@ def stamp(when: dt.datetime) -> str:
     return when.strftime("%Y%m%d%H%M%S")
 
 
-def default_catalogue() -> dict:
+def default_catalogue() -> dict[str, Any]:
     from appliance.domain.catalogue import default_catalogue as domain_default
 
     return domain_default().to_dict()
 
 
-def procedure_codes(catalogue: dict) -> set[str]:
+def procedure_codes(catalogue: dict[str, Any]) -> set[str]:
     """Procedure codes a catalogue offers; empty when its shape names none (then all pass)."""
     codes: set[str] = set()
     for proc in catalogue.get("procedures", []) if isinstance(catalogue, dict) else []:
@@ -75,7 +77,7 @@ def _one_of(value: object, codes: dict[str, str]) -> bool:
     return isinstance(value, str) and value in codes
 
 
-def check_rating(rating: dict) -> None:
+def check_rating(rating: dict[str, Any]) -> None:
     """Level and items on the kiosk's three levels, a bounded reason (docs/gateway-api.yaml)."""
     reason = rating.get("reason")
     items = rating.get("items", [])
@@ -96,7 +98,7 @@ class Gateway:
         *,
         unit_code: str = "000.00.00.H56",
         token_ttl_s: float = 3600.0,
-        catalogue: dict | None = None,
+        catalogue: dict[str, Any] | None = None,
     ) -> None:
         self.data_dir = data_dir
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -128,9 +130,10 @@ class Gateway:
         return self.now().isoformat()
 
     # --- clients and tokens
-    def ensure_client(self, kiosk_id: str, credentials_file: Path) -> dict:
+    def ensure_client(self, kiosk_id: str, credentials_file: Path) -> dict[str, Any]:
         """Credentials for ``kiosk_id``: reuse the file if it exists, else create both."""
         client_id = f"kiosk-{kiosk_id}"
+        creds: dict[str, Any]
         if credentials_file.exists():
             creds = json.loads(credentials_file.read_text(encoding="utf-8"))
         else:
@@ -144,7 +147,7 @@ class Gateway:
             )
         return creds
 
-    def issue_token(self, client_id: str, client_secret: str) -> dict:
+    def issue_token(self, client_id: str, client_secret: str) -> dict[str, Any]:
         with self.db.tx() as conn:
             row = conn.execute(
                 "SELECT secret_sha256 FROM clients WHERE client_id = ?", (client_id,)
@@ -177,7 +180,7 @@ class Gateway:
             raise ApiError(401, "invalid_token", "unknown bearer token")
         if row["expires_at"] <= time.time():
             raise ApiError(401, "token_expired", "bearer token expired; request a new one")
-        return row["kiosk_id"]
+        return str(row["kiosk_id"])
 
     def expire_token(self, authorization: str | None) -> None:
         """Fault injection: the token presented with this request stops working now."""
@@ -188,23 +191,23 @@ class Gateway:
                               _secret_hash(authorization[len("Bearer "):].strip())))
 
     # --- health and catalogue
-    def health(self) -> dict:
+    def health(self) -> dict[str, Any]:
         return {"service": SERVICE_NAME, "implementation": "portal-sim", "api_version": 1,
                 "status": "ok", "server_time": self.now_iso()}
 
-    def _set_catalogue_mem(self, data: dict) -> None:
+    def _set_catalogue_mem(self, data: dict[str, Any]) -> None:
         self.catalogue = data
         self.catalogue_etag = '"' + sha256_hex(canonical_json(data))[:32] + '"'
         self._procedures = procedure_codes(data)
 
-    def set_catalogue(self, data: dict) -> None:
+    def set_catalogue(self, data: object) -> None:
         if not isinstance(data, dict):
             raise ApiError(400, "bad_request", "catalogue must be a JSON object")
         (self.data_dir / "catalogue.json").write_text(dumps(data), encoding="utf-8")
         self._set_catalogue_mem(data)
 
     # --- dossiers
-    def _answer(self, conn, dossier_id: str, *, replay: bool) -> dict:
+    def _answer(self, conn: sqlite3.Connection, dossier_id: str, *, replay: bool) -> dict[str, Any]:
         row = conn.execute("SELECT * FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
         missing = [
             r["sha256"] for r in conn.execute(
@@ -220,7 +223,7 @@ class Gateway:
             "receipt": self._receipt(conn, row) if row["completed_at"] else None,
         }
 
-    def _receipt(self, conn, row) -> dict:
+    def _receipt(self, conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
         files = [r["sha256"] for r in conn.execute(
             "SELECT sha256 FROM files WHERE dossier_id = ? ORDER BY page, sha256", (row["id"],))]
         received = dt.datetime.fromisoformat(row["completed_at"])
@@ -234,7 +237,9 @@ class Gateway:
         }
         return {**receipt, "signature": self.receipt_key.sign(canonical_json(receipt))}
 
-    def put_manifest(self, kiosk_id: str, dossier_id: str, body: bytes) -> tuple[int, dict]:
+    def put_manifest(
+        self, kiosk_id: str, dossier_id: str, body: bytes
+    ) -> tuple[int, dict[str, Any]]:
         if not verify.UUID_RE.match(dossier_id):
             raise ApiError(400, "bad_request", "dossier id must be a lowercase UUID")
         envelope = parse_json(body)
@@ -277,7 +282,9 @@ class Gateway:
         with self.db.locked() as conn:
             return 201, self._answer(conn, dossier_id, replay=False)
 
-    def _existing(self, kiosk_id: str, dossier_id: str, digest: str, held) -> tuple[int, dict]:
+    def _existing(
+        self, kiosk_id: str, dossier_id: str, digest: str, held: sqlite3.Row
+    ) -> tuple[int, dict[str, Any]]:
         if held["kiosk_id"] != kiosk_id:  # about this record only: quarantine it, go on
             raise ApiError(422, "dossier_id_taken", "this dossier id is held by another kiosk")
         conflict = held["digest"] != digest
@@ -292,7 +299,7 @@ class Gateway:
         with self.db.locked() as conn:
             return 200, self._answer(conn, dossier_id, replay=True)
 
-    def _check_codes(self, kiosk_id: str, dossier_id: str, manifest: dict) -> None:
+    def _check_codes(self, kiosk_id: str, dossier_id: str, manifest: dict[str, Any]) -> None:
         """The unit and dossier code must be the sending kiosk's, the code not used before."""
         if manifest["unit_code"] != self.unit_code:
             raise ApiError(422, "unit_code_mismatch",
@@ -306,25 +313,27 @@ class Gateway:
             self._check_code_free(conn, dossier_id, manifest["dossier_code"])
 
     @staticmethod
-    def _check_code_free(conn, dossier_id: str, dossier_code: str) -> None:
+    def _check_code_free(conn: sqlite3.Connection, dossier_id: str, dossier_code: str) -> None:
         taken = conn.execute("SELECT 1 FROM dossiers WHERE dossier_code = ? AND id != ?",
                              (dossier_code, dossier_id)).fetchone()
         if taken is not None:
             raise ApiError(422, "dossier_code_taken",
                            "another dossier already holds this dossier_code")
 
-    def _dossier_for(self, kiosk_id: str, dossier_id: str):
+    def _dossier_for(self, kiosk_id: str, dossier_id: str) -> sqlite3.Row:
         with self.db.locked() as conn:
-            row = conn.execute("SELECT * FROM dossiers WHERE id = ? AND kiosk_id = ?",
-                               (dossier_id, kiosk_id)).fetchone()
+            row: sqlite3.Row | None = conn.execute(
+                "SELECT * FROM dossiers WHERE id = ? AND kiosk_id = ?", (dossier_id, kiosk_id)
+            ).fetchone()
         if row is None:
             raise ApiError(404, "not_found", "no manifest for this dossier id; PUT it first")
         return row
 
-    def _file_row(self, dossier_id: str, sha256: str):
+    def _file_row(self, dossier_id: str, sha256: str) -> sqlite3.Row:
         with self.db.locked() as conn:
-            row = conn.execute("SELECT * FROM files WHERE dossier_id = ? AND sha256 = ?",
-                               (dossier_id, sha256)).fetchone()
+            row: sqlite3.Row | None = conn.execute(
+                "SELECT * FROM files WHERE dossier_id = ? AND sha256 = ?", (dossier_id, sha256)
+            ).fetchone()
         if row is None:
             raise ApiError(404, "file_not_in_manifest", "this sha256 is not in the manifest")
         return row
@@ -341,7 +350,7 @@ class Gateway:
         return self._file_row(dossier_id, sha256)["received_at"] is not None
 
     def put_file(self, kiosk_id: str, dossier_id: str, sha256: str, data: bytes
-                 ) -> tuple[int, dict]:
+                 ) -> tuple[int, dict[str, Any]]:
         size = self.check_file_target(kiosk_id, dossier_id, sha256)
         if len(data) != size:
             raise ApiError(422, "file_size_mismatch",
@@ -407,7 +416,7 @@ class Gateway:
 
     # --- updates feed
     def updates(self, kiosk_id: str, path_kiosk: str, after: str | None, limit: str | None
-                ) -> dict:
+                ) -> dict[str, Any]:
         if path_kiosk != kiosk_id:
             raise ApiError(403, "forbidden", "a kiosk may only read its own updates")
         try:
@@ -432,7 +441,7 @@ class Gateway:
         return {"updates": updates, "cursor": updates[-1]["cursor"] if updates else str(after_n)}
 
     # --- ratings and heartbeat
-    def put_rating(self, kiosk_id: str, rating_id: str, body: bytes) -> tuple[int, dict]:
+    def put_rating(self, kiosk_id: str, rating_id: str, body: bytes) -> tuple[int, dict[str, Any]]:
         if not verify.UUID_RE.match(rating_id):
             raise ApiError(400, "bad_request", "rating id must be a lowercase UUID")
         rating = parse_json(body)
@@ -463,7 +472,7 @@ class Gateway:
                            held_digest=held["digest"])
         return 200, {"rating_id": rating_id, "replay": True}
 
-    def heartbeat(self, kiosk_id: str, path_kiosk: str, body: bytes) -> dict:
+    def heartbeat(self, kiosk_id: str, path_kiosk: str, body: bytes) -> dict[str, Any]:
         if path_kiosk != kiosk_id:
             raise ApiError(403, "forbidden", "a kiosk may only report its own heartbeat")
         beat = parse_json(body)
@@ -495,7 +504,7 @@ class Gateway:
         return {"kiosk_id": kiosk_id, "received_at": self.now_iso()}
 
     # --- admin
-    def stats(self, faults: dict[str, int], bytes_received: int) -> dict:
+    def stats(self, faults: dict[str, int], bytes_received: int) -> dict[str, Any]:
         c = self.db.counters()
         with self.db.locked() as conn:
             complete = conn.execute(
@@ -522,7 +531,7 @@ class Gateway:
             },
         }
 
-    def admin_dossiers(self) -> list[dict]:
+    def admin_dossiers(self) -> list[dict[str, Any]]:
         with self.db.locked() as conn:
             rows = conn.execute("SELECT * FROM dossiers ORDER BY rowid").fetchall()
             out = []
@@ -542,7 +551,7 @@ class Gateway:
                 })
         return out
 
-    def set_status(self, dossier_id: str, status: object) -> dict:
+    def set_status(self, dossier_id: str, status: object) -> dict[str, Any]:
         if not verify.is_int(status) or not 1 <= status <= 10:
             raise ApiError(400, "bad_request", "status must be an integer 1–10 (TrangThaiHoSo)")
         now = self.now_iso()

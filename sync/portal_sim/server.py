@@ -19,15 +19,18 @@ import io
 import ipaddress
 import json
 import logging
+import math
 import re
 import secrets
 import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import tomlkit
@@ -37,9 +40,16 @@ from sync.portal_sim.faults import Fault, FaultInjector, FaultKind
 from sync.portal_sim.gateway import Gateway
 from sync.portal_sim.verify import MAX_FILE_BYTES, ApiError, parse_json
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 log = logging.getLogger("portal_sim")
 
+Query = dict[str, list[str]]
+"""A parsed query string (``urllib.parse.parse_qs``)."""
 MAX_BODY = MAX_FILE_BYTES + 1024 * 1024
+MAX_CLOCK_OFFSET_S = 10 * 366 * 86400
+"""The admin clock moves the gateway's time for clock-skew tests: ten years is already absurd."""
 ID = r"([^/]+)"
 ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("GET", re.compile(r"^/api/v1/health$"), "health"),
@@ -99,7 +109,7 @@ class _DeadlineIO(socket.SocketIO):
         super().__init__(handler.connection, "rb")
         self._handler = handler
 
-    def readinto(self, b) -> int | None:  # type: ignore[override]
+    def readinto(self, b: WriteableBuffer) -> int | None:
         left = self._handler.deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("request deadline passed")
@@ -227,7 +237,8 @@ class Handler(BaseHTTPRequestHandler):
     def _read_chunked(self) -> bytes:
         """A chunked body, each size line checked (hex only, ≤ 8 digits) and the total capped
         exactly like a Content-Length; anything malformed closes the connection."""
-        parts, total = [], 0
+        parts: list[bytes] = []
+        total = 0
         self.close_connection = True  # until the body has been read to its end
         while True:
             found = CHUNK_SIZE.match(self.rfile.readline(1024))
@@ -284,7 +295,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_OPTIONS(self) -> None:
         self._dispatch()
 
-    def __getattr__(self, name: str):  # any other method (TRACE, QUERY, …): 405 with Allow
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        # any other method (TRACE, QUERY, …): 405 with Allow
         if name.startswith("do_"):
             return self._dispatch
         raise AttributeError(name)
@@ -292,7 +304,8 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         split = urlsplit(self.path)
         path = split.path
-        route, args = None, ()
+        route: str | None = None
+        args: tuple[str, ...] = ()
         allowed = []
         for method, pattern, name in ROUTES:
             m = pattern.match(path)
@@ -401,10 +414,10 @@ class Handler(BaseHTTPRequestHandler):
         return parse_json(self._read(self._length()))
 
     # --- routes
-    def _r_health(self, *, query, fault) -> None:
+    def _r_health(self, *, query: Query, fault: Fault | None) -> None:
         self._finish(200, self.sim.gateway.health(), fault)
 
-    def _r_token(self, *, query, fault) -> None:
+    def _r_token(self, *, query: Query, fault: Fault | None) -> None:
         raw = self._read(self._length())
         form = parse_qs(raw.decode("utf-8", "replace"))
         grant = form.get("grant_type", [""])[0]
@@ -414,7 +427,7 @@ class Handler(BaseHTTPRequestHandler):
         secret = form.get("client_secret", [""])[0]
         self._finish(200, self.sim.gateway.issue_token(client_id, secret), fault)
 
-    def _r_catalogue(self, *, query, fault) -> None:
+    def _r_catalogue(self, *, query: Query, fault: Fault | None) -> None:
         self._kiosk()
         gw = self.sim.gateway
         etag = gw.catalogue_etag
@@ -423,13 +436,15 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._finish(200, gw.catalogue, fault, {"ETag": etag})
 
-    def _r_manifest(self, dossier_id: str, *, query, fault) -> None:
+    def _r_manifest(self, dossier_id: str, *, query: Query, fault: Fault | None) -> None:
         kiosk = self._kiosk()
         status, answer = self.sim.gateway.put_manifest(kiosk, dossier_id,
                                                        self._read(self._length()))
         self._finish(status, answer, fault)
 
-    def _r_file_put(self, dossier_id: str, sha256: str, *, query, fault) -> None:
+    def _r_file_put(
+        self, dossier_id: str, sha256: str, *, query: Query, fault: Fault | None
+    ) -> None:
         kiosk = self._kiosk()
         n = self._length()
         try:
@@ -440,7 +455,9 @@ class Handler(BaseHTTPRequestHandler):
         status, answer = self.sim.gateway.put_file(kiosk, dossier_id, sha256, self._read(n))
         self._finish(status, answer, fault)
 
-    def _r_file_head(self, dossier_id: str, sha256: str, *, query, fault) -> None:
+    def _r_file_head(
+        self, dossier_id: str, sha256: str, *, query: Query, fault: Fault | None
+    ) -> None:
         kiosk = self._kiosk()
         present = self.sim.gateway.head_file(kiosk, dossier_id, sha256)
         if fault and fault.kind is FaultKind.SLOW:
@@ -450,24 +467,24 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._send(200 if present else 404, b"")
 
-    def _r_updates(self, kiosk_path: str, *, query, fault) -> None:
+    def _r_updates(self, kiosk_path: str, *, query: Query, fault: Fault | None) -> None:
         kiosk = self._kiosk()
         after = query.get("after", [None])[0]
         limit = query.get("limit", [None])[0]
         self._finish(200, self.sim.gateway.updates(kiosk, kiosk_path, after, limit), fault)
 
-    def _r_rating(self, rating_id: str, *, query, fault) -> None:
+    def _r_rating(self, rating_id: str, *, query: Query, fault: Fault | None) -> None:
         kiosk = self._kiosk()
         status, answer = self.sim.gateway.put_rating(kiosk, rating_id,
                                                      self._read(self._length()))
         self._finish(status, answer, fault)
 
-    def _r_heartbeat(self, kiosk_path: str, *, query, fault) -> None:
+    def _r_heartbeat(self, kiosk_path: str, *, query: Query, fault: Fault | None) -> None:
         kiosk = self._kiosk()
         answer = self.sim.gateway.heartbeat(kiosk, kiosk_path, self._read(self._length()))
         self._finish(200, answer, fault)
 
-    def _r_enrol(self, kiosk_path: str, *, query, fault) -> None:
+    def _r_enrol(self, kiosk_path: str, *, query: Query, fault: Fault | None) -> None:
         kiosk = self._kiosk()
         if kiosk_path != kiosk:
             raise ApiError(403, "forbidden", "a kiosk may only enrol itself")
@@ -475,21 +492,21 @@ class Handler(BaseHTTPRequestHandler):
         self._finish(status, answer, fault)
 
     # --- admin (development and tests; loopback only, not part of the kiosk contract)
-    def _r_admin_kiosks(self, *, query, fault) -> None:
+    def _r_admin_kiosks(self, *, query: Query, fault: Fault | None) -> None:
         self._json(200, {"kiosks": self.sim.gateway.enrolment.kiosks()})
 
-    def _r_admin_enrolment_code(self, kiosk_id: str, *, query, fault) -> None:
+    def _r_admin_enrolment_code(self, kiosk_id: str, *, query: Query, fault: Fault | None) -> None:
         self._json(201, self.sim.gateway.enrolment.issue(kiosk_id, **self._code_options()))
 
-    def _r_admin_rotate(self, kiosk_id: str, *, query, fault) -> None:
+    def _r_admin_rotate(self, kiosk_id: str, *, query: Query, fault: Fault | None) -> None:
         self._json(201, self.sim.gateway.enrolment.issue(kiosk_id, rotate=True,
                                                          **self._code_options()))
 
-    def _r_admin_revoke(self, kiosk_id: str, *, query, fault) -> None:
+    def _r_admin_revoke(self, kiosk_id: str, *, query: Query, fault: Fault | None) -> None:
         self._read(self._length())
         self._json(200, self.sim.gateway.enrolment.revoke(kiosk_id))
 
-    def _code_options(self) -> dict:
+    def _code_options(self) -> dict[str, Any]:
         body = self._body_json() if self._length() else {}
         ttl = body.get("ttl_s") if isinstance(body, dict) else None
         if ttl is None:
@@ -498,21 +515,21 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, "bad_request", "ttl_s must be a number of seconds")
         return {"ttl_s": float(ttl)}
 
-    def _r_admin_stats(self, *, query, fault) -> None:
+    def _r_admin_stats(self, *, query: Query, fault: Fault | None) -> None:
         self._json(200, self.sim.stats())
 
-    def _r_admin_dossiers(self, *, query, fault) -> None:
+    def _r_admin_dossiers(self, *, query: Query, fault: Fault | None) -> None:
         self._json(200, {"dossiers": self.sim.gateway.admin_dossiers()})
 
-    def _r_admin_status(self, dossier_id: str, *, query, fault) -> None:
+    def _r_admin_status(self, dossier_id: str, *, query: Query, fault: Fault | None) -> None:
         body = self._body_json()
         status = body.get("status") if isinstance(body, dict) else None
         self._json(200, self.sim.gateway.set_status(dossier_id, status))
 
-    def _r_admin_faults_get(self, *, query, fault) -> None:
+    def _r_admin_faults_get(self, *, query: Query, fault: Fault | None) -> None:
         self._json(200, self.sim.faults.settings())
 
-    def _r_admin_faults(self, *, query, fault) -> None:
+    def _r_admin_faults(self, *, query: Query, fault: Fault | None) -> None:
         body = self._body_json()
         if not isinstance(body, dict):
             raise ApiError(400, "bad_request", "expected a JSON object")
@@ -525,16 +542,22 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, "bad_request", f"bad fault settings: {exc}") from None
         self._json(200, {**self.sim.faults.settings(), "latency_ms": self.sim.latency_ms})
 
-    def _r_admin_catalogue(self, *, query, fault) -> None:
+    def _r_admin_catalogue(self, *, query: Query, fault: Fault | None) -> None:
         self.sim.gateway.set_catalogue(self._body_json())
         self._json(200, {"etag": self.sim.gateway.catalogue_etag})
 
-    def _r_admin_clock(self, *, query, fault) -> None:
+    def _r_admin_clock(self, *, query: Query, fault: Fault | None) -> None:
         body = self._body_json()
         try:
-            self.sim.gateway.clock_offset_s = float(body["offset_s"])
+            if not isinstance(body, dict):
+                raise TypeError("not a JSON object")
+            offset = float(body["offset_s"])
+            if not math.isfinite(offset) or abs(offset) > MAX_CLOCK_OFFSET_S:
+                raise ValueError("offset out of range")
         except (TypeError, KeyError, ValueError):
-            raise ApiError(400, "bad_request", "expected {\"offset_s\": number}") from None
+            raise ApiError(400, "bad_request", "expected {\"offset_s\": number} within "
+                           f"±{MAX_CLOCK_OFFSET_S} s") from None
+        self.sim.gateway.clock_offset_s = offset
         self._json(200, {"offset_s": self.sim.gateway.clock_offset_s,
                          "server_time": self.sim.gateway.now_iso()})
 
@@ -586,6 +609,7 @@ class PortalSim:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET/AF_INET6 server, never AF_UNIX
         return f"{self.scheme}://{host}:{port}"
 
     def count_bytes(self, n: int) -> None:
@@ -605,7 +629,7 @@ class PortalSim:
         """Headers for a call to this sim's admin API (tests, demo, bench)."""
         return {"Authorization": f"Bearer {self._admin_token}"}
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         with self._bytes_lock:
             n = self._bytes
         return self.gateway.stats(self.faults.counts(), n)
@@ -635,7 +659,7 @@ class PortalSim:
 
     def enrolment_code(self, *, rotate: bool = False) -> str:
         """A fresh one-time enrolment code for this sim's kiosk."""
-        return self.gateway.enrolment.issue(self.kiosk_id, rotate=rotate)["enrolment_code"]
+        return str(self.gateway.enrolment.issue(self.kiosk_id, rotate=rotate)["enrolment_code"])
 
     def start(self) -> PortalSim:
         """Serve in a background thread (tests, demo)."""

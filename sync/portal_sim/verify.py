@@ -77,7 +77,7 @@ open_payload = _as_api_error(checks.open_payload)
 check_pages = _as_api_error(checks.check_pages)
 
 
-def summary(manifest: dict, payload: dict) -> dict:
+def summary(manifest: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
     """What the admin API shows of a dossier: decrypted, but only the routing-relevant fields."""
     keep = ("MaHoSo", "MaTTHC", "TenTTHC", "ChuHoSo", "NgayNopHoSo", "NgayHenTra",
             "KenhThucHien", "HoSoCoThanhPhanSoHoa", "NguonDinhDanh")

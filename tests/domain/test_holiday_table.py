@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import holidays
 
@@ -39,6 +40,5 @@ def test_the_table_answers_without_importing_holidays():
 
 
 def test_regeneration_reproduces_the_shipped_file():
-    shipped = (holiday_table.Path(holiday_table.__file__).with_name("data")
-               / "vn-holidays.json")
+    shipped = Path(holiday_table.__file__).with_name("data") / "vn-holidays.json"
     assert json.loads(shipped.read_text(encoding="utf-8")) == holiday_table.generate()

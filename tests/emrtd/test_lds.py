@@ -23,7 +23,7 @@ def test_dg1_td1_fields(card):
 
 
 def test_dg1_with_a_wrong_check_digit_is_refused(card):
-    text = lds.tlv.decode(card.dg1).child(0x5F1F).value.decode()
+    text = tlv.decode(card.dg1).child(0x5F1F).value.decode()
     broken = text[:14] + str((int(text[14]) + 1) % 10) + text[15:]
     with pytest.raises(MalformedData) as caught:
         lds.parse_dg1(issuer.encode_dg1(broken))

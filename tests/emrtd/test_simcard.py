@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hw.emrtd import session, simcard
+from hw.emrtd import pace, session, simcard
 from hw.emrtd.errors import AccessDenied, CardLost, ChipError, NotAnIdCard
 from hw.emrtd.files import DG_FID, EF_COM
 from hw.emrtd.truststore import TrustStore
@@ -121,7 +121,7 @@ def test_extended_length_reads_a_file_in_one_apdu(authority):
 
 def test_pace_refused_for_its_parameters_falls_back_to_bac(authority):
     chip = simcard.virtual_cccd(authority[1], dict(FIELDS), birth="900101", expiry="300101")
-    chip.pace_oid = f"{simcard.pace.ID_PACE}.2.4"  # announces AES-128, accepts only AES-256
+    chip.pace_oid = f"{pace.ID_PACE}.2.4"  # announces AES-128, accepts only AES-256
     read = session.read_chip(chip, session.cccd_access(ID, "900101", "300101"))
     assert read.access == "bac"
     with pytest.raises(ChipError) as caught:

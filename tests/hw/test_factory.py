@@ -12,6 +12,7 @@ from hw.camera.sim import SimCamera
 from hw.errors import MissingDependency, SpecError
 from hw.gpio import DEFAULT_PINS
 from hw.network.sim import SimNetwork
+from hw.printer.escpos_printer import EscposPrinter
 from hw.printer.sim import SimPrinter
 from hw.scanner.camera import CameraScanner
 from hw.scanner.sim import SimScanner
@@ -63,8 +64,10 @@ def test_bad_strings_name_the_key(tmp_path, key, value):
 
 
 def test_printer_strings_parse(tmp_path):
-    assert factory.build_printer("network:192.0.2.10").describe == "192.0.2.10:9100"
-    assert factory.build_printer("network:printer.local:9101").describe == "printer.local:9101"
+    for spec, describe in (("network:192.0.2.10", "192.0.2.10:9100"),
+                           ("network:printer.local:9101", "printer.local:9101")):
+        printer = factory.build_printer(spec)
+        assert isinstance(printer, EscposPrinter) and printer.describe == describe
     assert factory.build_printer(f"file:{tmp_path}/lp0", paper_width_mm=58).width_dots == 384
 
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from hw.camera.sim import SimCamera
 from hw.pages import TARGET_DPI, assemble_pdf, normalise, process_page
-from hw.scanner import ScannerError
+from hw.scanner import ScannedPage, ScannerError
 from hw.scanner.camera import CameraScanner
 from hw.scanner.sim import SimScanner
 from hw.scanner.synthetic import page_text, render_page
@@ -60,7 +60,7 @@ def test_sim_scanner_feeds_injected_then_folder_pages(tmp_path):
     scanner = SimScanner(tmp_path)
     scanner.feed([Image.new("L", (10, 10), 7)])
     assert [p.image.getpixel((0, 0)) for p in scanner.scan()] == [7]
-    seen = []
+    seen: list[ScannedPage] = []
     pages = scanner.scan(on_page=seen.append)
     assert [p.image.getpixel((0, 0)) for p in pages] == [100, 101] and seen == pages
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from hw.scanner import ScannerError
+from hw.scanner import ScannedPage, ScannerError
 from hw.scanner.sane import SaneScanner
 from hw.status import Health
 
@@ -80,7 +80,7 @@ def test_wedged_scanner_is_stopped_and_reported(feeder, fake_bin, monkeypatch):
     feeder(2)
     monkeypatch.setenv("FAKE_SANE_HANG", "1")
     device = SaneScanner(DEVICE, scanimage=str(fake_bin / "scanimage"), timeout_s=1.5)
-    seen = []
+    seen: list[ScannedPage] = []
     with pytest.raises(ScannerError) as exc:
         device.scan(on_page=seen.append)
     assert exc.value.code == "scanner.no_answer"

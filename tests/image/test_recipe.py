@@ -30,6 +30,7 @@ needs_systemd = pytest.mark.skipif(
 
 def unit(name: str) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(strict=False, interpolation=None)
+    # configparser's documented way to keep key case; typeshed declares it a method.
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     parser.read(SYSTEMD / name)
     return parser

@@ -59,7 +59,7 @@ def test_a_code_is_single_use_kept_only_as_a_hash_and_expires(sim, monkeypatch):
 
     late = sim.enrolment_code(rotate=True)
     later = time.time() + enrolment.DEFAULT_CODE_TTL_S + 1
-    monkeypatch.setattr(enrolment.time, "time", lambda: later)
+    monkeypatch.setattr(time, "time", lambda: later)  # the module enrolment reads the time from
     assert _enrol(sim, b.public_key_b64, late).json()["code"] == "invalid_enrolment_code"
 
 

@@ -20,7 +20,7 @@ from tests.security.conftest import token
 
 def _exchange(sim: PortalSim, raw: bytes, *, timeout: float = 5.0) -> bytes:
     """Send ``raw`` and read until the server closes (socket.timeout if it never does)."""
-    host, port = sim.httpd.server_address[:2]
+    host, port = sim.httpd.socket.getsockname()[:2]
     with socket.create_connection((host, port), timeout=timeout) as s:
         s.sendall(raw)
         data = b""
@@ -30,7 +30,7 @@ def _exchange(sim: PortalSim, raw: bytes, *, timeout: float = 5.0) -> bytes:
 
 
 def _host(sim: PortalSim) -> str:
-    host, port = sim.httpd.server_address[:2]
+    host, port = sim.httpd.socket.getsockname()[:2]
     return f"{host}:{port}"
 
 
@@ -148,7 +148,7 @@ def strict_sim(tmp_path):
 
 def _closed_while_dripping(sim: PortalSim, raw: bytes, every_s: float) -> int | None:
     """Drip ``raw`` a byte at a time; the number of bytes sent when the server hung up."""
-    host, port = sim.httpd.server_address[:2]
+    host, port = sim.httpd.socket.getsockname()[:2]
     with socket.create_connection((host, port), timeout=5) as s:
         for i in range(len(raw)):
             readable, _, _ = select.select([s], [], [], every_s)  # an answer, or the next byte
@@ -204,3 +204,14 @@ def test_portal_db_is_private_and_holds_no_bearer_token(sim):
     assert stat.S_IMODE((sim.data_dir / "receipt.key").stat().st_mode) == 0o600
     for path in sim.data_dir.glob("portal.db*"):
         assert issued.encode() not in path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize("offset", ["1e400", "-1e400", "NaN", "1e12"])
+def test_a_clock_offset_that_is_not_a_sane_number_is_400_and_the_gateway_keeps_working(sim, offset):
+    """JSON's 1e400 and NaN parse to inf/nan: stored, every later ``now()`` raised (500 on every
+    endpoint). An offset beyond ten years is a typo, not a test of clock skew."""
+    answer = requests.post(sim.url + "/admin/clock", headers=sim.admin_headers(),
+                           data=f'{{"offset_s": {offset}}}', timeout=5)
+    assert answer.status_code == 400
+    health = requests.get(sim.url + "/api/v1/health", timeout=5)
+    assert health.status_code == 200 and "server_time" in health.json()

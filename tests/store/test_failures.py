@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 
@@ -74,8 +75,9 @@ def test_disk_reserve_refuses_before_writing(tmp_path, data_dir, ctx, portal_key
     store = Store.open(data_dir, reserve_mb=0, clock=Clock("host"))
     kept = finalize(store, make_draft(random.Random(3)), ctx)
     store.close()
-    free_mb = Store.open(data_dir, reserve_mb=0).free_bytes() // 2**20
-    full = Store.open(data_dir, reserve_mb=free_mb + 1, clock=Clock("host"))
+    # More than the whole disk: free space other processes release meanwhile cannot reach it.
+    beyond_mb = shutil.disk_usage(data_dir).total // 2**20 + 1
+    full = Store.open(data_dir, reserve_mb=beyond_mb, clock=Clock("host"))
     with pytest.raises(SubmissionRefused) as refused:
         finalize(full, make_draft(random.Random(4)), ctx)
     assert refused.value.code == "disk_reserve"
@@ -84,7 +86,7 @@ def test_disk_reserve_refuses_before_writing(tmp_path, data_dir, ctx, portal_key
     opened = open_dossier(parse_envelope(full.envelope(kept.id)), portal_key, full.read_blob)
     assert len(opened.pages) == 3
     full.close()
-    code, doc, _ = _status(_write_config(tmp_path, data_dir, reserve_mb=free_mb + 1))
+    code, doc, _ = _status(_write_config(tmp_path, data_dir, reserve_mb=beyond_mb))
     assert code == 0 and doc["accepting_submissions"] is False
     assert doc["refusal"]["code"] == "disk_reserve"
 

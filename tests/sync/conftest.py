@@ -88,6 +88,6 @@ def recorder() -> Callable[[SyncDaemon], Recorder]:
     def _attach(daemon: SyncDaemon) -> Recorder:
         rec = Recorder(daemon)
         daemon.client.sleep = rec
-        daemon.sleep = rec  # type: ignore[method-assign]
+        daemon.sleep = rec  # type: ignore[method-assign]  # the test's recorder replaces it
         return rec
     return _attach

@@ -39,7 +39,7 @@ def _lines(stream, out: queue.Queue) -> None:
 
 def _wait_for(lines: queue.Queue, pattern: str, count: int = 1, timeout: float = 60) -> list[str]:
     """Read the daemon's log until ``pattern`` was seen ``count`` times; returns all lines read."""
-    seen, read, deadline = 0, [], time.monotonic() + timeout
+    seen, read, deadline = 0, list[str](), time.monotonic() + timeout
     while seen < count:
         line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
         assert line is not None, "daemon exited: " + "".join(read[-20:])

@@ -29,7 +29,7 @@ def test_daemon_notifies_systemd_and_pings_its_watchdog(sim, tmp_path: Path):
                                    str(sim.write_kiosk_toml()), "sync"], env=env,
                                   stderr=subprocess.DEVNULL)
         try:
-            messages = []
+            messages: list[str] = []
             while sum(m == "WATCHDOG=1" for m in messages) < 3:  # pinged every 0.5 s
                 messages.append(sock.recv(4096).decode())
             assert messages[0] == "READY=1"

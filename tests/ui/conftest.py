@@ -12,6 +12,7 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,7 +55,7 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory):
     log = (root / "processes.log").open("w")
     gateway = subprocess.Popen(_kiosk("portal-sim", "--port", "0", "--data", str(root / "gw")),
                                stdout=subprocess.PIPE, stderr=log, text=True)
-    procs = [gateway]
+    procs: list[subprocess.Popen[Any]] = [gateway]
     try:
         info = json.loads(gateway.stdout.readline())
         from appliance.commands.demo import write_demo_config

@@ -10,12 +10,18 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appliance.ui.headless import start_xvfb
+
+if TYPE_CHECKING:
+    from appliance.config import KioskConfig
+
+    from .conftest import Gateway
 
 __all__ = ["Driver", "start_xvfb", "walk"]
 
@@ -27,6 +33,12 @@ def walk(widget: Any) -> Iterator[Any]:
 
 
 class Driver:
+    # Set by the ``ui`` fixture (conftest.py) once the kiosk and its gateway run.
+    config: KioskConfig
+    gateway: Gateway
+    sync_pid: int
+    notify_socket: socket.socket
+
     def __init__(self, app: Any) -> None:
         from kivy.base import EventLoop
 

@@ -46,7 +46,7 @@ def test_demo_runs_gateway_sync_and_ui_and_stops_them_all(tmp_path, display) -> 
     demo = subprocess.Popen([sys.executable, "-m", "appliance.cli", "demo", "--data",
                              str(tmp_path / "demo")], stdout=subprocess.PIPE, text=True, env=env)
     try:
-        lines = []
+        lines: list[str] = []
         while not any("touch UI started" in line for line in lines):
             line = demo.stdout.readline()
             assert line, f"demo ended early: {lines}"

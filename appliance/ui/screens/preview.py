@@ -9,6 +9,8 @@ from kivy.uix.image import Image
 
 
 class CameraPreview(Image):
+    texture: Texture | None  # Image's Kivy property (declared for the checker; no runtime effect)
+
     def show_frame(self, image: Any) -> None:
         """Blit a PIL RGB image into the widget's texture (UI thread only)."""
         rgb = image.convert("RGB").transpose(1)  # Kivy textures start at the bottom row

@@ -138,8 +138,8 @@ class StaffScreen(KioskScreen):
         self.services.sites(draw, self._failed)
 
     def _set_site(self, site: str) -> None:
-        self.services.set_site(site, lambda *_: (self.show("site"), self._notice(
-            T.STAFF_SITE_SAVED)), self._failed)
+        self.services.set_site(site, lambda *_: self._redraw("site", T.STAFF_SITE_SAVED),
+                               self._failed)
 
     def _tab_clock(self) -> None:
         def draw(info: tuple[Any, str]) -> None:
@@ -158,8 +158,8 @@ class StaffScreen(KioskScreen):
         self.services.clock_info(draw, self._failed)
 
     def _confirm_clock(self) -> None:
-        self.services.confirm_clock(lambda *_: (self.show("clock"), self._notice(
-            T.STAFF_CLOCK_DONE)), self._failed)
+        self.services.confirm_clock(lambda *_: self._redraw("clock", T.STAFF_CLOCK_DONE),
+                                    self._failed)
 
     def _tab_wifi(self) -> None:
         def draw(info: tuple[str, list[str]]) -> None:
@@ -203,6 +203,11 @@ class StaffScreen(KioskScreen):
     # ---- feedback
     def _notice(self, text: str) -> None:
         self.message = text
+
+    def _redraw(self, tab: str, notice: str) -> None:
+        """After a change: the tab drawn again, with what was done."""
+        self.show(tab)
+        self._notice(notice)
 
     def _failed(self, message_vi: str) -> None:
         self._clear()

@@ -29,9 +29,11 @@ class StaffPinScreen(KioskScreen):
         """Check the PIN off the UI thread: the scrypt hash is deliberately slow."""
         if self.checking:
             return
+        gate = self.gate
+        assert gate is not None  # made in on_pre_enter
         pin, self.ids.pin.text = self.ids.pin.text, ""
         self.checking = True
-        self.services.on_store(lambda: self.gate.attempt(pin), self._checked,
+        self.services.on_store(lambda: gate.attempt(pin), self._checked,
                                self._failed, what="staff_pin")
 
     def _failed(self, message_vi: str) -> None:
