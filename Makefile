@@ -30,7 +30,7 @@ test: sysdeps lint
 	@$(BIN)/python -m pytest -q
 
 # ruff, then mypy (configured in pyproject.toml; incremental through .mypy_cache).
-lint: venv
+lint: sysdeps venv
 	@echo ">> ruff"
 	@$(BIN)/ruff check .
 	@echo ">> mypy"
