@@ -102,7 +102,7 @@ def check(cmd: list[str], paused: bool, timeout: float) -> dict:
     t0 = time.monotonic()
     proc, sock = launch(cmd, paused)
     sock.settimeout(timeout)
-    console = lines(proc.stdout)  # type: ignore[arg-type]
+    console = lines(proc.stdout)
     result: dict = {}
     try:
         qmp = Qmp(sock)
@@ -117,7 +117,7 @@ def check(cmd: list[str], paused: bool, timeout: float) -> dict:
     except (OSError, EOFError, ValueError, QemuFailed) as exc:  # timeout, closed monitor, …
         proc.kill()
         proc.wait()
-        reason = proc.stderr.read().decode("utf-8", "replace").strip()  # type: ignore[union-attr]
+        reason = proc.stderr.read().decode("utf-8", "replace").strip()
         raise QemuFailed(reason or str(exc)) from exc
     finally:
         sock.close()
