@@ -62,14 +62,13 @@ def understand(text: str, raw: bytes) -> dict[str, Any]:
 def decode_file(path: Path, decoder: str) -> dict[str, Any]:
     from PIL import Image, UnidentifiedImageError
 
-    from hw.errors import HardwareError
-    from hw.qr import decode
+    from appliance.app.devices import HardwareError, decode_qr
 
     entry: dict[str, Any] = {"path": str(path), "error": None, "codes": []}
     try:
         with Image.open(path) as image:
             image.load()
-            found = decode(image, decoder)
+            found = decode_qr(image, decoder)
     except FileNotFoundError:
         entry["error"] = {"code": "file_not_found", "message": "no such file"}
         return entry

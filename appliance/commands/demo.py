@@ -76,11 +76,10 @@ def fill_samples(sim: Path) -> None:
         (camera / name).write_text(payload + "\n", encoding="utf-8")
     scanner = sim / "scanner"
     scanner.mkdir(parents=True, exist_ok=True)
-    from hw.scanner.synthetic import page_text, render_page
+    from appliance.app.samples import page_images
 
-    for i in range(2):
-        render_page(page_text(100 + i, lines=14), dpi=150, seed=100 + i).save(
-            scanner / f"trang-{i + 1}.png")
+    for i, image in enumerate(page_images(2, seed=100)):
+        image.save(scanner / f"trang-{i + 1}.png")
 
 
 def _start_gateway(data: Path, log: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:

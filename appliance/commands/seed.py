@@ -24,18 +24,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def page_pool(count: int, seed: int) -> list[bytes]:
     """A few processed A4 page images to draw from (rendering one costs ~0.3 s)."""
-    from hw.pages import process_page
-    from hw.scanner.synthetic import page_text, render_page
+    from appliance.app.samples import page_files
 
-    return [
-        process_page(render_page(page_text(seed + i), dpi=150, seed=seed + i)) for i in range(count)
-    ]
+    return page_files(count, seed)
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
     import random
 
-    from appliance import runtime
+    from appliance.app import runtime
     from appliance.domain.dossier import Draft, Page
     from appliance.store import SubmissionRefused
     from appliance.submission import finalize

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 from appliance import exitcodes
+from appliance.config import KioskConfig
+from appliance.domain.slip import SlipData
 
 HELP = "render (and optionally print) a slip: a sample, or an existing dossier's"
 
@@ -34,19 +36,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def dossier_slip_data(config, code: str):
-    """SlipData of a stored dossier (a reprint: no personal data, which the kiosk cannot read)."""
-    from appliance import runtime
+def dossier_slip_data(config: KioskConfig, code: str) -> SlipData:
+    """SlipData of a stored dossier (a reprint: no personal data, which the kiosk cannot read),
+    built as the touch UI builds the original (appliance.app.slips)."""
+    from appliance.app import runtime, slips
 
     store = runtime.open_store(config)
     try:
-        return runtime.stored_slip(config, store, code)
+        return slips.stored_slip(config, store, runtime.current_catalogue(store), code)
     finally:
         store.close()
 
 
 def run(args: argparse.Namespace, config) -> int:
-    from appliance.domain.slip import WIDTHS, FontNotFound, render_slip, sample_slip
+    from appliance.app.slips import render
+    from appliance.domain.slip import WIDTHS, FontNotFound, sample_slip
 
     if not args.out and not args.pdf:
         print("kiosk slip: give --out FILE.png and/or --pdf FILE.pdf", file=sys.stderr)
@@ -60,7 +64,7 @@ def run(args: argparse.Namespace, config) -> int:
         return exitcodes.FAILURE
     started = time.perf_counter()
     try:
-        image = render_slip(data, width)
+        image = render(data, width)
     except FontNotFound as exc:
         print(f"kiosk slip: {exc}", file=sys.stderr)
         return exitcodes.FAILURE
