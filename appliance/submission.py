@@ -24,7 +24,6 @@ from appliance.domain.dossier import Draft
 from appliance.store.store import FileRecord, NewDossier, Store
 
 
-
 @dataclass(frozen=True)
 class ProcedureInfo:
     """What finalize needs to know about a procedure (from the catalogue)."""

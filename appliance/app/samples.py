@@ -13,6 +13,9 @@ from hw.pages import process_page
 from hw.printer import PaperState
 from hw.scanner.synthetic import page_text, render_page
 
+DEMO_SITES = ["Trụ sở UBND xã", "Nhà văn hóa thôn Đông", "Nhà văn hóa thôn Tây"]
+"""The sites staff can choose between in ``kiosk demo`` and the screenshots."""
+
 
 def page_images(count: int, seed: int = 0, lines: int = 14) -> list[Image.Image]:
     """``count`` A4 text pages as scanned images at 150 dpi (rendering one costs ~0.3 s)."""

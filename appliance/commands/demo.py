@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from appliance import exitcodes
+from appliance.app.samples import DEMO_SITES
 
 HELP = "desktop demo: local gateway, sync daemon and the touch UI with simulated hardware"
 NEEDS_CONFIG = False
@@ -50,10 +51,6 @@ def _kiosk(*args: str) -> list[str]:
 
 def _say(text: str) -> None:
     print(f">> {text}", flush=True)
-
-
-DEMO_SITES = ["Trụ sở UBND xã", "Nhà văn hóa thôn Đông", "Nhà văn hóa thôn Tây"]
-"""Where a demo kiosk can be moved to (staff mode, "Địa điểm")."""
 
 
 def write_demo_config(gateway_toml: Path, data: Path) -> Path:

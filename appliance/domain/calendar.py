@@ -29,10 +29,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    from appliance.config import CalendarSection
+from typing import Any, Protocol
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 NO_DATE_VI = "Không có ngày hẹn trả cụ thể theo quy định"
@@ -176,6 +173,20 @@ def day_label(day: dt.date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day:%d/%m/%Y}"
 
 
+class CalendarSettings(Protocol):
+    """``[calendar]`` of kiosk.toml (``appliance.config.CalendarSection``) as the domain reads
+    it (the domain imports nothing of the kiosk's configuration code)."""
+
+    @property
+    def office_hours(self) -> list[str]: ...
+
+    @property
+    def saturday_hours(self) -> list[str]: ...
+
+    @property
+    def overrides_file(self) -> str: ...
+
+
 class WorkingCalendar:
     """Working days and office hours of one receiving unit."""
 
@@ -200,7 +211,7 @@ class WorkingCalendar:
     @classmethod
     def from_config(
         cls,
-        section: CalendarSection | None = None,
+        section: CalendarSettings | None = None,
         overrides: Iterable[CalendarOverride] = (),
         *,
         shipped: bool = True,
