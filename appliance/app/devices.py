@@ -37,7 +37,8 @@ NOT_OPENED_VI = "Chức năng này chưa có trên máy này."
 NO_ANSWER_VI = "Thiết bị không trả lời khi được hỏi trạng thái."
 
 __all__ = [
-    "STATUS_DEVICES", "DeviceStatus", "Devices", "HardwareError", "Health", "Light", "ScannedPage",
+    "STATUS_DEVICES", "DeviceStatus", "Devices", "HardwareError", "Health", "Light", "QrScanner",
+    "ScannedPage",
 ]
 
 

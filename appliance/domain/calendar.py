@@ -333,15 +333,27 @@ class WorkingCalendar:
 
 
 class TimeLimitLike(Protocol):
-    unit: str
-    value: int
-    cutoff: dt.time | None
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def value(self) -> int: ...
+
+    @property
+    def cutoff(self) -> dt.time | None: ...
 
 
 class ProcedureLike(Protocol):
-    code: str
-    name: str
-    time_limit: TimeLimitLike
+    """What a return date needs of a procedure (read-only, as the catalogue's frozen ones are)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def time_limit(self) -> TimeLimitLike: ...
 
 
 @dataclass

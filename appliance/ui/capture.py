@@ -6,10 +6,11 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any
+
+from PIL import Image
 
 from appliance.app import devices
-from appliance.app.devices import HardwareError, ScannedPage
+from appliance.app.devices import HardwareError, QrScanner, ScannedPage
 from appliance.domain.dossier import Page
 from appliance.ui import strings as T
 from appliance.ui.workers import Done, Failed, Workers, on_ui
@@ -20,16 +21,16 @@ log = logging.getLogger("appliance.ui.services")
 class CaptureServices(Workers):
     """QR payloads and preview frames from the camera; pages from the scanner."""
 
-    _devices_ready: Future[Any] | None
+    _devices_ready: Future[None] | None
 
     def _init_capture(self) -> None:
-        self._qr: Any = None
+        self._qr: QrScanner | None = None
         self._qr_consumer: Callable[..., None] | None = None
         self._preview_consumer: Callable[..., None] | None = None
         self._camera_error: Failed | None = None
         self._preview_stop = threading.Event()
         self._preview_thread: threading.Thread | None = None
-        self._thumbs: dict[int, Any] = {}
+        self._thumbs: dict[int, Image.Image] = {}
 
     def start_camera(self, on_payload: Callable[..., None], on_preview: Callable[..., None] | None,
                      on_error: Failed) -> None:
@@ -65,8 +66,12 @@ class CaptureServices(Workers):
 
     def _payload(self, text: str, raw: bytes) -> None:
         consumer = self._qr_consumer
-        if consumer is not None:
-            on_ui(lambda: self._qr_consumer is consumer and consumer(text, None))
+
+        def deliver() -> None:
+            if consumer is not None and self._qr_consumer is consumer:  # still that screen's
+                consumer(text, None)
+
+        on_ui(deliver)
 
     def _camera_failed(self, exc: HardwareError) -> None:
         log.warning("camera_error code=%s", getattr(exc, "code", "?"))
@@ -83,7 +88,11 @@ class CaptureServices(Workers):
                 frame = camera.preview()
             except Exception:  # the QR loop reports camera failures
                 continue
-            on_ui(lambda f=frame, c=consumer: self._preview_consumer is c and c(f))
+            on_ui(self._deliver_preview, consumer, frame)
+
+    def _deliver_preview(self, consumer: Callable[..., None], frame: Image.Image) -> None:
+        if self._preview_consumer is consumer:  # the screen has not moved on
+            consumer(frame)
 
     def scan(self, component: object, on_page: Callable[[Page], None], done: Done,
              failed: Failed) -> None:
@@ -103,5 +112,5 @@ class CaptureServices(Workers):
 
         self.on_devices(run, done, failed, "scan")
 
-    def thumbnail(self, page: Page) -> Any:
+    def thumbnail(self, page: Page) -> Image.Image | None:
         return self._thumbs.get(id(page))

@@ -104,8 +104,8 @@ class Services(StaffServices, CaptureServices):
         self.demo = demo
         self._init_capture()
         self.app: KioskAppLike | None = None
-        self._store_ready: Future[Any] | None = None
-        self._devices_ready: Future[Any] | None = None
+        self._store_ready: Future[None] | None = None
+        self._devices_ready: Future[None] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -160,10 +160,13 @@ class Services(StaffServices, CaptureServices):
     def update_light(self) -> None:
         """Set the cabinet's status light from the store (appliance.app.devices.status_light)."""
         gpio = self.devices.gpio if self.devices is not None else None
-        if gpio is not None and self.store is not None:
-            self.on_store(lambda: devices.status_light(self.opened_store),
-                          lambda light: self.on_devices(lambda: gpio.show(light)),
-                          what="status_light")
+        if gpio is None or self.store is None:
+            return
+
+        def show(light: devices.Light) -> None:
+            self.on_devices(lambda: gpio.show(light), what="status_light_show")
+
+        self.on_store(lambda: devices.status_light(self.opened_store), show, what="status_light")
 
     def _wake(self) -> None:
         if self.app is not None and self.app.root.current == "attract":

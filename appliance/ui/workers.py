@@ -29,7 +29,7 @@ def on_ui(fn: Callable[..., None] | None, *args: Any) -> None:
     """Run ``fn(*args)`` on the UI thread, at the next frame."""
     if fn is None:
         return
-    from kivy.clock import Clock
+    from kivy.clock import Clock  # type: ignore[import-untyped, unused-ignore]
 
     Clock.schedule_once(lambda _dt: fn(*args), 0)
 
