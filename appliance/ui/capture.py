@@ -6,14 +6,16 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
-from PIL import Image
-
-from appliance.app import devices
-from appliance.app.devices import HardwareError, QrScanner, ScannedPage
-from appliance.domain.dossier import Page
 from appliance.ui import strings as T
 from appliance.ui.workers import Done, Failed, Workers, on_ui
+
+if TYPE_CHECKING:  # the hardware seams load on the devices thread (first frame first)
+    from PIL import Image
+
+    from appliance.app.devices import HardwareError, QrScanner, ScannedPage
+    from appliance.domain.dossier import Page
 
 log = logging.getLogger("appliance.ui.services")
 
@@ -50,6 +52,8 @@ class CaptureServices(Workers):
             self._preview_thread.start()
 
     def _start_scanning(self) -> None:
+        from appliance.app import devices
+
         if self._qr is None:
             self._qr = devices.qr_reader(self.opened_devices, self._payload, self._camera_failed)
         # A new screen wants the card that is in view now, even if it was read a moment ago
@@ -98,6 +102,8 @@ class CaptureServices(Workers):
              failed: Failed) -> None:
         """Scan until the feeder is empty; each page is processed (compact JPEG) on the devices
         thread and handed to ``on_page`` on the UI thread as it arrives."""
+        from appliance.app import devices
+
         scanner = self.devices.scanner if self.devices is not None else None
 
         def page_done(scanned: ScannedPage) -> None:

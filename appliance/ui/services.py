@@ -3,7 +3,9 @@
 Screens never touch the store, the devices or slow work directly: they call a method here with
 callbacks; the method moves one application-layer call (``appliance.app``) onto a worker thread
 (``workers.py``: one for the store, one for the devices) and its result back onto the UI thread.
-Staff operations are in ``staff_services.py``, the camera and scanner in ``capture.py``.
+Staff operations are in ``staff_services.py``, the camera and scanner in ``capture.py``. Each
+method imports the application module it calls: those load on the worker threads as the store
+and devices open, so the first frame never waits for SQLite's or the devices' libraries.
 """
 
 from __future__ import annotations
@@ -19,21 +21,21 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Protocol
 
-from appliance.app import devices, ratings, runtime, slips, staff, submission, tracking
-from appliance.app.devices import Devices
-from appliance.app.submission import Readiness, Submitted
 from appliance.config import KioskConfig
-from appliance.domain.catalogue import Catalogue, FormField, Procedure
-from appliance.domain.dossier import Draft
-from appliance.domain.identity import Identity
-from appliance.store import DossierRecord, Store, SubmissionRefused
 from appliance.ui import strings as T
 from appliance.ui.capture import CaptureServices
 from appliance.ui.staff_services import DEFAULT_PIN, DEVICE_NAMES, StaffServices
 from appliance.ui.workers import Done, Failed, citizen_message, on_ui
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the application layer loads on the worker threads (first frame first)
+    from appliance.app.devices import Devices, Light
+    from appliance.app.submission import Readiness, Submitted
+    from appliance.app.tracking import Tracking
+    from appliance.domain.catalogue import Catalogue, FormField, Procedure
+    from appliance.domain.dossier import Draft
     from appliance.domain.idcard import QrRefusal
+    from appliance.domain.identity import Identity
+    from appliance.store import DossierRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -118,17 +120,22 @@ class Services(StaffServices, CaptureServices):
         return services
 
     def _open_store(self) -> None:
+        from appliance.app import runtime
+        from appliance.store import SubmissionRefused
+
         self.store = runtime.open_store(self.config)
         catalogue = runtime.current_catalogue(self.store)
         self._catalogue = Catalog(catalogue)
         try:
             self._ready = runtime.finalize_context(self.config, self.store, catalogue)
-        except SubmissionRefused as exc:  # not configured: submissions are refused with the reason
+        except SubmissionRefused as exc:  # not configured: submissions are refused
             log.warning("finalize_unavailable: %s", exc.detail)
             self._ready = exc
         on_ui(self.report_devices)  # if the devices are open already
 
     def _open_devices(self) -> None:
+        from appliance.app import devices
+
         opened = devices.open_devices(self.config)
         for name, exc in opened.errors.items():
             log.warning("device_unavailable %s: %s", name, exc.code)
@@ -159,11 +166,13 @@ class Services(StaffServices, CaptureServices):
 
     def update_light(self) -> None:
         """Set the cabinet's status light from the store (appliance.app.devices.status_light)."""
+        from appliance.app import devices
+
         gpio = self.devices.gpio if self.devices is not None else None
         if gpio is None or self.store is None:
             return
 
-        def show(light: devices.Light) -> None:
+        def show(light: Light) -> None:
             self.on_devices(lambda: gpio.show(light), what="status_light_show")
 
         self.on_store(lambda: devices.status_light(self.opened_store), show, what="status_light")
@@ -244,10 +253,14 @@ class Services(StaffServices, CaptureServices):
         return self._ready
 
     def check_can_accept(self, ok: Callable[[], None], refused: Failed) -> None:
+        from appliance.app import submission
+
         self.on_store(lambda: submission.check_can_accept(self.opened_store, self._readiness()),
                       lambda _r: ok(), refused, "check_can_accept")
 
     def finalize(self, draft: Draft, done: Done, failed: Failed) -> None:
+        from appliance.app import submission
+
         def run() -> Submitted:
             catalogue = self._catalogue.catalogue if self._catalogue else None
             assert catalogue is not None
@@ -268,6 +281,8 @@ class Services(StaffServices, CaptureServices):
 
     def print_slip(self, submitted: Submitted, done: Done, failed: Failed) -> None:
         """Print the slip (devices thread); the dossier is already saved."""
+        from appliance.app import devices, slips, staff
+
 
         def run() -> None:
             slips.print_slip(devices.printer(self.opened_devices), submitted.slip)
@@ -300,6 +315,8 @@ class Services(StaffServices, CaptureServices):
 
     def track(self, code: str, done: Done) -> None:
         """``done((status line, staleness warning))``, or ``done(None)`` for an unknown code."""
+        from appliance.app import tracking
+
 
         def run() -> tuple[str, str] | None:
             found = tracking.track(self.opened_store, code)
@@ -310,14 +327,20 @@ class Services(StaffServices, CaptureServices):
     def describe_status(self, record: DossierRecord) -> tuple[str, str]:
         """(status line, staleness warning or "") for a dossier found by its code (reads the
         store: call it on the store thread)."""
+        from appliance.app import tracking
+
         return status_words(tracking.tracking_of(self.opened_store, record))
 
     def add_rating(self, code: str, level: int, reason: str, done: Done, failed: Failed) -> None:
+        from appliance.app import ratings
+
         self.on_store(lambda: ratings.add_rating(self.opened_store, code, level, reason), done,
                       failed, "rating")
 
     # ------------------------------------------------------------------ help
     def call_help(self) -> bool:
+        from appliance.app import staff
+
         gpio = self.devices.gpio if self.devices is not None else None
         if gpio is None:
             return False
@@ -336,6 +359,8 @@ class Services(StaffServices, CaptureServices):
 
     def safe_shutdown(self) -> None:
         """Stop taking dossiers, let the store finish, stop the app (systemd powers off)."""
+        from appliance.app import staff
+
         log.info("safe_shutdown requested")
         app = self.app
         if app is None:
@@ -352,7 +377,7 @@ class Services(StaffServices, CaptureServices):
             DemoTray(self).open()
 
 
-def status_words(found: tracking.Tracking) -> tuple[str, str]:
+def status_words(found: Tracking) -> tuple[str, str]:
     """Tracking facts in the citizen's words: (status line, staleness warning or "")."""
     if found.kind == "portal":
         line = f"{T.TRACK_STATUS}: {T.PORTAL_STATUS.get(found.portal_status or 0, '?')}"

@@ -11,16 +11,17 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from appliance.app.devices import Devices
 from appliance.config import KioskConfig
-from appliance.store import Store
 from appliance.ui import strings as T
+
+if TYPE_CHECKING:  # imported on the worker threads, so the first frame does not wait for them
+    from appliance.app.devices import Devices
+    from appliance.store import Store
 
 log = logging.getLogger("appliance.ui.services")
 
-R = TypeVar("R")
 Done = Callable[..., None]
 Failed = Callable[[str], None]
 
