@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from types import ModuleType
 
@@ -33,18 +32,6 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def available_commands() -> dict[str, str]:
-    """The commands whose modules exist in this installation."""
-    found = {}
-    for name, module in COMMANDS.items():
-        try:
-            if importlib.util.find_spec(module) is not None:
-                found[name] = module
-        except ModuleNotFoundError:
-            continue
-    return found
-
-
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     parser = argparse.ArgumentParser(
         prog="kiosk",
@@ -59,7 +46,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, ModuleType] = {}
-    for name, module_name in available_commands().items():
+    for name, module_name in COMMANDS.items():
         module = importlib.import_module(module_name)
         modules[name] = module
         cmd = sub.add_parser(name, help=module.HELP, description=module.HELP)

@@ -122,6 +122,3 @@ class Clock:
         """Staff confirmed the date and time shown on screen for this boot."""
         settings.set_setting(CLOCK_CONFIRMED_SETTING, self._boot_id)
 
-
-def clock_for(mode: str) -> Clock:
-    return Clock(mode)

@@ -20,13 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from appliance.app.seeding import person
 from appliance.clock import Clock
 from appliance.crypto import DeviceKey, PortalKey
 from appliance.domain.dossier import Draft, Page
 from appliance.durable import fsync_dir
 from appliance.store import Store
 from appliance.submission import FinalizeContext, ProcedureInfo, finalize
-from appliance.synthetic import person
 
 
 class Baseline:

@@ -29,12 +29,12 @@ import tempfile
 import time
 import urllib.request
 
+from appliance.app.seeding import seed
 from appliance.config import load_file
 from appliance.store import Store
 from sync.client import Credentials, GatewayClient, RetryPolicy
 from sync.command import build
 from sync.errors import SyncError, TokenExpired
-from sync.seeding import seed
 
 
 def start_sim(data: Path, rate: float) -> tuple[subprocess.Popen, dict]:

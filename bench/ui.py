@@ -108,6 +108,14 @@ def main() -> int:
         kiosk_child(args.t0, args.sessions, [Path(p) for p in args.pages])
         return 0
 
+    bare, kiosk = _measure(args.runs, args.sessions)
+    _report(bare, kiosk, args.runs, args.sessions)
+    return 0
+
+
+def _measure(runs: int, sessions: int) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """Launch the bare window and the kiosk ``runs`` times each under one X server; the first
+    kiosk launch also runs ``sessions`` citizen sessions."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from appliance.ui.headless import start_xvfb
 
@@ -124,28 +132,31 @@ def main() -> int:
     bare_script.write_text(BARE, encoding="utf-8")  # Kivy's App wants a source file
     try:
         bare, kiosk = [], []
-        for run in range(args.runs):
+        for run in range(runs):
             bare.append(_run([sys.executable, str(bare_script), repr(time.time())], env))
-            sessions = args.sessions if run == 0 else 0  # later launches: start time only
+            count = sessions if run == 0 else 0  # later launches: start time only
             kiosk.append(_run([sys.executable, __file__, "--child", "kiosk", "--sessions",
-                               str(sessions), "--t0", repr(time.time()), "--pages",
+                               str(count), "--t0", repr(time.time()), "--pages",
                                *map(str, page_files)], env))
     finally:
         if xvfb is not None:
             xvfb.kill()
             xvfb.wait()
+    return bare, kiosk
 
+
+def _report(bare: list[dict[str, float]], kiosk: list[dict[str, float]], runs: int,
+            n: int) -> None:
     def med(rows: list[dict[str, float]], key: str) -> float:
         return statistics.median(r[key] for r in rows)
 
     start_bare, start_kiosk = med(bare, "first_frame_s"), med(kiosk, "first_frame_s")
     rss_bare = med(bare, "rss_mb")
     full = kiosk[0]
-    n = args.sessions
     rss_10, rss_n = full["rss_10_mb"], full[f"rss_{n}_mb"]
     growth = (rss_n - rss_10) / rss_10
     rows = [
-        (f"launch → first frame (s, median of {args.runs})", start_bare, start_kiosk,
+        (f"launch → first frame (s, median of {runs})", start_bare, start_kiosk,
          start_kiosk / start_bare, "≤ 2.0×"),
         ("resident memory at first frame (MB)", rss_bare, full["rss_first_mb"],
          full["rss_first_mb"] / rss_bare, ""),
@@ -160,8 +171,6 @@ def main() -> int:
         r = f"{ratio:6.2f}×" if ratio is not None else " " * 7
         unit = " %" if "growth" in name else ""
         print(f"{name:44} {b} {value:9.2f}{unit if unit else ''} {r}  {target}")
-    return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,18 +6,16 @@ import importlib
 from types import ModuleType
 
 from hw.status import DeviceStatus, failed
+from kioskbase.errors import BilingualError
 
 PI_EXTRA = "pip install '.[pi]'"
 
 
-class HardwareError(Exception):
+class HardwareError(BilingualError):
     """A device refused or failed; ``status`` says why in both languages."""
 
-    def __init__(self, code: str, reason_vi: str, reason_en: str) -> None:
-        super().__init__(f"{code}: {reason_en}")
-        self.code = code
-        self.reason_vi = reason_vi
-        self.reason_en = reason_en
+    def __str__(self) -> str:
+        return self.describe()
 
     @property
     def status(self) -> DeviceStatus:

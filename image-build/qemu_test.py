@@ -274,18 +274,29 @@ def first_boot(b: Boot, gateway: Gateway, c: Checks, timeout: float) -> dict[str
     return timings
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--image", type=Path, required=True)
-    parser.add_argument("--work", type=Path, required=True)
-    parser.add_argument("--smp", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=1800, help="first report, seconds")
-    args = parser.parse_args(argv)
-    work = args.work.resolve()
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+@dataclass
+class Card:
+    """The test card, its kernel and the gateway it talks to; ``boot`` starts the next phase."""
+
+    image: Path
+    source: Path
+    """The built image (``update_card.py`` puts its system onto the card)."""
+    kernel: Path
+    initrd: Path
+    log: Path
+    smp: int
+    timeout: float
+    gateway: Gateway
+    current: Boot | None = None
+
+    def boot(self, phase: str) -> Boot:
+        self.current = boot(self.image, self.kernel, self.initrd, phase, self.log, self.smp)
+        return self.current
+
+
+def prepare(args: argparse.Namespace, work: Path) -> Card:
+    """A sparse copy of the image grown by 1 GiB, a TLS gateway, and the technician's files."""
     image = work / "test.img"
-    t0 = time.monotonic()
     run("cp", "--sparse=always", args.image, image)
     with open(image, "r+b") as fh:  # a bigger "card": the data partition must grow into it
         fh.truncate(image.stat().st_size + 2**30)
@@ -299,68 +310,95 @@ def main(argv: list[str] | None = None) -> int:
     toml.write_text(test_kiosk_toml(port, gateway.kiosk_settings()), encoding="utf-8")
     run("mcopy", "-o", "-i", fat(image), toml, "::kiosk.toml")
     run("mcopy", "-o", "-i", fat(image), cert, "::gateway-ca.pem")
-    log = work / "console.log"
+    return Card(image, args.image, kernel, initrd, work / "console.log", args.smp, args.timeout,
+                gateway)
+
+
+def provisioned(card: Card, c: Checks, timings: dict[str, float]) -> str:
+    """First boot, then the boot partition checked; returns the device public key."""
+    current = card.boot("boot")
+    first = first_boot(current, card.gateway, c, card.timeout)
+    first_key = first.pop("device_public_key")
+    timings.update(first)
+    current.kill()
+    scrubbed = run("mtype", "-i", fat(card.image), "::kiosk.toml").stdout
+    c.check(card.gateway.kiosk_settings()["client_secret"] not in scrubbed
+            and "135790" not in scrubbed, "secrets blanked on the boot partition")
+    result = run("mtype", "-i", fat(card.image), "::provision-result.txt").stdout
+    c.check(result.startswith("OK"), "provision-result.txt says OK", result.splitlines()[0])
+    return first_key
+
+
+def power_cut(card: Card, c: Checks) -> list[str]:
+    """Power cut while writing, with the gateway away so dossiers stay queued; returns the ids
+    of the committed dossiers."""
+    card.gateway.stop()
+    current = card.boot("powercut")
+    queued = [current.expect("queued", card.timeout) for _ in range(3)]
+    # Cut the power part-way through the next dossier's finalize: 60 % of the time one took.
+    gap = queued[2]["host_elapsed_s"] - queued[1]["host_elapsed_s"]
+    time.sleep(0.6 * gap)
+    current.kill()
+    committed = [q["id"] for q in queued] + current.drain("queued")
+    c.check(True, "power cut during writes",
+            f"{len(committed)} dossiers committed, cut {0.6 * gap:.1f} s into the next")
+    return committed
+
+
+def updated_and_recovered(card: Card, c: Checks, committed: list[str], first_key: str) -> None:
+    """A new system onto the card while those dossiers wait (same image: what is checked is that
+    update_card.py keeps the data partition and the card's configuration), then every committed
+    dossier delivered."""
+    update = subprocess.run([sys.executable, str(REPO / "image-build" / "update_card.py"),
+                             str(card.source), str(card.image)], capture_output=True, text=True)
+    c.check(update.returncode == 0, "system updated in place with update_card.py",
+            (update.stdout + update.stderr).strip().splitlines()[-1:])
+    card.gateway.start()
+    current = card.boot("recover")
+    prov = current.expect("provision", card.timeout)
+    state = prov.get("provisioned") or {}
+    c.check(prov["unit"].get("Result") == "success"
+            and state.get("device_public_key") == first_key,
+            "after the update: same device key, provisioning kept",
+            {"unit": prov["unit"].get("Result"), "same_key":
+             state.get("device_public_key") == first_key})
+    drained = current.expect("drained", card.timeout)
+    c.check(drained["database"] and drained["database"].get("ok"),
+            "store healthy after the power cut", drained["database"])
+    at_gateway = {d["dossier_id"] for d in card.gateway.dossiers() if d.get("complete")}
+    lost = [i for i in committed if i not in at_gateway]
+    c.check(drained["ok"] and not lost, "no committed dossier lost",
+            {"committed": len(committed), "lost": lost, "queue": drained["queue"]})
+    current.kill()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--image", type=Path, required=True)
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--smp", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=1800, help="first report, seconds")
+    args = parser.parse_args(argv)
+    work = args.work.resolve()
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    t0 = time.monotonic()
+    card = prepare(args, work)
     c = Checks()
     timings: dict[str, float] = {}
-    current: Boot | None = None
     try:
-        current = boot(image, kernel, initrd, "boot", log, args.smp)
-        first = first_boot(current, gateway, c, args.timeout)
-        first_key = first.pop("device_public_key")
-        timings.update(first)
-        current.kill()
-        scrubbed = run("mtype", "-i", fat(image), "::kiosk.toml").stdout
-        c.check(gateway.kiosk_settings()["client_secret"] not in scrubbed
-                and "135790" not in scrubbed, "secrets blanked on the boot partition")
-        result = run("mtype", "-i", fat(image), "::provision-result.txt").stdout
-        c.check(result.startswith("OK"), "provision-result.txt says OK", result.splitlines()[0])
-
-        # Power cut while writing, with the gateway away so dossiers stay queued.
-        gateway.stop()
-        current = boot(image, kernel, initrd, "powercut", log, args.smp)
-        queued = [current.expect("queued", args.timeout) for _ in range(3)]
-        # Cut the power part-way through the next dossier's finalize: 60 % of the time one took.
-        gap = queued[2]["host_elapsed_s"] - queued[1]["host_elapsed_s"]
-        time.sleep(0.6 * gap)
-        current.kill()
-        committed = [q["id"] for q in queued] + current.drain("queued")
-        c.check(True, "power cut during writes",
-                f"{len(committed)} dossiers committed, cut {0.6 * gap:.1f} s into the next")
-
-        # A new system onto the card while those dossiers wait (same image: what is checked is
-        # that update_card.py keeps the data partition and the card's configuration).
-        update = subprocess.run([sys.executable, str(REPO / "image-build" / "update_card.py"),
-                                 str(args.image), str(image)], capture_output=True, text=True)
-        c.check(update.returncode == 0, "system updated in place with update_card.py",
-                (update.stdout + update.stderr).strip().splitlines()[-1:])
-
-        gateway.start()
-        current = boot(image, kernel, initrd, "recover", log, args.smp)
-        prov = current.expect("provision", args.timeout)
-        state = prov.get("provisioned") or {}
-        c.check(prov["unit"].get("Result") == "success"
-                and state.get("device_public_key") == first_key,
-                "after the update: same device key, provisioning kept",
-                {"unit": prov["unit"].get("Result"), "same_key":
-                 state.get("device_public_key") == first_key})
-        drained = current.expect("drained", args.timeout)
-        c.check(drained["database"] and drained["database"].get("ok"),
-                "store healthy after the power cut", drained["database"])
-        at_gateway = {d["dossier_id"] for d in gateway.dossiers() if d.get("complete")}
-        lost = [i for i in committed if i not in at_gateway]
-        c.check(drained["ok"] and not lost, "no committed dossier lost",
-                {"committed": len(committed), "lost": lost, "queue": drained["queue"]})
-        current.kill()
+        first_key = provisioned(card, c, timings)
+        committed = power_cut(card, c)
+        updated_and_recovered(card, c, committed, first_key)
     except (TimeoutError, RuntimeError) as exc:
         c.check(False, "boot sequence", exc)
     finally:
-        if current is not None and current.proc.poll() is None:
-            current.kill()
-        gateway.stop()
+        if card.current is not None and card.current.proc.poll() is None:
+            card.current.kill()
+        card.gateway.stop()
     timings["total_s"] = round(time.monotonic() - t0, 1)
-    print(json.dumps({"ok": c.ok, "timings": timings, "console_log": str(log)}, indent=2))
+    print(json.dumps({"ok": c.ok, "timings": timings, "console_log": str(card.log)}, indent=2))
     return 0 if c.ok else 1
-
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONUNBUFFERED", "1")

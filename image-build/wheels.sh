@@ -13,7 +13,6 @@ rm -rf "$wheels" && mkdir -p "$wheels"
 "$repo/.venv/bin/python" "$here/requirements.py" "$repo/pyproject.toml" --extra pi --skip lgpio \
   > "$wheels/requirements.txt"
 "$pip" freeze --exclude-editable | grep -v '^#' > "$wheels/constraints.txt" || true
-"$pip" wheel -q --no-deps -w "$wheels" -c "$wheels/constraints.txt" sdnotify
 "$pip" download -q --only-binary=:all: \
   --platform manylinux_2_28_aarch64 --platform manylinux_2_17_aarch64 \
   --platform manylinux2014_aarch64 --platform linux_aarch64 \

@@ -283,10 +283,6 @@ class GatewayClient:
                                 "(a Wi-Fi login page?)")
         return response.status_code == 200
 
-    def head_file(self, dossier_id: str, sha256: str) -> bool:
-        """Does the gateway hold this page of this dossier?"""
-        return self._retrying()(self._held, f"/api/v1/dossiers/{dossier_id}/files/{sha256}")
-
     def updates(self, after: str | None) -> tuple[list[dict[str, Any]], str]:
         params = {"after": after} if after else {}
         _, body = self.call("GET", f"/api/v1/kiosks/{self.kiosk_id}/updates",

@@ -29,7 +29,7 @@ import tenacity
 from appliance import __version__
 from appliance.app import gateway
 from appliance.domain.catalogue import CatalogueError, load_catalogue
-from appliance.domain.dossier import DossierState
+from appliance.domain.dossier import DossierState, pending_total
 from appliance.store import BlobError, DossierRecord, Store
 from sync.client import GatewayClient, Stopping
 from sync.errors import (
@@ -353,7 +353,7 @@ class SyncDaemon:
         age = self.store.oldest_pending_age_s()
         devices = (self.store.device_status() or {}).get("devices") or {}
         self.client.heartbeat({
-            "queue_depth": counts.get("queued", 0) + counts.get("sending", 0),
+            "queue_depth": pending_total(counts),
             "oldest_pending_age_s": age,
             "counts": counts,
             "paper": _paper(devices.get("printer")),

@@ -8,7 +8,9 @@
 - ClockSkew: server time far from the kiosk's clock → stop the batch, alert staff.
 - RecordRejected: 400/404/413/422 about one dossier, 409 conflict → quarantine it, go on.
 
-``code`` is a stable English token for logs and the staff screen; messages carry no personal data.
+Every class is a ``kioskbase.errors.BilingualError``: ``code`` is a stable English token for logs
+and the staff screen, ``reason_en`` (= ``str(exc)``) the precise reason, ``reason_vi`` what staff
+read on the kiosk; messages carry no personal data.
 """
 
 from __future__ import annotations
@@ -21,20 +23,20 @@ from typing import Any
 
 import requests
 
+from kioskbase.errors import BilingualError
 
-class SyncError(Exception):
-    """Base class: ``code`` is stable, ``str(exc)`` is the precise English reason."""
+
+class SyncError(BilingualError):
+    """Base class: ``code`` is stable, ``str(exc)`` is the precise English reason; each kind
+    carries a default ``reason_vi`` for staff."""
 
     code = "sync_error"
+    reason_vi = "Chưa gửi được hồ sơ lên cổng tiếp nhận; máy sẽ tự gửi lại sau."
     stops_batch = False
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        if code:
-            self.code = code
-
-    def describe(self) -> str:
-        return f"{self.code}: {self}"
+    def __init__(self, message: str, *, code: str | None = None,
+                 reason_vi: str | None = None) -> None:
+        super().__init__(code or type(self).code, reason_vi or type(self).reason_vi, message)
 
 
 class Transient(SyncError):
@@ -45,6 +47,7 @@ class CaptivePortal(Transient):
     """A 200 page that is not the gateway (Wi-Fi login): never success, never online."""
 
     code = "captive_portal"
+    reason_vi = "Mạng Wi-Fi đang yêu cầu đăng nhập. Hãy đăng nhập mạng hoặc chọn mạng khác."
 
 
 class RateLimited(Transient):
@@ -62,25 +65,33 @@ class TokenExpired(Transient):
     code = "token_expired"
 
 
-class AuthError(SyncError):
+class StopsBatch(SyncError):
+    """Retrying cannot help: the batch stops and staff are alerted."""
+
+    stops_batch = True
+
+
+class AuthError(StopsBatch):
     code = "auth"
-    stops_batch = True
+    reason_vi = "Cổng tiếp nhận từ chối thông tin xác thực của máy. Hãy báo kỹ thuật viên."
 
 
-class TLSFailure(SyncError):
+class TLSFailure(StopsBatch):
     code = "tls"
-    stops_batch = True
+    reason_vi = ("Không xác minh được chứng chỉ bảo mật của cổng tiếp nhận. Hãy kiểm tra ngày giờ "
+                 "và báo kỹ thuật viên.")
 
 
-class ClockSkew(SyncError):
+class ClockSkew(StopsBatch):
     code = "clock"
-    stops_batch = True
+    reason_vi = "Đồng hồ của máy lệch nhiều so với cổng tiếp nhận. Hãy chỉnh ngày giờ."
 
 
 class RecordRejected(SyncError):
     """The gateway refused this one dossier for a reason of its own."""
 
     code = "rejected"
+    reason_vi = "Hồ sơ bị cổng tiếp nhận từ chối. Xem lý do trong danh sách hồ sơ."
 
 
 class Conflict(RecordRejected):

@@ -27,8 +27,8 @@ from hw.printer.testpage import render_test_page
 from hw.qr import DecodedQr, decode
 from hw.qrscanner import QrScanner
 from hw.scanner import ScannedPage
-from hw.scanner.synthetic import font_path
 from hw.status import DeviceStatus, Health, failed, ok
+from kioskbase.fonts import find_font
 
 STATUS_DEVICES = ("camera", "scanner", "printer", "gpio", "network")
 """The devices with a status, in the order staff, ``kiosk doctor`` and the heartbeat list them."""
@@ -94,7 +94,7 @@ def print_test_page(devices: Devices, kiosk_id: str, now: dt.datetime) -> None:
 def print_text(devices: Devices, lines: list[str]) -> None:
     """Plain lines of Vietnamese on the receipt printer (the staff's end-of-day report)."""
     target = printer(devices)
-    font = ImageFont.truetype(font_path(), 26)
+    font = ImageFont.truetype(find_font("Roboto-Regular.ttf"), 26)
     image = Image.new("1", (target.width_dots, 40 * len(lines) + 40), 1)
     draw = ImageDraw.Draw(image)
     for i, line in enumerate(lines):

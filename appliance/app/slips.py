@@ -95,3 +95,10 @@ def print_slip(printer: Printer, slip: SlipData) -> None:
 
 def render(slip: SlipData, width_dots: int) -> Image.Image:
     return render_slip(slip, width_dots)
+
+
+def to_pdf(image: Image.Image) -> bytes:
+    """A rendered slip as a one-page PDF at the paper's true size (the one PDF writer)."""
+    from hw.pdf import images_to_pdf
+
+    return images_to_pdf([image])

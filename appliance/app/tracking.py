@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from appliance.domain.dossier import PENDING_STATES
 from appliance.store import DossierRecord, Store
 
 STALE_AFTER_S = 6 * 3600
 """A status older than this (or than the last successful sync) is shown with a warning."""
-PENDING = frozenset({"queued", "sending"})
 
 
 @dataclass(frozen=True)
@@ -55,5 +55,5 @@ def tracking_of(store: Store, record: DossierRecord) -> Tracking:
         kind = "checking" if state == "quarantined" else "waiting"
     heard = parse_time((store.sync_state() or {}).get("last_success")) or when
     age = (store.clock.wall() - heard).total_seconds() if heard is not None else None
-    stale = state not in PENDING and (age is None or age > STALE_AFTER_S)
+    stale = state not in PENDING_STATES and (age is None or age > STALE_AFTER_S)
     return Tracking(kind, record.portal_status, when, record.due_at, stale, heard)

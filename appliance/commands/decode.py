@@ -53,8 +53,8 @@ def understand(text: str, raw: bytes) -> dict[str, Any]:
     if isinstance(result, QrRefusal):
         return {
             "kind": "refused",
-            "refusal": {"code": result.code, "message_vi": result.message_vi,
-                        "detail": result.detail},
+            "refusal": {"code": result.code, "reason_vi": result.reason_vi,
+                        "reason_en": result.reason_en},
         }
     return {"kind": "id_card", "identity": _identity(result)}
 
@@ -118,7 +118,7 @@ def _print_entry(entry: dict[str, Any]) -> None:
                     print(f"    {label}: {code['identity'][key]}")
         else:
             refusal = code["refusal"]
-            print(f"{path}: ✗ {refusal['message_vi']} [{refusal['code']}]")
+            print(f"{path}: ✗ {refusal['reason_vi']} [{refusal['code']}]")
             print(f"    {refusal['detail']}")
 
 

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import tomlkit
+
 from appliance import exitcodes
 from appliance.app.samples import DEMO_SITES
 
@@ -55,11 +57,14 @@ def _say(text: str) -> None:
 
 def write_demo_config(gateway_toml: Path, data: Path) -> Path:
     """The gateway sim's kiosk.toml plus what a desktop demo needs (host clock, sample folder)."""
-    text = gateway_toml.read_text(encoding="utf-8")
-    text = text.replace("[kiosk]\n", '[kiosk]\nclock = "host"\nsites = ' + json.dumps(
-        DEMO_SITES, ensure_ascii=False) + "\n", 1)
-    text += (f'\n[hardware]\nsim_dir = {json.dumps(str(data / "sim"))}\n'
-             "\n[storage]\nreserve_mb = 64\n\n[sync]\ninterval_s = 5.0\n")
+    doc = tomlkit.parse(gateway_toml.read_text(encoding="utf-8"))
+    kiosk = doc["kiosk"]
+    kiosk.add("clock", "host")  # type: ignore[union-attr]
+    kiosk.add("sites", DEMO_SITES)  # type: ignore[union-attr]
+    doc.add("hardware", {"sim_dir": str(data / "sim")})
+    doc.add("storage", {"reserve_mb": 64})
+    doc.add("sync", {"interval_s": 5.0})
+    text = tomlkit.dumps(doc)
     path = data / "kiosk.toml"
     path.write_text(text, encoding="utf-8")
     return path

@@ -36,76 +36,80 @@ def _parse_received(text: str | None) -> dt.datetime:
     return dt.datetime.strptime(text.strip().replace("T", " ", 1), "%Y-%m-%d %H:%M")
 
 
-def run(args: argparse.Namespace, config) -> int:
-    from appliance.domain.calendar import (
-        CalendarError,
-        WorkingCalendar,
-        due_date,
-        format_portal_datetime,
-        format_vn_datetime,
-    )
+class _Usage(Exception):
+    """A bad argument, phrased for the user (exit status 2)."""
+
+
+def _catalogue(path: str | None):
     from appliance.domain.catalogue import CatalogueError, default_catalogue, load_catalogue_json
+
+    try:
+        return load_catalogue_json(Path(path).read_bytes()) if path else default_catalogue()
+    except (OSError, CatalogueError) as exc:
+        raise _Usage(f"catalogue: {exc}") from None
+
+
+def _compute(args: argparse.Namespace, config):
+    """(catalogue, procedure, received, due date) for the arguments; raises _Usage."""
+    from appliance.domain.calendar import CalendarError, WorkingCalendar, due_date
 
     try:
         received = _parse_received(args.received)
     except ValueError:
-        print(
-            f"kiosk due-date: --received: expected 'YYYY-MM-DD HH:MM', got {args.received!r}",
-            file=sys.stderr,
-        )
-        return exitcodes.USAGE
-    try:
-        if args.catalogue:
-            catalogue = load_catalogue_json(Path(args.catalogue).read_bytes())
-        else:
-            catalogue = default_catalogue()
-    except (OSError, CatalogueError) as exc:
-        print(f"kiosk due-date: catalogue: {exc}", file=sys.stderr)
-        return exitcodes.USAGE
+        raise _Usage(f"--received: expected 'YYYY-MM-DD HH:MM', got {args.received!r}") from None
+    catalogue = _catalogue(args.catalogue)
     procedure = catalogue.get(args.procedure.strip())
     if procedure is None:
         known = ", ".join(p.code for p in catalogue.procedures)
-        print(
-            f"kiosk due-date: --procedure: unknown code {args.procedure!r} (known: {known})",
-            file=sys.stderr,
-        )
-        return exitcodes.USAGE
+        raise _Usage(f"--procedure: unknown code {args.procedure!r} (known: {known})")
     try:
         calendar = WorkingCalendar.from_config(config.calendar, catalogue.calendar_overrides)
-        result = due_date(procedure, received, calendar)
+        return catalogue, procedure, received, due_date(procedure, received, calendar)
     except CalendarError as exc:
-        print(f"kiosk due-date: calendar: {exc}", file=sys.stderr)
-        return exitcodes.USAGE
+        raise _Usage(f"calendar: {exc}") from None
+
+
+def _as_json(catalogue, procedure, received: dt.datetime, result) -> str:
+    from appliance.domain.calendar import format_portal_datetime, format_vn_datetime
 
     limit = procedure.time_limit
+    return json.dumps(
+        {
+            "procedure": procedure.code,
+            "procedure_name": procedure.name,
+            "catalogue_version": catalogue.version,
+            "time_limit": {
+                "unit": limit.unit,
+                "value": limit.value,
+                "cutoff": f"{limit.cutoff:%H:%M}" if limit.cutoff else None,
+                "text": limit.text,
+            },
+            "received": received.isoformat(timespec="minutes"),
+            "received_vi": format_vn_datetime(received),
+            "due": result.when.isoformat(timespec="minutes") if result.when else None,
+            "due_vi": result.text_vi,
+            "due_portal": result.portal,
+            "received_portal": format_portal_datetime(received),
+            "steps": result.steps,
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def run(args: argparse.Namespace, config) -> int:
+    from appliance.domain.calendar import format_vn_datetime
+
+    try:
+        catalogue, procedure, received, result = _compute(args, config)
+    except _Usage as exc:
+        print(f"kiosk due-date: {exc}", file=sys.stderr)
+        return exitcodes.USAGE
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "procedure": procedure.code,
-                    "procedure_name": procedure.name,
-                    "catalogue_version": catalogue.version,
-                    "time_limit": {
-                        "unit": limit.unit,
-                        "value": limit.value,
-                        "cutoff": f"{limit.cutoff:%H:%M}" if limit.cutoff else None,
-                        "text": limit.text,
-                    },
-                    "received": received.isoformat(timespec="minutes"),
-                    "received_vi": format_vn_datetime(received),
-                    "due": result.when.isoformat(timespec="minutes") if result.when else None,
-                    "due_vi": result.text_vi,
-                    "due_portal": result.portal,
-                    "received_portal": format_portal_datetime(received),
-                    "steps": result.steps,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(_as_json(catalogue, procedure, received, result))
         return exitcodes.OK
     print(f"{procedure.code} — {procedure.name}")
-    print(f"Thời gian giải quyết: {limit.text}")
+    print(f"Thời gian giải quyết: {procedure.time_limit.text}")
     print(f"Thời gian nhận hồ sơ: {format_vn_datetime(received)}")
     print(f"Thời gian trả kết quả: {result.text_vi}")
     print("How it was reached:")

@@ -49,8 +49,9 @@ def dossier_slip_data(config: KioskConfig, code: str) -> SlipData:
 
 
 def run(args: argparse.Namespace, config) -> int:
-    from appliance.app.slips import render
-    from appliance.domain.slip import WIDTHS, FontNotFound, sample_slip
+    from appliance.app.slips import render, to_pdf
+    from appliance.domain.slip import WIDTHS, sample_slip
+    from kioskbase.fonts import FontNotFound
 
     if not args.out and not args.pdf:
         print("kiosk slip: give --out FILE.png and/or --pdf FILE.pdf", file=sys.stderr)
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace, config) -> int:
             image.save(args.out, "PNG", dpi=(203.2, 203.2))
             written["png"] = str(Path(args.out))
         if args.pdf:
-            image.save(args.pdf, "PDF", resolution=203.2)
+            Path(args.pdf).write_bytes(to_pdf(image))
             written["pdf"] = str(Path(args.pdf))
     except OSError as exc:
         print(f"kiosk slip: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)

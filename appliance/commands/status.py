@@ -42,7 +42,7 @@ def collect(config: KioskConfig) -> dict[str, Any]:
             pending=store.pending_count(),
             oldest_pending_age_s=store.oldest_pending_age_s(),
             sync={k: sync.get(k) for k in SYNC_KEYS},
-            alerts=[{"code": a.code, "message_en": a.message_en, "message_vi": a.message_vi,
+            alerts=[{"code": a.code, "reason_en": a.reason_en, "reason_vi": a.reason_vi,
                      "raised_at": a.raised_at.isoformat()} for a in store.alerts()],
         )
         return doc
@@ -70,7 +70,7 @@ def _accepting(store: Store) -> dict[str, Any]:
         store.check_can_accept()
     except SubmissionRefused as refused:
         return {"accepting_submissions": False,
-                "refusal": {"code": refused.code, "detail": refused.detail}}
+                "refusal": {"code": refused.code, "reason_en": refused.reason_en}}
     return {"accepting_submissions": True, "refusal": None}
 
 
@@ -87,7 +87,7 @@ def render(doc: dict[str, Any]) -> str:
     lines = [
         f"kiosk {doc['kiosk_id']}  data {doc['data_dir']}",
         f"database      {'ok' if db['ok'] else 'UNAVAILABLE'} ({db['code']}): {db['reason_en']}",
-        f"accepting     {'NO: ' + refusal['detail'] if refusal else 'yes'}",
+        f"accepting     {'NO: ' + refusal['reason_en'] if refusal else 'yes'}",
         f"disk free     {doc['disk']['free_bytes'] // 2**20} MiB "
         f"(reserve {doc['disk']['reserve_bytes'] // 2**20} MiB)",
         f"clock         {'trusted' if doc['clock']['trusted'] else 'NOT trusted'} "
@@ -109,7 +109,7 @@ def render(doc: dict[str, Any]) -> str:
             lines.append(f"devices       {states} (reported {devices['at']})")
         else:
             lines.append("devices       not reported yet (run kiosk doctor)")
-        lines += [f"ALERT {a['code']}: {a['message_en']}" for a in doc["alerts"]]
+        lines += [f"ALERT {a['code']}: {a['reason_en']}" for a in doc["alerts"]]
     return "\n".join(lines)
 
 

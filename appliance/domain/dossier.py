@@ -6,6 +6,7 @@ payload; from then on only the state moves, and only along ``TRANSITIONS``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -37,6 +38,12 @@ TRANSITIONS: dict[DossierState, frozenset[DossierState]] = {
 """Legal moves. SENDING → SENDING: a new attempt after a crash; QUARANTINED → QUEUED: restore."""
 
 PENDING_STATES = frozenset({DossierState.QUEUED, DossierState.SENDING})
+"""Finalized and not yet delivered: the sync daemon's queue (what a waiting dossier can be in)."""
+
+
+def pending_total(counts: Mapping[str, int]) -> int:
+    """How many dossiers wait for delivery, from ``Store.counts_by_state()``."""
+    return sum(counts.get(state, 0) for state in PENDING_STATES)
 
 
 class IllegalTransition(ValueError):

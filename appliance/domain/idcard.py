@@ -61,14 +61,14 @@ class QrRefusal:
 
     code: str
     """Stable English code (a key of MESSAGES_VI)."""
-    message_vi: str
+    reason_vi: str
     """Plain Vietnamese for the citizen, saying what to do next."""
-    detail: str
+    reason_en: str
     """Precise English for staff and logs; no personal data."""
 
 
 def _refuse(code: str, detail: str) -> QrRefusal:
-    return QrRefusal(code=code, message_vi=MESSAGES_VI[code], detail=detail)
+    return QrRefusal(code=code, reason_vi=MESSAGES_VI[code], reason_en=detail)
 
 
 _DIGITS12 = re.compile(r"[0-9]{12}")

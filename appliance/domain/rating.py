@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from appliance.domain.codes import normalise_lookup_code
+from kioskbase.errors import BilingualError
 
 LEVELS: dict[str, str] = {
     "rat_hai_long": "Rất hài lòng",
@@ -30,14 +31,8 @@ CRITERIA: dict[str, str] = {
 MAX_REASON_LEN = 500
 
 
-class RatingError(ValueError):
-    """A rating that cannot be accepted; ``message_vi`` tells the citizen what to do."""
-
-    def __init__(self, code: str, message_vi: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.message_vi = message_vi
-        self.detail = detail
+class RatingError(BilingualError, ValueError):
+    """A rating that cannot be accepted; ``reason_vi`` tells the citizen what to do."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +88,7 @@ def validate_rating(
     *,
     code: str | None = None,
 ) -> Rating:
-    """A checked Rating; raises RatingError (with ``message_vi``) on anything invalid.
+    """A checked Rating; raises RatingError (with ``reason_vi``) on anything invalid.
 
     ``level`` (and each item's level) may be the code, the Vietnamese label or the index 0–2 in
     LEVELS order, as a screen of three buttons has it; ``code`` is an alias of ``dossier_code``.
@@ -114,6 +109,15 @@ def validate_rating(
             "Xin vui lòng chọn một mức: Rất hài lòng, Hài lòng hoặc Không hài lòng.",
             f"level must be one of {', '.join(LEVELS)}",
         )
+    text = _checked_reason(reason, level)
+    checked = _checked_items(items or {})
+    return Rating(
+        dossier_code=code, level=level, reason=text or None, items=checked, rated_at=rated_at
+    )
+
+
+def _checked_reason(reason: str | None, level: str) -> str:
+    """The reason in NFC with runs of whitespace collapsed; required for khong_hai_long."""
     text = unicodedata.normalize("NFC", " ".join((reason or "").split()))
     if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
         raise RatingError(
@@ -133,8 +137,13 @@ def validate_rating(
             "Xin vui lòng cho biết lý do chưa hài lòng để cơ quan khắc phục.",
             "a reason is required for khong_hai_long",
         )
+    return text
+
+
+def _checked_items(items: Mapping[str, str | int]) -> dict[str, str]:
+    """Criterion → level code, each criterion known and each level valid."""
     checked: dict[str, str] = {}
-    for criterion, given in (items or {}).items():
+    for criterion, given in items.items():
         if criterion not in CRITERIA:
             raise RatingError(
                 "invalid_item",
@@ -149,9 +158,7 @@ def validate_rating(
                 f"criterion {criterion}: level must be one of {', '.join(LEVELS)}",
             )
         checked[criterion] = item_level
-    return Rating(
-        dossier_code=code, level=level, reason=text or None, items=checked, rated_at=rated_at
-    )
+    return checked
 
 
 __all__ = ["CRITERIA", "LEVELS", "Rating", "RatingError", "validate_rating"]

@@ -3,7 +3,8 @@
 :class:`SlipData` is the content; :func:`slip_lines` lays it out as text; :func:`render_slip`
 draws it as a 1-bit raster for thermal paper (576 dots at 80 mm, 384 at 58 mm) with Pillow and a
 font covering every Vietnamese letter (DejaVu Sans), because printer code pages cannot print
-Vietnamese reliably (DESIGN §8). The simulated printer keeps the same raster as PNG or PDF.
+Vietnamese reliably (DESIGN §8). The simulated printer keeps the same raster as PNG, and
+``hw.pdf`` (the one PDF writer) wraps it as a PDF.
 
 A slip reprinted from the store has no personal data (the payload is sealed and the kiosk cannot
 read it back): the citizen fields are None and the slip says so instead of printing blanks.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import os
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from appliance.domain.calendar import DueDate, format_vn_date_long, format_vn_datetime, to_local
 from appliance.domain.codes import parse_dossier_code, slip_qr_url
+from kioskbase.fonts import find_font
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
@@ -39,17 +40,6 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 SEALED_VI = "Bản in lại: thông tin cá nhân đã được niêm phong nên không in lại."
 CLOCK_UNTRUSTED_VI = "Cán bộ sẽ thông báo sau (đồng hồ của máy chưa được xác nhận)"
-FONT_ENV = "KIOSK_FONT_DIR"
-FONT_DIRS = (
-    "/usr/share/fonts/truetype/dejavu",  # Debian fonts-dejavu-core
-    "/usr/share/fonts/dejavu",
-    "/usr/local/share/fonts",
-)
-
-
-class FontNotFound(RuntimeError):
-    """No font with full Vietnamese coverage was found (install fonts-dejavu-core)."""
-
 
 @dataclass(frozen=True)
 class SlipComponent:
@@ -124,7 +114,21 @@ def slip_lines(data: SlipData) -> tuple[list[Line], list[Line]]:
     code = parse_dossier_code(data.dossier_code)
     seq = f"{code.seq:04d}" if code else data.dossier_code
     day = to_local(data.received).date()
-    top = [
+    top = [*_heading(data, seq, day), *_citizen(data), *_contents(data),
+           *_times(data, seq, day)]
+    bottom = [
+        Line("Quét mã QR để tra cứu tiến độ hồ sơ", "small", "center"),
+        Line(data.qr_text, "small", "center"),
+        Line(f"Máy tiếp nhận {data.kiosk_id} — {data.site}", "small", "center"),
+    ]
+    return [dataclasses.replace(ln, text=_nfc(ln.text)) for ln in top], [
+        dataclasses.replace(ln, text=_nfc(ln.text)) for ln in bottom
+    ]
+
+
+def _heading(data: SlipData, seq: str, day: dt.date) -> list[Line]:
+    """Issuing body, number, national motto, place and date, title and the dossier code."""
+    lines = [
         Line(data.parent_body.upper(), "bold", "center"),
         Line(data.receiving_unit.upper(), "bold", "center"),
         Line(f"Số: {seq}/TNHS", "body", "center"),
@@ -142,22 +146,33 @@ def slip_lines(data: SlipData) -> tuple[list[Line], list[Line]]:
         Line(data.dossier_code, "code", "center"),
     ]
     if data.gateway_code:
-        top.append(Line(f"Mã hồ sơ trên cổng dịch vụ công: {data.gateway_code}", "small", "center"))
-    top.append(Line("", "gap"))
-    top.append(Line(f"{data.receiving_unit} tiếp nhận hồ sơ của:"))
-    if data.has_personal_data:
-        top.append(Line(f"Ông/Bà: {data.citizen_name}", "bold"))
-        for label, value in (
-            ("Địa chỉ", data.citizen_address),
-            ("Số điện thoại", data.citizen_phone),
-            ("Email", data.citizen_email),
-        ):
-            if value:
-                top.append(Line(f"{label}: {value}"))
-    else:
-        top.append(Line(SEALED_VI, "italic"))
-    top.append(Line(f"Nội dung yêu cầu giải quyết: {data.procedure_name}"))
-    top.append(Line("1. Thành phần hồ sơ nộp gồm:", "bold"))
+        lines.append(Line(f"Mã hồ sơ trên cổng dịch vụ công: {data.gateway_code}", "small",
+                          "center"))
+    return [*lines, Line("", "gap")]
+
+
+def _citizen(data: SlipData) -> list[Line]:
+    """Who submitted; a reprint says the personal data are sealed instead of printing blanks."""
+    lines = [Line(f"{data.receiving_unit} tiếp nhận hồ sơ của:")]
+    if not data.has_personal_data:
+        return [*lines, Line(SEALED_VI, "italic")]
+    lines.append(Line(f"Ông/Bà: {data.citizen_name}", "bold"))
+    for label, value in (
+        ("Địa chỉ", data.citizen_address),
+        ("Số điện thoại", data.citizen_phone),
+        ("Email", data.citizen_email),
+    ):
+        if value:
+            lines.append(Line(f"{label}: {value}"))
+    return lines
+
+
+def _contents(data: SlipData) -> list[Line]:
+    """The request and items 1–2: the components handed in and the number of sets."""
+    lines = [
+        Line(f"Nội dung yêu cầu giải quyết: {data.procedure_name}"),
+        Line("1. Thành phần hồ sơ nộp gồm:", "bold"),
+    ]
     for i, c in enumerate(data.components, 1):
         extra = [c.paper]
         if c.quantity > 1:
@@ -165,32 +180,25 @@ def slip_lines(data: SlipData) -> tuple[list[Line], list[Line]]:
         if c.pages:
             extra.append(f"{c.pages} trang")
         prefix = f"{i}) "
-        top.append(Line(f"{prefix}{c.name} ({'; '.join(extra)})", indent=prefix))
-    top.append(Line(f"2. Số lượng hồ sơ: {data.sets:02d} bộ", "bold"))
-    top.append(
-        Line(f"3. Thời gian giải quyết hồ sơ theo quy định: {data.time_limit_text}", indent="3. ")
-    )
+        lines.append(Line(f"{prefix}{c.name} ({'; '.join(extra)})", indent=prefix))
+    return [*lines, Line(f"2. Số lượng hồ sơ: {data.sets:02d} bộ", "bold")]
+
+
+def _times(data: SlipData, seq: str, day: dt.date) -> list[Line]:
+    """Items 3–6 (time limit, received, due, where to collect), the register entry, signatures."""
     received = format_vn_datetime(data.received) if data.clock_trusted else CLOCK_UNTRUSTED_VI
     due = data.due.text_vi if data.clock_trusted else CLOCK_UNTRUSTED_VI
-    top.append(Line(f"4. Thời gian nhận hồ sơ: {received}", indent="4. "))
-    top.append(Line(f"5. Thời gian trả kết quả: {due}", "bold", indent="5. "))
-    top.append(
-        Line(
-            f"6. Đăng ký nhận kết quả tại: {data.result_place or data.receiving_unit}", indent="6. "
-        )
-    )
     book = f"Quyển số: {data.kiosk_id}/{day.year}, Số thứ tự: {seq}"
-    top.append(Line(f"Vào Sổ theo dõi hồ sơ, {book}", "small"))
-    top.append(Line("-", "rule"))
-    top.append(Line("SIGNATURES", "signatures"))
-    top.append(Line("-", "rule"))
-    bottom = [
-        Line("Quét mã QR để tra cứu tiến độ hồ sơ", "small", "center"),
-        Line(data.qr_text, "small", "center"),
-        Line(f"Máy tiếp nhận {data.kiosk_id} — {data.site}", "small", "center"),
-    ]
-    return [dataclasses.replace(ln, text=_nfc(ln.text)) for ln in top], [
-        dataclasses.replace(ln, text=_nfc(ln.text)) for ln in bottom
+    return [
+        Line(f"3. Thời gian giải quyết hồ sơ theo quy định: {data.time_limit_text}", indent="3. "),
+        Line(f"4. Thời gian nhận hồ sơ: {received}", indent="4. "),
+        Line(f"5. Thời gian trả kết quả: {due}", "bold", indent="5. "),
+        Line(f"6. Đăng ký nhận kết quả tại: {data.result_place or data.receiving_unit}",
+             indent="6. "),
+        Line(f"Vào Sổ theo dõi hồ sơ, {book}", "small"),
+        Line("-", "rule"),
+        Line("SIGNATURES", "signatures"),
+        Line("-", "rule"),
     ]
 
 
@@ -214,40 +222,6 @@ def slip_text(data: SlipData) -> str:
 
 
 # --- fonts ---------------------------------------------------------------------------------------
-
-
-def _font_dirs() -> list[Path]:
-    dirs = [Path(os.environ[FONT_ENV])] if os.environ.get(FONT_ENV) else []
-    dirs += [Path(d) for d in FONT_DIRS]
-    # Kivy ships DejaVuSans.ttf; locate it without importing Kivy (find_spec does not run it).
-    try:
-        spec = importlib.util.find_spec("kivy")
-    except (ImportError, ValueError):
-        spec = None
-    if spec and spec.submodule_search_locations:
-        dirs += [Path(p) / "data" / "fonts" for p in spec.submodule_search_locations]
-    return dirs
-
-
-@lru_cache(maxsize=8)
-def find_font(name: str = "DejaVuSans.ttf") -> Path:
-    """Path of a DejaVu font file; raises FontNotFound naming where it looked."""
-    dirs = _font_dirs()
-    for d in dirs:
-        candidate = d / name
-        if candidate.is_file():
-            return candidate
-    raise FontNotFound(
-        f"{name} not found in {', '.join(str(d) for d in dirs)} "
-        "(install the Debian package fonts-dejavu-core)"
-    )
-
-
-def _find_variant(name: str) -> Path:
-    try:
-        return find_font(name)
-    except FontNotFound:
-        return find_font("DejaVuSans.ttf")  # Kivy ships only the regular face
 
 
 @dataclass(frozen=True)
@@ -277,7 +251,7 @@ def _font(style: str, width_dots: int) -> ImageFont.FreeTypeFont:
     size = s.size_80 if width_dots >= WIDTHS[80] else s.size_58
     # BASIC layout: NFC text needs no shaping (every Vietnamese letter is one precomposed glyph),
     # and it measures text several times faster than raqm.
-    path = str(_find_variant(s.file))
+    path = str(find_font(s.file, "DejaVuSans.ttf"))  # Kivy ships only the regular face
     return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
 
 
@@ -390,7 +364,9 @@ def render_slip(data: SlipData, width_dots: int = WIDTHS[80]) -> Image.Image:
         elif kind == "sign":
             _draw_signatures(draw, width_dots, margin, inner, y)
         y += h
-    return img.point(lambda v: 0 if v < 128 else 255).convert("1", dither=Image.Dither.NONE)
+    slip = img.point(lambda v: 0 if v < 128 else 255).convert("1", dither=Image.Dither.NONE)
+    slip.info["dpi"] = (DPI, DPI)  # so hw.pdf sizes the page as the paper (72 or 48 mm)
+    return slip
 
 
 def _signature_columns(
@@ -426,13 +402,6 @@ def save_slip_png(data: SlipData, path: str | os.PathLike[str], width_dots: int 
     """What the simulated printer keeps: the exact raster as PNG (203 dpi recorded)."""
     img = render_slip(data, width_dots)
     img.save(path, "PNG", dpi=(DPI, DPI))
-    return Path(path)
-
-
-def render_slip_pdf(data: SlipData, path: str | os.PathLike[str], width_dots: int = 576) -> Path:
-    """The slip as a one-page PDF at the paper's true size (72 mm or 48 mm wide)."""
-    img = render_slip(data, width_dots)
-    img.save(path, "PDF", resolution=DPI)
     return Path(path)
 
 
@@ -532,13 +501,10 @@ def sample_slip(config: Any, *, seq: int = 7) -> SlipData:
 
 __all__ = [
     "WIDTHS",
-    "FontNotFound",
     "SlipComponent",
     "SlipData",
     "build_slip",
-    "find_font",
     "render_slip",
-    "render_slip_pdf",
     "sample_slip",
     "save_slip_png",
     "slip_lines",

@@ -31,13 +31,16 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tomlkit
+
 from appliance import __version__
 from appliance.config import ConfigError, KioskConfig, parse
 from appliance.durable import fsync_dir, write_atomic
 from appliance.pin import hash_pin, is_pin_hash
 from appliance.provisioning import network
-from appliance.provisioning.render import render
-from appliance.provisioning.scrub import ScrubError, scrub, secrets_present
+from appliance.provisioning.render import comment_lines, render
+from appliance.provisioning.scrub import scrub, secrets_present
+from kioskbase.errors import BilingualError
 
 BOOT_CONFIG = "kiosk.toml"
 RESULT_FILE = "provision-result.txt"
@@ -99,13 +102,11 @@ class Outcome:
         return dataclasses.asdict(self)
 
 
-class ProvisionError(Exception):
+class ProvisionError(BilingualError):
     """The boot configuration cannot be applied; ``code`` is one of REASONS_VI's keys."""
 
     def __init__(self, code: str, reason_en: str) -> None:
-        super().__init__(reason_en)
-        self.code = code
-        self.reason_en = reason_en
+        super().__init__(code, REASONS_VI[code], reason_en)
 
 
 # --------------------------------------------------------------------------- file helpers
@@ -278,14 +279,13 @@ def _load_previous(layout: Layout) -> tuple[dict[str, object], KioskConfig | Non
 
 def _fallback_config(layout: Layout) -> str:
     """The minimal configuration under which ``kiosk run`` starts and shows "chưa cấu hình"."""
-    return (
-        "# Installed by kiosk provision: the boot partition's kiosk.toml is missing or wrong.\n"
-        f"# See {UNCONFIGURED_FILE} in the data folder and provision-result.txt on the boot "
-        "partition.\n"
-        "[kiosk]\n"
-        f"data_dir = {json.dumps(str(layout.data_dir))}\n\n"
-        "[ui]\nfullscreen = true\n"
-    )
+    doc = tomlkit.document()
+    comment_lines(doc, "Installed by kiosk provision: the boot partition's kiosk.toml is missing "
+                  f"or wrong.\nSee {UNCONFIGURED_FILE} in the data folder and provision-result.txt "
+                  "on the boot partition.")
+    doc.add("kiosk", {"data_dir": str(layout.data_dir)})
+    doc.add("ui", {"fullscreen": True})
+    return tomlkit.dumps(doc)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -327,7 +327,7 @@ def _apply(layout: Layout, state: dict[str, object], previous: KioskConfig | Non
     write_atomic(installed, _installed(config, layout, pin_hash, credentials), mode=0o640)
     _chgrp(installed, layout.owner)
     outcome.status = "provisioned"
-    outcome.scrubbed, scrubbed_text = _scrub_boot(layout, text, outcome)
+    outcome.scrubbed, scrubbed_text = _scrub_boot(layout, text)
     new_state = {
         "boot_sha256": hashlib.sha256(scrubbed_text.encode("utf-8")).hexdigest(),
         "time": _now(),
@@ -343,27 +343,12 @@ def _apply(layout: Layout, state: dict[str, object], previous: KioskConfig | Non
     return outcome
 
 
-def _scrub_boot(layout: Layout, text: str, outcome: Outcome) -> tuple[list[str], str]:
+def _scrub_boot(layout: Layout, text: str) -> tuple[list[str], str]:
     """Blank the secrets in the boot file; returns (keys blanked, the file's new text)."""
     if not secrets_present(text):
         return [], text
-    path = layout.boot_dir / BOOT_CONFIG
-    try:
-        new_text, blanked = scrub(text)
-    except ScrubError as exc:
-        # Cannot edit in place: rewrite without the secrets (comments are lost, values kept).
-        outcome.warnings.append(f"{path}: rewritten without comments ({exc})")
-        config = parse(text, str(path))
-        blanked = secrets_present(text)
-        config = dataclasses.replace(
-            config,
-            provision=dataclasses.replace(config.provision, staff_pin="",
-                                          gateway_client_secret=""),
-            wifi=dataclasses.replace(config.wifi, psk=""),
-        )
-        new_text = render(config, header="Rewritten by kiosk provision: secrets moved to the "
-                          "data partition.")
-    write_atomic(path, new_text)
+    new_text, blanked = scrub(text)
+    write_atomic(layout.boot_dir / BOOT_CONFIG, new_text)
     return blanked, new_text
 
 
@@ -375,7 +360,7 @@ def _fail(layout: Layout, exc: ProvisionError, previous: KioskConfig | None) -> 
     record = {
         "code": exc.code,
         "reason_en": exc.reason_en,
-        "reason_vi": REASONS_VI[exc.code],
+        "reason_vi": exc.reason_vi,
         "time": _now(),
     }
     layout.data_dir.mkdir(parents=True, exist_ok=True)

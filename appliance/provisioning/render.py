@@ -1,47 +1,42 @@
-"""Write a KioskConfig back out as TOML (the installed ``kiosk.toml``).
+"""Write a KioskConfig back out as TOML (the installed ``kiosk.toml``), with ``tomlkit``.
 
-``tomllib`` only reads. The schema holds strings, numbers, booleans, lists of strings and tables of
-numbers, so a small writer is enough; JSON string escapes are valid TOML basic strings, and the
-result is checked by parsing it back with the real loader.
+``tomllib`` only reads. tomlkit writes every value the schema holds with TOML's own quoting, and
+the same library edits the technician's file in place (``scrub``) keeping its comments; the result
+is checked by parsing it back with the real loader.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable
+
+import tomlkit
+from tomlkit.items import Table
 
 from appliance.config import KioskConfig
 
 
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+def comment_lines(doc: tomlkit.TOMLDocument, text: str) -> None:
+    """Add ``text`` as ``#`` comment lines at the end of ``doc``."""
+    for line in text.splitlines():
+        doc.add(tomlkit.comment(line) if line else tomlkit.comment(""))
+
+
+def _section(values: object) -> Table:
+    table = tomlkit.table()
+    for f in dataclasses.fields(values):  # type: ignore[arg-type]
+        value = getattr(values, f.name)
+        table.add(f.name, dict(value) if isinstance(value, dict) else value)
+    return table
 
 
 def render(config: KioskConfig, *, omit: Iterable[str] = (), header: str = "") -> str:
     """TOML text for every section of ``config`` except those named in ``omit``."""
     skipped = set(omit) | {"source"}
-    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    doc = tomlkit.document()
+    comment_lines(doc, header)
     for section in dataclasses.fields(config):
-        if section.name in skipped:
-            continue
-        values = getattr(config, section.name)
-        tables: list[str] = []
-        lines += ["", f"[{section.name}]"]
-        for f in dataclasses.fields(values):
-            value = getattr(values, f.name)
-            if isinstance(value, dict):
-                tables += ["", f"[{section.name}.{f.name}]"]
-                tables += [f"{json.dumps(k)} = {_value(v)}" for k, v in value.items()]
-            else:
-                lines.append(f"{f.name} = {_value(value)}")
-        lines += tables
-    return "\n".join(lines).lstrip("\n") + "\n"
+        if section.name not in skipped:
+            doc.add(tomlkit.nl())
+            doc.add(section.name, _section(getattr(config, section.name)))
+    return tomlkit.dumps(doc).lstrip("\n")

@@ -1,29 +1,24 @@
 """Blank secrets in the technician's ``kiosk.toml`` on the boot partition, keeping everything else.
 
-The file stays the technician's: comments, order and other values are preserved, only the value of
-each secret key becomes ``""`` with a note. A secret written in a shape this line editor does not
-understand (a multi-line string, an inline table) cannot be blanked safely in place, so the caller
-is told and falls back to a rewrite without comments.
+The file stays the technician's: ``tomlkit`` edits the parsed document in place, so comments,
+order, blank lines and every other value come back byte for byte; only the value of each secret
+key becomes ``""`` with a note, whatever shape it was written in (a table, a dotted key, an inline
+table, a multi-line string).
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
+from typing import Any
+
+import tomlkit
 
 SECRETS: dict[str, tuple[str, ...]] = {
     "provision": ("staff_pin", "gateway_client_secret"),
+    "gateway": ("enrolment_code",),
     "wifi": ("psk",),
 }
-NOTE = "# moved to the data partition by kiosk provision"
-
-_HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]\s*(#.*)?$")
-_ASSIGN = re.compile(r"^(\s*)([A-Za-z0-9_\-]+)(\s*=\s*)(.*)$")
-_ONE_LINE_STRING = re.compile(r'^("(?:[^"\\]|\\.)*"|\'[^\']*\')\s*(#.*)?$')
-
-
-class ScrubError(Exception):
-    """A secret could not be blanked in place."""
+NOTE = "moved to the data partition by kiosk provision"
 
 
 def secrets_present(text: str) -> list[str]:
@@ -37,28 +32,20 @@ def secrets_present(text: str) -> list[str]:
     ]
 
 
+def _blank(table: Any, key: str) -> None:
+    """Replace the value with "", keeping the line's own comment and adding the note."""
+    value = tomlkit.string("")
+    if not isinstance(table, tomlkit.items.InlineTable):  # an inline table holds no comments
+        own = table[key].trivia.comment.lstrip("#").strip()
+        value.comment(f"{own} ({NOTE})" if own else NOTE)
+    table[key] = value
+
+
 def scrub(text: str) -> tuple[str, list[str]]:
-    """(text with every secret blanked, dotted names blanked); raises ScrubError if it cannot."""
-    out: list[str] = []
-    section = ""
-    blanked: list[str] = []
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        ending = line[len(body):]
-        header = _HEADER.match(body)
-        if header:
-            section = header.group(1)
-        assign = _ASSIGN.match(body)
-        if assign and not header and assign.group(2) in SECRETS.get(section, ()):
-            indent, key, eq, rest = assign.groups()
-            if not _ONE_LINE_STRING.match(rest):
-                raise ScrubError(f"{section}.{key}: not a one-line string")
-            if rest.split("#", 1)[0].strip() not in ('""', "''"):
-                body = f'{indent}{key}{eq}""  {NOTE}'
-                blanked.append(f"{section}.{key}")
-        out.append(body + ending)
-    result = "".join(out)
-    left = secrets_present(result)
-    if left:
-        raise ScrubError(f"still present after scrubbing: {', '.join(left)}")
-    return result, blanked
+    """(text with every secret blanked, dotted names blanked)."""
+    doc = tomlkit.parse(text)
+    blanked = secrets_present(text)
+    for name in blanked:
+        section, key = name.split(".")
+        _blank(doc[section], key)
+    return tomlkit.dumps(doc), blanked

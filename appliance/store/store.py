@@ -26,6 +26,7 @@ import sqlite_utils
 
 from appliance.clock import Clock
 from appliance.domain.dossier import (
+    PENDING_STATES,
     DossierState,
     IllegalTransition,
     check_transition,
@@ -33,6 +34,7 @@ from appliance.domain.dossier import (
 from appliance.store import migrations
 from appliance.store.blobs import BlobError, BlobStore
 from appliance.store.db import connect, write_transaction
+from kioskbase.errors import BilingualError
 
 DB_NAME = "kiosk.db"
 UNAVAILABLE_MARKER = "STORE-UNAVAILABLE.json"
@@ -40,18 +42,19 @@ TRANSPORT_MODE_SETTING = "transport_mode"
 DEVICE_STATUS_SETTING = "device_status"
 
 
+_PENDING_SQL = "state IN (" + ", ".join(f"'{s}'" for s in sorted(PENDING_STATES)) + ")"
+"""SQL condition for dossiers waiting for delivery (``PENDING_STATES``)."""
+
+
 class StoreUnavailable(Exception):
     """The database is corrupt or set aside; only staff can bring the store back."""
 
 
-class SubmissionRefused(Exception):
-    """A new dossier cannot be accepted now; ``message_vi`` tells the citizen what to do."""
+class SubmissionRefused(BilingualError):
+    """A new dossier cannot be accepted now; ``reason_vi`` tells the citizen what to do."""
 
-    def __init__(self, code: str, message_vi: str, detail: str) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.message_vi = message_vi
-        self.detail = detail
+    def __str__(self) -> str:
+        return self.describe()
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,11 @@ class FileRecord:
 
 @dataclass(frozen=True)
 class Alert:
+    """Something staff must act on (the same three names as every bilingual error)."""
+
     code: str
-    message_vi: str
-    message_en: str
+    reason_vi: str
+    reason_en: str
     raised_at: dt.datetime
 
 
@@ -316,7 +321,7 @@ class Store:
         ]
         for dossier_id in ids:
             record = self.get(dossier_id)
-            if record and record.state in (DossierState.QUEUED, DossierState.SENDING):
+            if record and record.state in PENDING_STATES:
                 self.quarantine(dossier_id, "missing_file: a page file is gone from the disk")
             self.record_event("blob_missing", dossier_id)
 
@@ -456,7 +461,7 @@ class Store:
 
     def oldest_pending_age_s(self, now: dt.datetime | None = None) -> float | None:
         rows = self._rows(
-            "SELECT * FROM dossiers WHERE state IN ('queued', 'sending') ORDER BY seq LIMIT 1"
+            "SELECT * FROM dossiers WHERE " + _PENDING_SQL + " ORDER BY seq LIMIT 1"
         )
         if not rows:
             return None
@@ -467,7 +472,7 @@ class Store:
         """Queued or interrupted dossiers due for an attempt, in finalize order."""
         now_iso = _iso(now or self.clock.wall())
         return self._rows(
-            "SELECT * FROM dossiers WHERE state IN ('queued', 'sending')"
+            "SELECT * FROM dossiers WHERE " + _PENDING_SQL +
             " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY seq LIMIT ?",
             [now_iso, limit],
         )
@@ -475,7 +480,7 @@ class Store:
     def pending_count(self) -> int:
         with self._lock:
             return self.db.execute(
-                "SELECT COUNT(*) FROM dossiers WHERE state IN ('queued', 'sending')"
+                "SELECT COUNT(*) FROM dossiers WHERE " + _PENDING_SQL
             ).fetchone()[0]
 
     def next_attempt_at(self) -> dt.datetime | None:
@@ -483,7 +488,7 @@ class Store:
         with self._lock:
             row = self.db.execute(
                 "SELECT MIN(COALESCE(next_attempt_at, '')) FROM dossiers"
-                " WHERE state IN ('queued', 'sending')"
+                " WHERE " + _PENDING_SQL
             ).fetchone()
         if row[0] is None:
             return None
@@ -714,16 +719,16 @@ class Store:
     def set_setting(self, key: str, value: Any) -> None:
         self._kv_set("settings", {key: value})
 
-    def raise_alert(self, code: str, message_vi: str, message_en: str) -> None:
+    def raise_alert(self, code: str, reason_vi: str, reason_en: str) -> None:
         with self._lock, write_transaction(self.db):
             cur = self.db.execute(
                 "INSERT INTO alerts (code, message_vi, message_en, raised_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(code) DO UPDATE SET message_vi = excluded.message_vi,"
                 " message_en = excluded.message_en",
-                [code, message_vi, message_en, _iso(self.clock.wall())],
+                [code, reason_vi, reason_en, _iso(self.clock.wall())],
             )
             if cur.rowcount:
-                self._insert_event("alert_raised", None, {"code": code, "message": message_en})
+                self._insert_event("alert_raised", None, {"code": code, "message": reason_en})
 
     def resolve_alert(self, code: str) -> None:
         with self._lock, write_transaction(self.db):

@@ -11,7 +11,6 @@ board that runs for months.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from kivy.app import App
 from kivy.graphics import Color, Rectangle
@@ -22,6 +21,7 @@ from kivy.uix.widget import Widget
 from appliance.ui import strings as T
 from appliance.ui import theme as C
 from appliance.ui.vn_input import Tone, press_tone
+from kioskbase.fonts import find_font
 
 LETTER_ROWS = (
     ("a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "h"),
@@ -118,7 +118,7 @@ class VnKeyboard(Widget):
         image = Image.new("RGBA", (w, h), (0, 0, 0, 0))
         draw = ImageDraw.Draw(image)
         app = App.get_running_app()
-        font = ImageFont.truetype(_font_path(), int(app.ui.body if app else 30))
+        font = ImageFont.truetype(find_font("Roboto-Regular.ttf"), int(app.ui.body if app else 30))
         text_color = tuple(int(c * 255) for c in C.TEXT)
         for key in self.keys:
             cx = key.x - self.x + key.w / 2
@@ -211,7 +211,3 @@ class VnKeyboard(Widget):
             self.target.text = self.target.text[:-1]
 
 
-def _font_path() -> str:
-    import kivy
-
-    return str(Path(kivy.__file__).parent / "data" / "fonts" / "Roboto-Regular.ttf")

@@ -6,7 +6,6 @@ hardware and a throw-away portal key, and writes ``NN-<screen>-<W>x<H>.png`` fil
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -38,17 +37,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _shoot(tmp: Path, out: Path) -> int:
+    import tomlkit
+
     from appliance.app.samples import DEMO_SITES
     from appliance.config import parse
     from appliance.crypto import PortalKey
     from appliance.ui import lockdown
 
     portal = PortalKey.generate()
-    sites = json.dumps(DEMO_SITES, ensure_ascii=False)
-    config = parse(f'[kiosk]\ndata_dir = "{tmp / "data"}"\nclock = "host"\n'
-                   f'unit_code = "000.00.00.H56"\nsites = {sites}\n'
-                   f'[gateway]\nportal_public_key = '
-                   f'"{portal.public_key_b64}"\n[storage]\nreserve_mb = 1\n', "screenshots")
+    config = parse(tomlkit.dumps({
+        "kiosk": {"data_dir": str(tmp / "data"), "clock": "host", "unit_code": "000.00.00.H56",
+                  "sites": DEMO_SITES},
+        "gateway": {"portal_public_key": portal.public_key_b64},
+        "storage": {"reserve_mb": 1},
+    }), "screenshots")
     lockdown.configure(*SIZES[0], False)
     from kivy.core.window import Window
 

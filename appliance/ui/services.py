@@ -129,7 +129,7 @@ class Services(StaffServices, CaptureServices):
         try:
             self._ready = runtime.finalize_context(self.config, self.store, catalogue)
         except SubmissionRefused as exc:  # not configured: submissions are refused
-            log.warning("finalize_unavailable: %s", exc.detail)
+            log.warning("finalize_unavailable: %s", exc.reason_en)
             self._ready = exc
         on_ui(self.report_devices)  # if the devices are open already
 
@@ -407,10 +407,8 @@ def release_memory() -> None:
 
 def unconfigured_reason(config: KioskConfig) -> str | None:
     """The reason provisioning left in ``unconfigured.json``, if the kiosk is not configured."""
-    try:
-        from appliance.provisioning import UNCONFIGURED_FILE
-    except ImportError:
-        return None
+    from appliance.provisioning import UNCONFIGURED_FILE
+
     path = config.data_dir / UNCONFIGURED_FILE
     if not path.exists():
         return None

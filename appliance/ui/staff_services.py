@@ -66,7 +66,7 @@ class StaffServices(Workers):
             q = staff.queue(self.opened_store)
             return {"counts": q.counts, "last_success": when_text(q.last_success),
                     "oldest": age_text(q.oldest_pending_s) if q.oldest_pending_s else "",
-                    "alerts": [a.message_vi for a in q.alerts], "quarantined": q.quarantined}
+                    "alerts": [a.reason_vi for a in q.alerts], "quarantined": q.quarantined}
 
         self.on_store(run, done, failed, "staff_queue")
 
@@ -135,7 +135,7 @@ class StaffServices(Workers):
                       for k, v in sorted(report.counts.items())]
             lines.append(T.STAFF_LAST_SUCCESS.format(
                 when=when_text(report.last_success) or T.STAFF_NEVER))
-            lines += [a.message_vi for a in report.alerts]
+            lines += [a.reason_vi for a in report.alerts]
             return lines
 
         def print_lines(lines: list[str]) -> None:

@@ -26,143 +26,139 @@ def sample_pages(count: int, seed: int = 0) -> list[Any]:
 
 def steps(app: Any) -> Iterator[tuple[str, Callable[[], None]]]:
     """(name, action) for each screen state worth a screenshot, in journey order."""
-    services, session = app.services, app.session
-    services.wait_ready()
-    camera = services.devices.camera
+    app.services.wait_ready()
+    yield from _Tour(app).plan()
 
-    def go(name: str, **kw: Any) -> Callable[[], None]:
-        return lambda: app.go(name, **kw)
 
-    yield "attract", go("attract")
-    yield "welcome", go("welcome")
-    yield "catalogue-fields", go("catalogue")
+class _Tour:
+    """The tour's steps over one app; each step leaves the state the next one builds on."""
 
-    def fields() -> None:
-        app.root.get_screen("catalogue").choose_field("Hộ tịch")
+    def __init__(self, app: Any) -> None:
+        self.app, self.services, self.session = app, app.services, app.session
+        self.camera = app.services.devices.camera
 
-    yield "catalogue-procedures", fields
+    def plan(self) -> list[tuple[str, Callable[[], None]]]:
+        go = self.go
+        return [
+            ("attract", go("attract")), ("welcome", go("welcome")),
+            ("catalogue-fields", go("catalogue")), ("catalogue-procedures", self.fields),
+            ("catalogue-search", self.search), ("procedure", go("procedure", code=PROCEDURE)),
+            ("identity-wrong-card", self.identity), ("manual-id", self.manual),
+            ("form-keyboard", self.form), ("form-choice", self.form_choice),
+            ("scan", self.scan), ("review", go("review")),
+            ("confirm", go("confirm", fresh=True)), ("success", self.success),
+            ("rating", self.rating), ("rating-reason", self.rating_reason),
+            ("track", self.track), ("help", go("help")), ("refused", self.refused),
+            ("countdown", self.countdown), ("staff-pin", self.pin),
+            *[(f"staff-{tab}", self.staff(tab))
+              for tab in ("queue", "devices", "clock", "transport", "site", "wifi")],
+        ]
 
-    def search() -> None:
-        screen = app.root.get_screen("catalogue")
+    def go(self, name: str, **kw: Any) -> Callable[[], None]:
+        return lambda: self.app.go(name, **kw)
+
+    def screen(self, name: str) -> Any:
+        return self.app.root.get_screen(name)
+
+    def fields(self) -> None:
+        self.screen("catalogue").choose_field("Hộ tịch")
+
+    def search(self) -> None:
+        screen = self.screen("catalogue")
         screen.mode = "search"
         screen.show()
         screen.ids.search.text = "khai sinh"
 
-    yield "catalogue-search", search
-    yield "procedure", go("procedure", code=PROCEDURE)
+    def identity(self) -> None:
+        self.session.procedure_code = PROCEDURE
+        self.camera.inject(SAMPLE_BHYT)  # a refusal keeps the screen (and shows the banner)
+        self.app.go("identity")
+        wait_until(lambda: self.screen("identity").message, 10, "QR refusal")
+        wait_until(lambda: self.screen("identity").ids.preview.texture, 10, "preview")
 
-    def identity() -> None:
-        session.procedure_code = PROCEDURE
-        camera.inject(SAMPLE_BHYT)  # a refusal keeps the screen (and shows the banner)
-        app.go("identity")
-        wait_until(lambda: app.root.get_screen("identity").message, 10, "QR refusal")
-        wait_until(lambda: app.root.get_screen("identity").ids.preview.texture, 10, "preview")
+    def manual(self) -> None:
+        self.camera.clear()
+        self.app.go("manual_id")
+        self.screen("manual_id").ids.number.text = "0010880"
 
-    yield "identity-wrong-card", identity
-
-    def manual() -> None:
-        camera.clear()
-        app.go("manual_id")
-        app.root.get_screen("manual_id").ids.number.text = "0010880"
-
-    yield "manual-id", manual
-
-    def form() -> None:
+    def form(self) -> None:
         from appliance.domain.idcard import parse_card_qr
 
-        session.identity = parse_card_qr(SAMPLE_CARD)
-        app.go("form", start=True)
-        screen = app.root.get_screen("form")
+        self.session.identity = parse_card_qr(SAMPLE_CARD)
+        self.app.go("form", start=True)
+        screen = self.screen("form")
         screen._show(4)
         screen.ids.value.text = "Trần Minh Khan"
 
-    yield "form-keyboard", form
+    def form_choice(self) -> None:
+        self.screen("form")._show(3)
 
-    def form_choice() -> None:
-        app.root.get_screen("form")._show(3)
-
-    yield "form-choice", form_choice
-
-    def scan() -> None:
-        session.form.update({"quan_he_voi_tre": "Mẹ", "tre_ho_ten": "Trần Minh Khang",
-                             "tre_ngay_sinh": "01/06/2025", "tre_gioi_tinh": "Nam",
-                             "tre_noi_sinh": "Bệnh viện huyện"})
-        app.go("scan", start=True)
-        screen = app.root.get_screen("scan")
+    def scan(self) -> None:
+        self.session.form.update(_CHILD)
+        self.app.go("scan", start=True)
+        screen = self.screen("scan")
         for index, pages in ((0, 2), (1, 1)):
             screen._show(index)
-            services.devices.scanner.feed(sample_pages(pages, seed=index * 10))
+            self.services.devices.scanner.feed(sample_pages(pages, seed=index * 10))
             screen.scan()
-            wait_until(lambda: not screen.busy and not services.busy, 30, "scan")
+            wait_until(lambda: not screen.busy and not self.services.busy, 30, "scan")
         screen._show(0)
         screen.info = T.SCAN_ORIGINAL_BACK
 
-    yield "scan", scan
-    yield "review", go("review")
-    yield "confirm", go("confirm", fresh=True)
-
-    def success() -> None:
+    def success(self) -> None:
         done: list[Any] = []
-        services.finalize(session.to_draft(), done.append, lambda m: done.append(m))
+        self.services.finalize(self.session.to_draft(), done.append, lambda m: done.append(m))
         wait_until(lambda: done, 30, "finalize")
         if isinstance(done[0], str):
             raise RuntimeError(f"finalize refused in the tour: {done[0]}")
-        session.result = done[0]
-        app.go("success", result=done[0])
-        screen = app.root.get_screen("success")
+        self.session.result = done[0]
+        self.app.go("success", result=done[0])
+        screen = self.screen("success")
         wait_until(lambda: screen.print_state in ("printed", "failed"), 30, "slip")
 
-    yield "success", success
+    def rating(self) -> None:
+        self.app.go("rating", code=self.session.result.code, after_submit=True)
 
-    def rating() -> None:
-        app.go("rating", code=session.result.code, after_submit=True)
+    def rating_reason(self) -> None:
+        self.screen("rating").phase = "reason"
 
-    yield "rating", rating
-
-    def rating_reason() -> None:
-        app.root.get_screen("rating").phase = "reason"
-
-    yield "rating-reason", rating_reason
-
-    def track() -> None:
-        code = session.result.code
-        app.end_session("welcome")
-        app.go("track")
-        screen = app.root.get_screen("track")
+    def track(self) -> None:
+        code = self.session.result.code
+        self.app.end_session("welcome")
+        self.app.go("track")
+        screen = self.screen("track")
         screen.ids.entry.text = code
         screen.go_next()
         wait_until(lambda: screen.result, 10, "tracking result")
 
-    yield "track", track
-    yield "help", go("help")
+    def refused(self) -> None:
+        self.services.cancel_help()
+        self.app.go("notice", title=T.REFUSED_TITLE,
+                    text="Bộ nhớ của máy sắp đầy nên máy tạm ngừng nhận hồ sơ.\n" + T.REFUSED_NEXT)
 
-    def refused() -> None:
-        services.cancel_help()
-        app.go("notice", title=T.REFUSED_TITLE,
-               text="Bộ nhớ của máy sắp đầy nên máy tạm ngừng nhận hồ sơ.\n" + T.REFUSED_NEXT)
-
-    yield "refused", refused
-
-    def countdown() -> None:
+    def countdown(self) -> None:
+        app = self.app
         app.go("procedure", code=PROCEDURE)
         app.idle.idle_since(app.idle.timeout_s - 12)  # the app's own tick shows the countdown
         wait_until(lambda: app.countdown, 5, "countdown")
 
-    yield "countdown", countdown
+    def pin(self) -> None:
+        self.app.activity()
+        wait_until(lambda: not self.app.countdown, 5, "countdown hidden")
+        self.app.end_session("staff_pin")
 
-    def pin() -> None:
-        app.activity()
-        wait_until(lambda: not app.countdown, 5, "countdown hidden")
-        app.end_session("staff_pin")
-
-    yield "staff-pin", pin
-    for tab in ("queue", "devices", "clock", "transport", "site", "wifi"):
-        def staff(tab: str = tab) -> None:
-            app.go("staff", tab=tab)
-            wait_until(lambda: not services.busy, 10, "staff data")
+    def staff(self, tab: str) -> Callable[[], None]:
+        def show() -> None:
+            self.app.go("staff", tab=tab)
+            wait_until(lambda: not self.services.busy, 10, "staff data")
             pump(3)
 
-        yield f"staff-{tab}", staff
+        return show
+
+
+_CHILD = {"quan_he_voi_tre": "Mẹ", "tre_ho_ten": "Trần Minh Khang", "tre_ngay_sinh": "01/06/2025",
+          "tre_gioi_tinh": "Nam", "tre_noi_sinh": "Bệnh viện huyện"}
+"""The form answers the tour and the simulated session give (the child's details)."""
 
 
 def simulated_session(app: Any, pages: list[Any], number: int = 0) -> str:
@@ -178,9 +174,7 @@ def simulated_session(app: Any, pages: list[Any], number: int = 0) -> str:
     app.root.get_screen("procedure").go_next()
     session.identity = parse_card_qr(SAMPLE_CARD)
     app.go("form", start=True)
-    session.form.update({"quan_he_voi_tre": "Mẹ", "tre_ho_ten": f"Trần Minh Khang {number}",
-                         "tre_ngay_sinh": "01/06/2025", "tre_gioi_tinh": "Nam",
-                         "tre_noi_sinh": "Bệnh viện huyện"})
+    session.form.update({**_CHILD, "tre_ho_ten": f"Trần Minh Khang {number}"})
     app.go("scan", start=True)
     scan = app.root.get_screen("scan")
     for index in (0, 1):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from appliance.config import KioskConfig
 from appliance.ui import strings as T
+from kioskbase.errors import BilingualError
 
 if TYPE_CHECKING:  # imported on the worker threads, so the first frame does not wait for them
     from appliance.app.devices import Devices
@@ -37,10 +38,8 @@ def on_ui(fn: Callable[..., None] | None, *args: Any) -> None:
 
 def citizen_message(exc: BaseException) -> str:
     """The Vietnamese text of a refusal or device failure; a generic one for anything else."""
-    for attr in ("message_vi", "reason_vi"):
-        text = getattr(exc, attr, None)
-        if text:
-            return str(text)
+    if isinstance(exc, BilingualError) and exc.reason_vi:
+        return exc.reason_vi
     return T.GENERIC_ERROR
 
 
@@ -64,9 +63,10 @@ class Workers:
             try:
                 result = fn()
             except Exception as exc:
-                code = getattr(exc, "code", type(exc).__name__)
-                log.warning("%s_failed code=%s", what, code)
-                if not getattr(exc, "message_vi", None) and not getattr(exc, "reason_vi", None):
+                if isinstance(exc, BilingualError):
+                    log.warning("%s_failed code=%s", what, exc.code)
+                else:
+                    log.warning("%s_failed code=%s", what, type(exc).__name__)
                     log.exception("%s failed unexpectedly", what)
                 on_ui(failed, citizen_message(exc))
                 return None

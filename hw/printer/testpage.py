@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from hw.scanner.synthetic import font_path
+from kioskbase.fonts import find_font
 
 LETTERS = (
     "aàáảãạ ăằắẳẵặ âầấẩẫậ eèéẻẽẹ êềếểễệ iìíỉĩị oòóỏõọ ôồốổỗộ ơờớởỡợ uùúủũụ ưừứửữự "
@@ -20,7 +20,7 @@ def render_test_page(width_dots: int, kiosk_id: str, when: dt.datetime) -> Image
     import segno
 
     size = 26 if width_dots >= 576 else 20
-    font = ImageFont.truetype(font_path(), size)
+    font = ImageFont.truetype(find_font(), size)
     lines = ["KIỂM TRA MÁY IN", f"Máy {kiosk_id} — {when:%d/%m/%Y %H:%M}", ""]
     words, line = LETTERS.split(), ""
     for word in words + [w.upper() for w in words]:

@@ -7,16 +7,13 @@ The people and places are invented.
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from kioskbase.fonts import find_font
+
 A4_MM = (210, 297)
-FONT_PATHS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-)
 
 _WORDS = (  # noqa: SIM905 - readable as prose
     "Ủy ban nhân dân xã đề nghị ông bà công dân nộp hồ sơ đăng ký khai sinh kết hôn chứng thực "
@@ -26,13 +23,6 @@ _WORDS = (  # noqa: SIM905 - readable as prose
     "Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Thị Văn Hữu Đức Ngọc Quỳnh Ánh Tuyết Hằng "
     "Nghĩa Ỷ Ẩn Ừng Ơn Ưng Ở Ữ Ỹ Ỵ Ặ Ẵ Ẳ Ầ Ẩ Ẫ Ậ Ề Ể Ễ Ệ Ồ Ổ Ỗ Ộ Ờ Ở Ỡ Ợ Ừ Ử Ữ Ự"
 ).split()
-
-
-def font_path() -> str:
-    for path in FONT_PATHS:
-        if Path(path).exists():
-            return path
-    raise FileNotFoundError("no DejaVu font: apt install fonts-dejavu-core")
 
 
 def page_text(seed: int, lines: int = 28, words_per_line: int = 9) -> list[str]:
@@ -54,7 +44,7 @@ def render_page(
     page = Image.new("L", (width, height), paper)
     draw = ImageDraw.Draw(page)
     size = round(12 / 72 * dpi)  # 12 pt body text
-    font = ImageFont.truetype(font_path(), size)
+    font = ImageFont.truetype(find_font("DejaVuSerif.ttf", "DejaVuSans.ttf"), size)
     margin_x, y = round(20 / 25.4 * dpi), round(25 / 25.4 * dpi)
     for line in lines:
         draw.text((margin_x, y), line, font=font, fill=35)

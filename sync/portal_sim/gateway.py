@@ -46,16 +46,9 @@ def stamp(when: dt.datetime) -> str:
     return when.strftime("%Y%m%d%H%M%S")
 
 
-def placeholder_catalogue() -> dict:
-    """Used only when appliance.domain.catalogue is not installed."""
-    return {"version": 1, "procedures": [], "calendar_overrides": [], "sites": []}
-
-
 def default_catalogue() -> dict:
-    try:
-        from appliance.domain.catalogue import default_catalogue as domain_default
-    except ImportError:
-        return placeholder_catalogue()
+    from appliance.domain.catalogue import default_catalogue as domain_default
+
     return domain_default().to_dict()
 
 

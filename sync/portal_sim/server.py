@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import tomlkit
+
 from sync.portal_sim.faults import Fault, FaultInjector, FaultKind
 from sync.portal_sim.gateway import Gateway
 from sync.portal_sim.verify import MAX_FILE_BYTES, ApiError
@@ -469,17 +471,15 @@ class PortalSim:
     def write_kiosk_toml(self) -> Path:
         """A ready configuration for a kiosk that talks to this gateway."""
         path = self.data_dir / "kiosk.toml"
-        text = (
-            "# Written by `kiosk portal-sim` for a kiosk that talks to this gateway.\n"
-            "[kiosk]\n"
-            f"id = {json.dumps(self.kiosk_id)}\n"
-            f"unit_code = {json.dumps(self.unit_code)}\n"
-            f"data_dir = {json.dumps(str(self.data_dir / 'kiosk'))}\n\n"
-            "[gateway]\n"
-            f"url = {json.dumps(self.url)}\n"
-            f"credentials_file = {json.dumps(str(self.credentials_file))}\n"
-            f"portal_public_key = {json.dumps(self.gateway.portal_key.public_key_b64)}\n"
-        )
+        doc = tomlkit.document()
+        doc.add(tomlkit.comment("Written by `kiosk portal-sim` for a kiosk that talks to this "
+                                "gateway."))
+        doc.add("kiosk", {"id": self.kiosk_id, "unit_code": self.unit_code,
+                          "data_dir": str(self.data_dir / "kiosk")})
+        doc.add(tomlkit.nl())
+        doc.add("gateway", {"url": self.url, "credentials_file": str(self.credentials_file),
+                            "portal_public_key": self.gateway.portal_key.public_key_b64})
+        text = tomlkit.dumps(doc)
         tmp = path.with_suffix(".toml.tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)

@@ -1,8 +1,9 @@
 """The layer rule of docs/architecture.md, checked on every import of every module (an AST scan).
 
 UI / commands / sync daemon → application (``appliance/app``) → domain, core (store, config,
-crypto, manifest …), hw, gateway client. Every ``.py`` file under ``appliance/``, ``hw/`` and
-``sync/`` belongs to exactly one layer below; a new file that fits none fails the test, so the
+crypto, manifest …), hw, gateway client; ``kioskbase/`` (the bilingual error, the font look-up) is
+below all of them. Every ``.py`` file under ``appliance/``, ``hw/``, ``sync/`` and ``kioskbase/``
+belongs to exactly one layer below; a new file that fits none fails the test, so the
 rule cannot be skipped by adding a module.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FIRST_PARTY = ("appliance", "hw", "sync")
+FIRST_PARTY = ("appliance", "hw", "sync", "kioskbase")
 
 # layer → path prefixes (first match wins, most specific first)
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
@@ -27,10 +28,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("portal_sim", ("sync/portal_sim/",)),
     ("gateway", ("sync/client.py", "sync/errors.py")),
     ("daemon", ("sync/",)),  # the sync daemon, its command, its helpers
+    ("base", ("kioskbase/",)),  # the bilingual error and the font look-up, below everything
 ]
 
-# layer → first-party layers it may import (its own layer always allowed)
+# layer → first-party layers it may import (its own layer and ``base`` always allowed)
 MAY_IMPORT: dict[str, set[str]] = {
+    "base": set(),
     "domain": set(),
     "core": {"domain"},
     "hw": set(),
@@ -46,6 +49,7 @@ MAY_IMPORT: dict[str, set[str]] = {
 
 # layer → third-party or stdlib modules it must never import
 NEVER: dict[str, tuple[str, ...]] = {
+    "base": ("kivy", "PIL"),
     "domain": ("kivy", "requests", "picamera2", "gpiozero", "escpos", "zxingcpp", "pyzbar",
                "socket", "sqlite3", "sqlite_utils"),
     "core": ("kivy", "requests"),
@@ -71,7 +75,7 @@ def _module_layer(module: str) -> str | None:
     ``a.b.c`` is the longest prefix that is a file or package (``from a.b import c`` names a
     function ``c`` as often as a module)."""
     parts = module.split(".")
-    if parts[0] not in FIRST_PARTY or (len(parts) == 1 and parts[0] != "hw"):
+    if parts[0] not in FIRST_PARTY or (len(parts) == 1 and parts[0] in ("appliance", "sync")):
         return None
     for end in range(len(parts), 0, -1):
         path = "/".join(parts[:end])
@@ -104,7 +108,7 @@ def imported_modules(rel: str, source: str) -> set[str]:
 def violations(rel: str, source: str) -> list[str]:
     """Every import in ``source`` (the text of file ``rel``) that breaks the layer rule."""
     layer = layer_of(rel)
-    allowed = MAY_IMPORT[layer] | {layer}
+    allowed = MAY_IMPORT[layer] | {layer, "base"}
     out = []
     for module in sorted(imported_modules(rel, source)):
         target = _module_layer(module)
@@ -157,6 +161,7 @@ def test_imports_follow_the_layer_rule(layer: str) -> None:
         ("appliance/store/store.py", "from appliance.app import runtime"),
         ("appliance/domain/slip.py", "from ..store import Store"),
         ("hw/factory.py", "from appliance.config import KioskConfig"),
+        ("kioskbase/errors.py", "from appliance.domain import codes"),
     ],
 )
 def test_an_added_forbidden_import_is_caught(rel: str, line: str) -> None:

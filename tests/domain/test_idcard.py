@@ -134,8 +134,8 @@ def test_lower_case_sex_accepted():
 def test_refusals(payload, code):
     refusal = refused(payload)
     assert refusal.code == code
-    assert refusal.message_vi == MESSAGES_VI[code]
-    assert refusal.detail
+    assert refusal.reason_vi == MESSAGES_VI[code]
+    assert refusal.reason_en
 
 
 def test_refusal_detail_carries_no_personal_data():
@@ -144,7 +144,7 @@ def test_refusal_detail_carries_no_personal_data():
         SEVEN.replace("|Nữ|", "|F|"),
         SEVEN[:-4],
     ):
-        detail = refused(payload).detail
+        detail = refused(payload).reason_en
         for secret in ("001095012345", "123456789", "Nguyễn", "Hàng Bông", "1995", "2021"):
             assert secret not in detail
 
@@ -207,7 +207,7 @@ def test_generated_cards_parse(id_no, old, name, birth, sex, address, issue, tra
 def _assert_whole_or_refused(result):
     if isinstance(result, QrRefusal):
         assert result.code in MESSAGES_VI
-        assert result.message_vi == MESSAGES_VI[result.code]
+        assert result.reason_vi == MESSAGES_VI[result.code]
         return
     assert isinstance(result, Identity)
     # never half-parsed: every field present and valid

@@ -41,7 +41,7 @@ def test_unhappy_needs_a_reason_and_reason_is_normalised():
     with pytest.raises(RatingError) as info:
         validate_rating(CODE, "khong_hai_long", reason="   ")
     assert info.value.code == "reason_required"
-    assert info.value.message_vi.startswith("Xin vui lòng cho biết lý do")
+    assert info.value.reason_vi.startswith("Xin vui lòng cho biết lý do")
     r = validate_rating(
         CODE, "khong_hai_long", reason=unicodedata.normalize("NFD", "  Chờ   quá lâu ")
     )
@@ -84,8 +84,8 @@ def test_refusals(kwargs, code):
     with pytest.raises(RatingError) as info:
         validate_rating(**kwargs)
     assert info.value.code == code
-    assert unicodedata.is_normalized("NFC", info.value.message_vi)
-    assert info.value.message_vi.endswith(".")
+    assert unicodedata.is_normalized("NFC", info.value.reason_vi)
+    assert info.value.reason_vi.endswith(".")
 
 
 @settings(max_examples=200, deadline=None)
@@ -94,7 +94,7 @@ def test_never_anything_but_rating_or_rating_error(code, level, reason):
     try:
         r = validate_rating(code, level, reason)
     except RatingError as exc:
-        assert exc.message_vi
+        assert exc.reason_vi
         return
     assert r.level in LEVELS
     assert r.level != "khong_hai_long" or r.reason

@@ -19,15 +19,15 @@ from appliance.domain.catalogue import default_catalogue
 from appliance.domain.slip import (
     SEALED_VI,
     TITLE,
-    FontNotFound,
     build_slip,
-    find_font,
     render_slip,
-    render_slip_pdf,
     sample_slip,
     save_slip_png,
     slip_text,
 )
+from hw.pdf import images_to_pdf
+from kioskbase import fonts
+from kioskbase.fonts import FontNotFound, find_font
 
 CONFIG = KioskConfig()
 SAMPLE = sample_slip(CONFIG)
@@ -131,8 +131,7 @@ def test_png_and_pdf_for_the_simulated_printer(tmp_path):
     png = save_slip_png(SAMPLE, tmp_path / "slip.png", 576)
     with Image.open(png) as img:
         assert img.size[0] == 576 and img.mode == "1"
-    pdf = render_slip_pdf(SAMPLE, tmp_path / "slip.pdf", 384)
-    data = pdf.read_bytes()
+    data = images_to_pdf([render_slip(SAMPLE, 384)])
     assert data.startswith(b"%PDF")
     # the page is the paper's printable width: 384 dots at 203.2 dpi = 48 mm = 136 pt
     box = re.search(rb"/MediaBox \[ ?0 0 ([0-9.]+) ([0-9.]+) ?\]", data)
@@ -147,12 +146,12 @@ def test_bad_width_refused():
 def test_font_found_and_missing_font_explained(tmp_path, monkeypatch):
     assert find_font().name == "DejaVuSans.ttf"
     find_font.cache_clear()
-    monkeypatch.setattr(slip_mod, "FONT_DIRS", (str(tmp_path),))
-    monkeypatch.setattr(slip_mod.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(fonts, "FONT_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(fonts.importlib.util, "find_spec", lambda name: None)
     try:
         with pytest.raises(FontNotFound, match="fonts-dejavu-core"):
             find_font()
-        monkeypatch.setenv(slip_mod.FONT_ENV, "/usr/share/fonts/truetype/dejavu")
+        monkeypatch.setenv(fonts.FONT_ENV, "/usr/share/fonts/truetype/dejavu")
         assert find_font().is_file()
     finally:
         find_font.cache_clear()

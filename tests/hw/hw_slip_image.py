@@ -6,7 +6,7 @@ import numpy as np
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-from hw.scanner.synthetic import font_path
+from kioskbase.fonts import find_font
 
 LINES = (
     "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
@@ -17,7 +17,7 @@ LINES = (
 
 
 def slip_image(width: int = 576) -> Image.Image:
-    font = ImageFont.truetype(font_path(), 22)
+    font = ImageFont.truetype(find_font(), 22)
     qr = np.pad(np.array(segno.make("https://dichvucong.example.gov.vn/tra-cuu?ma=K01-0001",
                                     error="m").matrix, dtype=bool), 4)
     qr_img = Image.fromarray(np.where(qr, 0, 255).astype(np.uint8).repeat(6, 0).repeat(6, 1))

@@ -56,7 +56,7 @@ def test_refusals_are_precise_and_exit_1(images, capsys):
     junk, bhyt, blank = doc["files"]
     assert junk["codes"][0]["refusal"]["code"] == "not_id_card"
     assert bhyt["codes"][0]["refusal"]["code"] == "health_insurance_card"
-    assert "bảo hiểm y tế" in bhyt["codes"][0]["refusal"]["message_vi"]
+    assert "bảo hiểm y tế" in bhyt["codes"][0]["refusal"]["reason_vi"]
     assert blank["codes"] == [] and blank["error"] is None
 
 

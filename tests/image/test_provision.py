@@ -17,7 +17,7 @@ from appliance.cli import main
 from appliance.config import load_file
 from appliance.pin import verify_pin
 from appliance.provisioning import Layout, network, provision
-from appliance.provisioning.scrub import ScrubError, scrub, secrets_present
+from appliance.provisioning.scrub import scrub, secrets_present
 
 SECRET = "s3cr3t-gateway-Xq9"
 PSK = "wifi pass; #1 \\ ok"
@@ -210,16 +210,65 @@ def test_fixing_the_config_clears_the_unconfigured_state(layout):
     assert not (layout.data_dir / "unconfigured.json").exists()
 
 
-def test_a_secret_the_line_editor_cannot_blank_is_still_removed(layout):
-    text = GOOD.replace(f'gateway_client_secret = "{SECRET}"',
-                        f'gateway_client_secret = """\n{SECRET}"""')
-    with pytest.raises(ScrubError):
-        scrub(text)
+TECHNICIAN = """\
+# kiosk.toml for Xã Mẫu, typed by the technician on 2026-11-30
+[kiosk]
+id = "K07"      # seventh kiosk of the commune
+place = "Xã Mẫu"
+
+[gateway]
+url = "https://gateway.example.gov.vn/kiosk"
+# one-time code from the gateway's administrator
+enrolment_code = "ENROL-7Q2X"  # expires Friday
+
+[provision]
+staff_pin = "482913"           # typed in clear
+gateway_client_id = "kiosk-k07"
+gateway_client_secret = '''
+s3cr3t-gateway-Xq9'''
+
+  # indented comment, kept
+[wifi]
+ssid = "UBND Xa Mau"
+psk = "wifi pass; #1"
+"""
+
+
+def test_scrub_keeps_the_technicians_comments_and_layout_and_removes_every_secret():
+    new, blanked = scrub(TECHNICIAN)
+    assert sorted(blanked) == ["gateway.enrolment_code", "provision.gateway_client_secret",
+                               "provision.staff_pin", "wifi.psk"]
+    for secret in ("ENROL-7Q2X", "482913", "s3cr3t-gateway-Xq9", "wifi pass"):
+        assert secret not in new
+    old_lines, new_lines = TECHNICIAN.splitlines(), new.splitlines()
+    # every line that held no secret is still there, in the same order, byte for byte
+    kept = [ln for ln in old_lines if not any(
+        ln.startswith(k) for k in ("enrolment_code", "staff_pin", "gateway_client_secret",
+                                   "s3cr3t", "psk"))]
+    assert [ln for ln in new_lines if ln in kept] == kept
+    # a secret line keeps its key, its own comment, and says where the value went
+    assert 'enrolment_code = "" # expires Friday (moved to the data partition by kiosk provision)' \
+        in new_lines
+    assert 'staff_pin = "" # typed in clear (moved to the data partition by kiosk provision)' \
+        in new_lines
+    raw = tomllib.loads(new)
+    assert raw["provision"]["gateway_client_secret"] == "" and raw["wifi"]["psk"] == ""
+    assert raw["kiosk"] == {"id": "K07", "place": "Xã Mẫu"}
+
+
+def test_secrets_in_any_toml_shape_are_blanked_in_place(layout):
+    wifi = "[wifi]\nssid = \"UBND Xa Mau\"\npsk = " + json.dumps(PSK) + "\n"
+    assert wifi in GOOD
+    text = "wifi = { ssid = \"UBND Xa Mau\", psk = " + json.dumps(PSK) + " }\n" + GOOD.replace(
+        f'gateway_client_secret = "{SECRET}"', f'gateway_client_secret = """\n{SECRET}"""'
+    ).replace(wifi, "")
     write_boot(layout, text)
     outcome = provision(layout)
-    assert outcome.status == "provisioned" and outcome.warnings
+    assert outcome.status == "provisioned" and outcome.warnings == []
+    boot_text = (layout.boot_dir / "kiosk.toml").read_text()
     assert SECRET.encode() not in all_bytes_under(layout.boot_dir)
-    assert secrets_present((layout.boot_dir / "kiosk.toml").read_text()) == []
+    assert secrets_present(boot_text) == []
+    assert "# the commune's code" in boot_text  # comments survive every shape
 
 
 printable = st.text(st.characters(min_codepoint=32, max_codepoint=126), min_size=8, max_size=63)

@@ -197,7 +197,8 @@ def test_image_packages_are_debian_pi_boot_packages():
 def test_venv_requirements_follow_pyproject():
     reqs = requirements.requirements(REPO / "pyproject.toml", ["pi"], ["lgpio"])
     names = {re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower() for r in reqs}
-    assert {"kivy", "pynacl", "requests", "sdnotify"} <= names and "lgpio" not in names
+    assert {"kivy", "pynacl", "requests", "pyusb"} <= names and "lgpio" not in names
+    assert "sdnotify" not in names  # appliance/sdnotify.py speaks the protocol itself
 
 
 def test_shipped_boot_template_parses_and_an_unedited_card_says_not_configured(tmp_path):

@@ -79,7 +79,7 @@ def test_disk_reserve_refuses_before_writing(tmp_path, data_dir, ctx, portal_key
     with pytest.raises(SubmissionRefused) as refused:
         finalize(full, make_draft(random.Random(4)), ctx)
     assert refused.value.code == "disk_reserve"
-    assert "Bộ nhớ của máy sắp đầy" in refused.value.message_vi
+    assert "Bộ nhớ của máy sắp đầy" in refused.value.reason_vi
     assert [r.id for r in full.all_dossiers()] == [kept.id]
     opened = open_dossier(parse_envelope(full.envelope(kept.id)), portal_key, full.read_blob)
     assert len(opened.pages) == 3

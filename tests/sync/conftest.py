@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from appliance.app import seeding
 from appliance.config import KioskConfig, load_file
-from sync import seeding
 from sync.client import RetryPolicy
 from sync.command import build
 from sync.daemon import SyncDaemon

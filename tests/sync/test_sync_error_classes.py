@@ -139,8 +139,8 @@ def test_expired_token_is_renewed_and_no_dossier_is_lost(sim, daemon, seed):
 def test_token_past_its_lifetime_is_renewed(tmp_path, seed):
     with PortalSim(tmp_path / "short", token_ttl_s=31) as short:
         config = load_file(short.write_kiosk_toml()).with_data_dir(tmp_path / "k2")
+        from appliance.app.seeding import seed as seed_into
         from sync.command import build
-        from sync.seeding import seed as seed_into
 
         seed_into(config.data_dir, short.gateway.portal_key.public_key_b64, 1)
         daemon = build(config)
@@ -164,7 +164,7 @@ def test_wrong_credentials_stop_the_batch_and_alert_staff(sim, kiosk_config, see
     assert daemon.run_once() is False
     assert daemon.store.get(rec.id).state is DossierState.QUEUED
     alerts = {a.code: a for a in daemon.store.alerts()}
-    assert "sync_auth" in alerts and alerts["sync_auth"].message_vi
+    assert "sync_auth" in alerts and alerts["sync_auth"].reason_vi
     assert daemon.store.sync_state()["last_error"].startswith("invalid_client")
     assert sim.stats()["dossiers_total"] == 0
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from appliance.app.seeding import seed
 from appliance.config import load_file
 from appliance.store import Store
-from sync.seeding import seed
 
 DOSSIERS = 200
 PAGES = 3

@@ -15,11 +15,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from appliance.app.seeding import seed
 from appliance.crypto import DeviceKey, PortalKey, canonical_json, sha256_hex
 from appliance.store import Store
 from sync.portal_sim.gateway import Gateway
 from sync.portal_sim.verify import ApiError
-from sync.seeding import seed
 
 DOSSIERS = 3
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import psutil
 
+from appliance.app.seeding import seed
 from appliance.config import load_file
 from sync.portal_sim.server import PortalSim
-from sync.seeding import seed
 
 CAP_S = 1.0
 QUEUED = 8

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from appliance.domain.idcard import QrRefusal
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
 from appliance.ui.screens.preview import CameraPreview  # noqa: F401  (kv)
@@ -30,9 +31,9 @@ class IdentityScreen(KioskScreen):
     def on_payload(self, text: str, raw: bytes | None = None) -> None:
         """A QR was decoded (UI thread): accept an ID card, or say what is wrong and what to do."""
         result = self.services.parse_card(raw if raw is not None else text)
-        if getattr(result, "message_vi", None):
-            log.info("id_qr_refused code=%s", getattr(result, "code", "?"))
-            self.message = result.message_vi
+        if isinstance(result, QrRefusal):
+            log.info("id_qr_refused code=%s", result.code)
+            self.message = result.reason_vi
             return
         self.session.identity = result
         self.message = ""
