@@ -1,6 +1,6 @@
-"""Synthetic material for demos, the screenshot tour, ``kiosk seed`` and ``kiosk doctor``: sample
-pages and ID-card QR payloads rendered by the hardware seams' simulators, and the simulated
-printer's paper switch."""
+"""Synthetic material for demos, the screenshot tour and ``kiosk doctor``: sample pages and ID-card
+QR payloads rendered by the hardware seams' simulators, and the simulated printer's paper switch.
+Synthetic dossiers are ``seeding.py``'s."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from PIL import Image
 from hw.camera.samples import card_payloads
 from hw.camera.sim import render_payload
 from hw.factory import Devices
-from hw.pages import process_page
 from hw.printer import PaperState
 from hw.scanner.synthetic import page_text, render_page
 
@@ -21,11 +20,6 @@ def page_images(count: int, seed: int = 0, lines: int = 14) -> list[Image.Image]
     """``count`` A4 text pages as scanned images at 150 dpi (rendering one costs ~0.3 s)."""
     return [render_page(page_text(seed + i, lines=lines), dpi=150, seed=seed + i)
             for i in range(count)]
-
-
-def page_files(count: int, seed: int, lines: int = 28) -> list[bytes]:
-    """``count`` processed pages (compact JPEG) as a dossier would hold them."""
-    return [process_page(image) for image in page_images(count, seed, lines)]
 
 
 def card_image(seed: int = 1) -> tuple[str, Image.Image]:
