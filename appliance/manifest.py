@@ -263,7 +263,8 @@ def check_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
             isinstance(f.get("component"), str) and f["component"] != "",
             f"files[{i}].component must be a non-empty string",
         )
-        _require(is_int(f.get("page")) and f["page"] >= 1, f"files[{i}].page must be ≥ 1")
+        _require(is_int(f.get("page")) and 1 <= f["page"] <= MAX_FILES,
+                 f"files[{i}].page must be 1..{MAX_FILES}")
         _require(isinstance(f.get("media_type"), str), f"files[{i}].media_type must be a string")
     return files
 
@@ -292,7 +293,7 @@ def open_payload(manifest: dict[str, Any], portal_key: PortalKey) -> tuple[dict[
         clear = json.loads(PortalKey.decrypt(key, ciphertext).decode("utf-8"))
     except CryptoError as exc:
         raise ManifestError("payload_undecryptable", str(exc)) from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # incl. over-long integers
         raise ManifestError("payload_invalid", "payload is not UTF-8 JSON") from None
     _require(isinstance(clear, dict), "payload must be a JSON object", "payload_invalid")
     _require(

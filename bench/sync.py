@@ -29,11 +29,13 @@ import tempfile
 import time
 import urllib.request
 
+from appliance.app import runtime
 from appliance.app.seeding import seed
 from appliance.config import load_file
 from appliance.store import Store
 from sync.client import Credentials, GatewayClient, RetryPolicy
 from sync.command import build
+from sync.enrolment import Enroller
 from sync.errors import SyncError, TokenExpired
 
 
@@ -45,8 +47,11 @@ def start_sim(data: Path, rate: float) -> tuple[subprocess.Popen, dict]:
     return proc, json.loads(proc.stdout.readline())
 
 
-def gateway_stats(url: str) -> dict:
-    with urllib.request.urlopen(url + "/admin/stats", timeout=10) as r:
+def gateway_stats(ready: dict) -> dict:
+    token = Path(ready["admin_token_file"]).read_text(encoding="ascii").strip()
+    request = urllib.request.Request(ready["url"] + "/admin/stats",
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as r:
         return json.loads(r.read())
 
 
@@ -86,6 +91,14 @@ def run_naive(config) -> tuple[float, int]:
                            read_timeout_s=gw.read_timeout_s,
                            retry=RetryPolicy(attempts=1), sleep=time.sleep)
     with Store.open(config.data_dir) as store:
+        enroller = Enroller(Path(gw.credentials_file), runtime.device_key_path(config),
+                            gw.enrolment_code)
+        while True:  # like every request below: until it gets through the faults
+            try:
+                enroller.run(client, store)
+                break
+            except SyncError:
+                time.sleep(0.02)
         dossiers = [(r.id, store.envelope(r.id),
                      [(f.sha256, store.read_blob(f.sha256)) for f in store.files(r.id)])
                     for r in store.all_dossiers()]
@@ -128,7 +141,7 @@ def main() -> int:
                          pages=3, page_size=args.page_kb * 1000, seed=1)
                     payload = payload_bytes(config.data_dir)
                     elapsed, sent = runner(config)
-                    stats = gateway_stats(ready["url"])
+                    stats = gateway_stats(ready)
                     assert stats["dossiers_complete"] == args.dossiers
                     assert stats["conflicts"] == 0
                 finally:

@@ -84,6 +84,8 @@ class Gateway:
         self.data, self.port, self.cert, self.key = work / "gateway", port, cert, key
         self.proc: subprocess.Popen[str] | None = None
         self.info: dict = {}
+        self.first_settings: dict[str, str] = {}
+        """What the card's kiosk.toml got (the sim writes a fresh enrolment code each start)."""
 
     def start(self) -> None:
         log = open(self.data.parent / "gateway.log", "a")  # noqa: SIM115 (closed below)
@@ -104,8 +106,10 @@ class Gateway:
 
     def dossiers(self) -> list[dict]:
         ctx = ssl.create_default_context(cafile=str(self.cert))
-        url = f"https://127.0.0.1:{self.port}/admin/dossiers"
-        with urllib.request.urlopen(url, context=ctx, timeout=10) as resp:
+        token = Path(self.info["admin_token_file"]).read_text(encoding="ascii").strip()
+        request = urllib.request.Request(f"https://127.0.0.1:{self.port}/admin/dossiers",
+                                         headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, context=ctx, timeout=10) as resp:
             doc = json.load(resp)
         return doc["dossiers"] if isinstance(doc, dict) else doc
 
@@ -115,6 +119,8 @@ class Gateway:
         sim = tomllib.loads(Path(self.info["kiosk_toml"]).read_text(encoding="utf-8"))
         creds = json.loads(Path(sim["gateway"]["credentials_file"]).read_text(encoding="utf-8"))
         return {"portal_public_key": sim["gateway"]["portal_public_key"],
+                "receipt_public_key": sim["gateway"]["receipt_public_key"],
+                "enrolment_code": sim["gateway"]["enrolment_code"],
                 "client_id": creds["client_id"], "client_secret": creds["client_secret"]}
 
 
@@ -128,6 +134,8 @@ unit_code = "000.00.00.H56"
 [gateway]
 url = "https://{GUEST_HOST_IP}:{port}"
 portal_public_key = "{settings["portal_public_key"]}"
+receipt_public_key = "{settings["receipt_public_key"]}"
+enrolment_code = "{settings["enrolment_code"]}"
 ca_bundle = "/boot/firmware/gateway-ca.pem"
 
 [provision]
@@ -307,7 +315,8 @@ def prepare(args: argparse.Namespace, work: Path) -> Card:
     gateway.data.mkdir()
     gateway.start()
     toml = work / "kiosk.toml"
-    toml.write_text(test_kiosk_toml(port, gateway.kiosk_settings()), encoding="utf-8")
+    gateway.first_settings = settings = gateway.kiosk_settings()  # with a one-time code
+    toml.write_text(test_kiosk_toml(port, settings), encoding="utf-8")
     run("mcopy", "-o", "-i", fat(image), toml, "::kiosk.toml")
     run("mcopy", "-o", "-i", fat(image), cert, "::gateway-ca.pem")
     return Card(image, args.image, kernel, initrd, work / "console.log", args.smp, args.timeout,
@@ -322,8 +331,10 @@ def provisioned(card: Card, c: Checks, timings: dict[str, float]) -> str:
     timings.update(first)
     current.kill()
     scrubbed = run("mtype", "-i", fat(card.image), "::kiosk.toml").stdout
-    c.check(card.gateway.kiosk_settings()["client_secret"] not in scrubbed
-            and "135790" not in scrubbed, "secrets blanked on the boot partition")
+    settings = card.gateway.first_settings
+    c.check(settings["client_secret"] not in scrubbed and "135790" not in scrubbed
+            and settings["enrolment_code"] not in scrubbed,
+            "secrets and the enrolment code blanked on the boot partition")
     result = run("mtype", "-i", fat(card.image), "::provision-result.txt").stdout
     c.check(result.startswith("OK"), "provision-result.txt says OK", result.splitlines()[0])
     return first_key

@@ -31,10 +31,13 @@ def build(config):
     from appliance.app import gateway, runtime
     from sync.client import Credentials, RetryPolicy
     from sync.daemon import SyncDaemon, SyncSettings
+    from sync.enrolment import Enroller
 
     store = runtime.open_store(config)  # the same store and clock as the UI
+    gw = config.gateway
+    credentials_file = Path(gw.credentials_file).expanduser()
     client = gateway.client_for(
-        config, Credentials.load(Path(config.gateway.credentials_file).expanduser()),
+        config, Credentials.load(credentials_file),
         RetryPolicy(base_s=min(0.2, config.sync.backoff_cap_s / 10),
                     cap_s=min(5.0, config.sync.backoff_cap_s),
                     retry_after_cap_s=config.sync.backoff_cap_s))
@@ -44,7 +47,9 @@ def build(config):
         backoff_base_s=min(2.0, s.backoff_cap_s), escalate_after_h=s.escalate_after_h,
         batch_size=s.batch_size, retention_days=config.storage.retention_days,
         site=config.kiosk.site)
-    return SyncDaemon(store, client, settings)
+    enroller = Enroller(credentials_file, runtime.device_key_path(config), gw.enrolment_code)
+    return SyncDaemon(store, client, settings, receipt_public_key=gw.receipt_public_key,
+                      enroller=enroller)
 
 
 def run(args: argparse.Namespace, config) -> int:

@@ -5,7 +5,8 @@ Exactly-once rests on three rules, each surviving a SIGKILL at any instant:
   a crash is a replay, never a duplicate or a conflict;
 - ``mark_sending`` is committed *before* each attempt, so an interrupted attempt is retried and
   never shown as sent;
-- ``mark_sent`` happens only on a receipt that echoes the dossier id, its digest and every file.
+- ``mark_sent`` happens only on a receipt that echoes the dossier id, its digest and every file,
+  signed by the gateway's receipt key (``[gateway] receipt_public_key``).
 
 One cycle: probe health (a captive portal is not "online"), check the clock against the server's,
 send due dossiers in finalize order (manifest first, then only the files still missing), then the
@@ -28,12 +29,15 @@ import tenacity
 
 from appliance import __version__
 from appliance.app import gateway
+from appliance.crypto import CryptoError, canonical_json, verify_signature
 from appliance.domain.catalogue import CatalogueError, load_catalogue
-from appliance.domain.dossier import DossierState, pending_total
+from appliance.domain.dossier import PENDING_STATES, DossierState, pending_total
 from appliance.store import BlobError, DossierRecord, Store
 from sync.client import GatewayClient, Stopping
+from sync.enrolment import Enroller
 from sync.errors import (
     AuthError,
+    BadReceipt,
     ClockSkew,
     Conflict,
     RateLimited,
@@ -63,6 +67,8 @@ ALERTS: dict[str, tuple[str, str]] = {
                    "A dossier has waited longer than the escalation threshold"),
     "sync_quarantine": ("Có hồ sơ bị cổng tiếp nhận từ chối. Xem lý do trong danh sách hồ sơ.",
                         "The gateway rejected one or more dossiers; see the quarantine list"),
+    "sync_receipt": (BadReceipt.reason_vi,
+                     "A receipt did not carry a valid gateway signature; dossiers stay queued"),
 }
 BATCH_ALERTS = {AuthError: "sync_auth", TLSFailure: "sync_tls", ClockSkew: "sync_clock"}
 
@@ -94,10 +100,14 @@ class CycleResult:
 
 
 class SyncDaemon:
-    def __init__(self, store: Store, client: GatewayClient, settings: SyncSettings) -> None:
+    def __init__(self, store: Store, client: GatewayClient, settings: SyncSettings, *,
+                 receipt_public_key: str = "", enroller: Enroller | None = None) -> None:
         self.store = store
         self.client = client
         self.settings = settings
+        self.receipt_public_key = receipt_public_key
+        """Base64 Ed25519 key every receipt must be signed with; empty: no receipt is trusted."""
+        self.enroller = enroller
         self.stop_event = threading.Event()
         self._failures = 0
         self._last_housekeeping = -1e18
@@ -166,6 +176,8 @@ class SyncDaemon:
         if abs(skew) > self.settings.max_clock_skew_s:
             raise ClockSkew(f"kiosk clock is {-skew:+.0f} s off the gateway's server time")
         self.client.ensure_token()
+        if self.enroller is not None:
+            self.enroller.run(self.client, self.store)
         self._resolve(*BATCH_ALERTS.values())
 
     def _finish_purges(self) -> None:
@@ -190,6 +202,7 @@ class SyncDaemon:
                 err = self.send_one(record)
                 if err is None:
                     result.sent.append(record.id)
+                    self._resolve("sync_receipt")
                 elif isinstance(err, RecordRejected):
                     result.quarantined.append(record.id)
                 else:
@@ -216,6 +229,10 @@ class SyncDaemon:
             self._alert("sync_quarantine")
             return RecordRejected(reason, code="local_file")
         except SyncError as err:
+            if err.code == "device_not_enrolled":
+                retired = self._retired_key(record, err)
+                if retired is not None:
+                    return retired
             wait = self._retry_wait(err, record.attempts + 1)
             log.info("dossier %s: %s; retry in %.1f s", record.id[:8], err.describe(), wait)
             self.store.mark_retry(record.id, err.describe()[:300],
@@ -223,6 +240,22 @@ class SyncDaemon:
             self._batch_alert(err)
             return err
         return None
+
+    def _retired_key(self, record: DossierRecord, err: SyncError) -> RecordRejected | None:
+        """After a key rotation, a dossier signed by the old key can never be accepted (it looks
+        like a forgery): quarantine it for staff instead of blocking the queue behind it. If it
+        carries the current key, the gateway lost or revoked us: enrol again next cycle."""
+        if self.enroller is None:
+            return None
+        signed_by = json.loads(self.store.envelope(record.id))["manifest"]["device_public_key"]
+        if signed_by == self.enroller.public_key():
+            self.store.update_sync_state(enrolled_device_key=None)
+            return None
+        reason = "retired_device_key: signed by a device key this kiosk no longer holds"
+        log.warning("dossier %s quarantined: %s", record.id[:8], reason)
+        self.store.quarantine(record.id, f"{reason} ({err.code})")
+        self._alert("sync_quarantine")
+        return RecordRejected(reason, code="retired_device_key")
 
     def _deliver(self, record: DossierRecord) -> None:
         envelope = self.store.envelope(record.id)
@@ -249,17 +282,19 @@ class SyncDaemon:
             receipt = answer.receipt
         if receipt is None:
             raise Transient("every file was sent but no receipt came back", code="no_receipt")
+        portal_code, received_at = self._check_receipt(record.id, digest, ours, receipt)
         # One commit for all files: after a crash the manifest's replay says what is missing,
         # so per-file bookkeeping would only cost fsyncs.
         self.store.mark_files_confirmed(record.id, [f.sha256 for f in files if not f.confirmed])
-        portal_code, received_at = self._check_receipt(record.id, digest, ours, receipt)
         self.store.mark_sent(record.id, portal_code, received_at, receipt)
         self.store.purge(record.id)
         log.info("dossier %s sent (%d files)", record.id[:8], len(files))
 
     def _check_receipt(self, dossier_id: str, digest: str, files: set[str],
                        receipt: dict[str, Any]) -> tuple[str, dt.datetime]:
-        """A receipt counts only if it echoes our id, our digest and every file."""
+        """A receipt counts only if the gateway signed it and it echoes our id, our digest and
+        every file."""
+        self._verify_signature(receipt)
         if receipt.get("dossier_id") != dossier_id or receipt.get("digest") != digest:
             raise Transient("receipt does not echo this dossier's id and digest",
                             code="bad_receipt")
@@ -274,6 +309,21 @@ class SyncDaemon:
         if not isinstance(code, str) or not code or received is None or received.tzinfo is None:
             raise Transient("receipt lacks MaHoSo or received_at", code="bad_receipt")
         return code, received
+
+    def _verify_signature(self, receipt: dict[str, Any]) -> None:
+        """BadReceipt unless ``signature`` is the receipt key's over the rest of the receipt."""
+        if not self.receipt_public_key:
+            raise BadReceipt("no gateway.receipt_public_key configured: a receipt cannot be "
+                             "trusted", code="receipt_key_missing")
+        signature = receipt.get("signature")
+        if not isinstance(signature, str) or not signature:
+            raise BadReceipt("receipt is not signed", code="receipt_unsigned")
+        signed = {k: v for k, v in receipt.items() if k != "signature"}
+        try:
+            verify_signature(self.receipt_public_key, canonical_json(signed), signature)
+        except CryptoError:
+            raise BadReceipt("receipt signature does not verify with gateway.receipt_public_key",
+                             code="receipt_signature") from None
 
     def _rejection_reason(self, record: DossierRecord, err: RecordRejected) -> str:
         if isinstance(err, Conflict):
@@ -337,7 +387,11 @@ class SyncDaemon:
         log.info("catalogue updated (etag %s)", etag)
 
     def send_ratings(self) -> None:
+        """Ratings of dossiers the gateway holds (it refuses others); later ones wait."""
         for rating_id, body in self.store.pending_ratings():
+            record = self.store.find_by_code(str(body.get("dossier_code") or ""))
+            if record is not None and record.state in PENDING_STATES:
+                continue
             try:
                 self.client.put_rating(rating_id, {
                     "dossier_code": body.get("dossier_code"), "kiosk_id": self.client.kiosk_id,
@@ -377,6 +431,8 @@ class SyncDaemon:
         for kind, code in BATCH_ALERTS.items():
             if isinstance(err, kind):
                 self._alert(code)
+        if isinstance(err, BadReceipt):
+            self._alert("sync_receipt")
 
     def _resolve(self, *codes: str) -> None:
         """Resolve those of ``codes`` that are open (no write transaction when none is)."""

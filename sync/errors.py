@@ -1,11 +1,14 @@
 """Every way a gateway exchange can fail, sorted into what the daemon must do about it (DESIGN §7).
 
-- Transient: refused/reset/timeout, 5xx, HTML where JSON was expected (captive portal), a bad
-  receipt → retry with capped, jittered exponential backoff.
+- Transient: refused/reset/timeout, 5xx, HTML where JSON was expected (captive portal), a signed
+  receipt that does not echo the dossier → retry with capped, jittered exponential backoff.
 - RateLimited: 429/503 → pause the batch for Retry-After (capped).
-- AuthError: 401 invalid_client, 403 (device key, forbidden) → stop the batch, alert staff.
+- AuthError: 401 invalid_client, 403 (device not enrolled, enrolment code refused, forbidden)
+  → stop the batch, alert staff.
 - TLSFailure: certificate not trusted or not yet valid → stop the batch, alert staff.
 - ClockSkew: server time far from the kiosk's clock → stop the batch, alert staff.
+- BadReceipt: a receipt without a valid gateway signature (or no key to check it with) → the
+  dossier is not marked sent; retried with backoff; stop the batch, alert staff.
 - RecordRejected: 400/404/413/422 about one dossier, 409 conflict → quarantine it, go on.
 
 Every class is a ``kioskbase.errors.BilingualError``: ``code`` is a stable English token for logs
@@ -87,6 +90,16 @@ class ClockSkew(StopsBatch):
     reason_vi = "Đồng hồ của máy lệch nhiều so với cổng tiếp nhận. Hãy chỉnh ngày giờ."
 
 
+class BadReceipt(StopsBatch):
+    """A receipt this kiosk cannot trust: unsigned (``receipt_unsigned``), wrongly signed
+    (``receipt_signature``), or no receipt key configured (``receipt_key_missing``). The dossier
+    is not marked sent (it would be purged on the strength of a forgery) and is retried."""
+
+    code = "receipt_signature"
+    reason_vi = ("Không xác minh được biên nhận của cổng tiếp nhận; hồ sơ sẽ được gửi lại. "
+                 "Hãy báo kỹ thuật viên.")
+
+
 class RecordRejected(SyncError):
     """The gateway refused this one dossier for a reason of its own."""
 
@@ -132,8 +145,8 @@ def classify_response(response: requests.Response, *, per_record: bool) -> SyncE
     (or rating), so a 4xx about its content quarantines it instead of stopping the batch."""
     status = response.status_code
     body = error_body(response)
-    code = str(body.get("code") or body.get("error") or _bearer_error(response)
-               or f"http_{status}")
+    code = _bounded_code(body.get("code") or body.get("error") or _bearer_error(response)
+                         or f"http_{status}")
     message = str(body.get("message") or response.reason or "")[:300]
     where = f"{response.request.method} {_path(response)} → {status} {code}"
     if 300 <= status < 400:  # the gateway never redirects; a Wi-Fi login page does
@@ -182,6 +195,11 @@ def _bearer_error(response: requests.Response) -> str | None:
     """RFC 6750 ``WWW-Authenticate: Bearer error="…"`` — the only reason a HEAD can carry."""
     found = re.search(r'error="([a-z_]+)"', response.headers.get("WWW-Authenticate", ""))
     return found.group(1) if found else None
+
+
+def _bounded_code(value: object) -> str:
+    """The gateway's error code as a short token: it is stored, so never unbounded or free text."""
+    return re.sub(r"[^a-z0-9_]", "_", str(value).lower()[:64]) or "unknown"
 
 
 def _short(exc: BaseException) -> str:

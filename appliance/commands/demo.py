@@ -128,7 +128,8 @@ def run(args: argparse.Namespace, config: object = None) -> int:
         _say(f"data folder: {data} (logs in {log})")
         gateway, info = _start_gateway(data, log)
         procs.append(gateway)
-        _say(f"gateway sim at {info['url']} (decrypted dossiers: {info['url']}/admin/dossiers)")
+        _say(f"gateway sim at {info['url']} (decrypted dossiers: curl -H \"Authorization: Bearer "
+             f"$(cat {info['admin_token_file']})\" {info['url']}/admin/dossiers)")
         config_path = write_demo_config(Path(info["kiosk_toml"]), data)
         fill_samples(data / "sim")
         _say(f"sample ID cards in {data / 'sim' / 'camera'}, pages in {data / 'sim' / 'scanner'}")

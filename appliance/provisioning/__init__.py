@@ -4,9 +4,10 @@ What it does (docs/technician.md has the technician's view):
 
 1. read and validate ``<boot>/kiosk.toml`` (the normal schema plus ``[provision]`` and ``[wifi]``);
 2. create the device key (``<data>/secrets/device.key``, 0600);
-3. move secrets off the FAT: the gateway client secret to ``<data>/secrets/gateway.json`` (0600),
-   the Wi-Fi passphrase into the NetworkManager profile (0600), the staff PIN into a scrypt hash;
-   then blank them in the boot file;
+3. move secrets off the FAT: the gateway client secret and the one-time enrolment code to
+   ``<data>/secrets/gateway.json`` (0600; the sync daemon enrols the device key with the code on
+   first contact, then deletes it), the Wi-Fi passphrase into the NetworkManager profile (0600),
+   the staff PIN into a scrypt hash; then blank them in the boot file;
 4. write the installed configuration, hostname and time zone under ``<system>``;
 5. write ``provision-result.txt`` on the boot partition for the technician.
 
@@ -210,9 +211,11 @@ def _gateway_credentials(config: KioskConfig, layout: Layout) -> str:
     """Path of the credentials file the installed config names ("" if no gateway)."""
     target = layout.data_dir / GATEWAY_SECRETS
     prov = config.provision
+    code = {"enrolment_code": config.gateway.enrolment_code} \
+        if config.gateway.enrolment_code else {}
     if prov.gateway_client_secret:
         creds = {"client_id": prov.gateway_client_id, "client_secret": prov.gateway_client_secret}
-        write_atomic(target, json.dumps(creds, indent=2) + "\n", mode=0o600)
+        write_atomic(target, json.dumps({**creds, **code}, indent=2) + "\n", mode=0o600)
         return str(target)
     if target.exists():
         stored = json.loads(target.read_text(encoding="utf-8"))
@@ -222,7 +225,15 @@ def _gateway_credentials(config: KioskConfig, layout: Layout) -> str:
                 f"{config.source}: provision.gateway_client_secret: the client id changed, "
                 "so its secret is needed too",
             )
+        if code:  # a new code (rotation) beside the kept client secret
+            write_atomic(target, json.dumps({**stored, **code}, indent=2) + "\n", mode=0o600)
         return str(target)
+    if code:
+        raise ProvisionError(
+            "boot_config_incomplete",
+            f"{config.source}: provision.gateway_client_secret: gateway.enrolment_code is set, "
+            "so the gateway client id and secret are required",
+        )
     if config.gateway.credentials_file:
         return config.gateway.credentials_file
     if config.gateway.url:
@@ -253,7 +264,8 @@ def _installed(config: KioskConfig, layout: Layout, pin_hash: str, credentials: 
     installed = dataclasses.replace(
         config,
         kiosk=dataclasses.replace(config.kiosk, data_dir=str(layout.data_dir)),
-        gateway=dataclasses.replace(config.gateway, credentials_file=credentials),
+        gateway=dataclasses.replace(config.gateway, credentials_file=credentials,
+                                    enrolment_code=""),
         staff=dataclasses.replace(config.staff, pin_hash=pin_hash),
     )
     header = (
@@ -392,8 +404,8 @@ def _write_result(layout: Layout, outcome: Outcome) -> None:
     if outcome.hostname:
         lines.append(f"hostname: {outcome.hostname}")
     if outcome.device_public_key:
-        lines.append(f"device public key (register it at the gateway): "
-                     f"{outcome.device_public_key}")
+        lines.append(f"device public key (enrolled at the gateway with gateway.enrolment_code on "
+                     f"first contact): {outcome.device_public_key}")
     if outcome.scrubbed:
         lines.append("secrets moved to the data partition and blanked here: "
                      + ", ".join(outcome.scrubbed))

@@ -1,7 +1,9 @@
 """``kiosk portal-sim``: run the reference gateway on 127.0.0.1 until SIGTERM/SIGINT.
 
-On start it prints one JSON line on stdout (``url``, ``kiosk_toml``, ``data_dir``) so scripts and
-tests can wait for it, and writes ``<data>/kiosk.toml`` for a kiosk that talks to it.
+On start it prints one JSON line on stdout (``url``, ``kiosk_toml``, ``data_dir``,
+``admin_token_file``) so scripts and tests can wait for it, and writes ``<data>/kiosk.toml`` for a
+kiosk that talks to it (with a fresh one-time enrolment code). The admin API needs
+``Authorization: Bearer $(cat <data>/admin-token)``; the token is new at every start.
 """
 
 from __future__ import annotations
@@ -100,8 +102,8 @@ def run(args: argparse.Namespace, config: object = None) -> int:
             "from the network; use it only on a closed test network", args.host)
     toml = sim.write_kiosk_toml()
     sim.start()
-    print(json.dumps({"url": sim.url, "kiosk_toml": str(toml), "data_dir": str(data)}),
-          flush=True)
+    print(json.dumps({"url": sim.url, "kiosk_toml": str(toml), "data_dir": str(data),
+                      "admin_token_file": str(sim.admin_token_file)}), flush=True)
     logging.getLogger("portal_sim").info(
         "listening on %s (fault rate %.2f, seed %d); kiosk config: %s",
         sim.url, args.fault_rate, args.seed, toml)

@@ -27,9 +27,22 @@ CREATE TABLE IF NOT EXISTS clients (
     device_key TEXT
 );
 CREATE TABLE IF NOT EXISTS tokens (
-    token TEXT PRIMARY KEY,
+    token_sha256 TEXT PRIMARY KEY,
     client_id TEXT NOT NULL REFERENCES clients(client_id),
     expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS devices (
+    kiosk_id TEXT PRIMARY KEY,
+    device_key TEXT NOT NULL,
+    enrolled_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS enrolment_codes (
+    code_sha256 TEXT PRIMARY KEY,
+    kiosk_id TEXT NOT NULL,
+    purpose TEXT NOT NULL CHECK (purpose IN ('enrol', 'rotate')),
+    created_at TEXT NOT NULL,
+    expires_at REAL NOT NULL,
+    used_at TEXT
 );
 CREATE TABLE IF NOT EXISTS dossiers (
     id TEXT PRIMARY KEY,
@@ -92,14 +105,22 @@ class SimDB:
         self.files_dir = data_dir / "files"
         self.files_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            data_dir / "portal.db", check_same_thread=False, isolation_level=None
-        )
+        path = data_dir / "portal.db"
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)  # decrypted summaries; SQLite gives its WAL the same mode
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
+        self._drop_plain_tokens()
         self._conn.executescript(SCHEMA)
+
+    def _drop_plain_tokens(self) -> None:
+        """Older sims kept bearer tokens in clear; they are short-lived, so drop them all."""
+        columns = [r["name"] for r in self._conn.execute("PRAGMA table_info(tokens)")]
+        if "token" in columns:
+            self._conn.execute("DROP TABLE tokens")
 
     def close(self) -> None:
         with self._lock:

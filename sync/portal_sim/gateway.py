@@ -1,6 +1,11 @@
 """The gateway's behaviour, independent of HTTP: tokens, dossiers, files, receipts, the updates
 feed, ratings, heartbeats and the admin view (DESIGN §7, docs/gateway-api.yaml).
 
+Trust: a bearer token is stored only as its sha256; a manifest is accepted only from the kiosk's
+enrolled device key (``enrolment.py``); its ``dossier_code`` must be the sending kiosk's and unique;
+every receipt is signed with the gateway's Ed25519 receipt key, whose public half the kiosk holds.
+Error messages name ids, codes and fields, never a value from the citizen's data.
+
 Idempotency rules: a dossier id is the key. Same id and same digest replays the original answer
 (with what is still missing, or the receipt); same id and another digest is 409. A file is keyed by
 its sha256 and stored once. A rating id is stored once; same id with another body is 409.
@@ -17,11 +22,14 @@ import secrets
 import time
 from pathlib import Path
 
-from appliance.crypto import PortalKey, canonical_json, sha256_hex
+from appliance.crypto import DeviceKey, PortalKey, canonical_json, sha256_hex
+from appliance.domain.codes import parse_dossier_code
+from appliance.domain.rating import CRITERIA, LEVELS, MAX_REASON_LEN
 from appliance.durable import write_atomic
 from sync.portal_sim import verify
 from sync.portal_sim.db import SimDB, dumps
-from sync.portal_sim.verify import ApiError
+from sync.portal_sim.enrolment import Enrolment
+from sync.portal_sim.verify import ApiError, parse_json
 
 log = logging.getLogger("portal_sim")
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
@@ -63,6 +71,24 @@ def procedure_codes(catalogue: dict) -> set[str]:
     return codes
 
 
+def _one_of(value: object, codes: dict[str, str]) -> bool:
+    return isinstance(value, str) and value in codes
+
+
+def check_rating(rating: dict) -> None:
+    """Level and items on the kiosk's three levels, a bounded reason (docs/gateway-api.yaml)."""
+    reason = rating.get("reason")
+    items = rating.get("items", [])
+    ok = (_one_of(rating.get("level"), LEVELS)
+          and (reason is None or (isinstance(reason, str) and len(reason) <= MAX_REASON_LEN))
+          and isinstance(items, list) and len(items) <= len(CRITERIA)
+          and all(isinstance(i, dict) and _one_of(i.get("criterion"), CRITERIA)
+                  and _one_of(i.get("level"), LEVELS) for i in items))
+    if not ok:
+        raise ApiError(422, "invalid_rating", f"rating.level and items[].level must be one of "
+                       f"{', '.join(LEVELS)}; reason at most {MAX_REASON_LEN} characters")
+
+
 class Gateway:
     def __init__(
         self,
@@ -73,9 +99,12 @@ class Gateway:
         catalogue: dict | None = None,
     ) -> None:
         self.data_dir = data_dir
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.db = SimDB(data_dir)
         self.portal_key = PortalKey.load_or_create(data_dir / "portal.key")
+        self.receipt_key = DeviceKey.load_or_create(data_dir / "receipt.key")
+        """Ed25519 key that signs every receipt (0600, beside the portal key)."""
+        self.enrolment = Enrolment(self.db, self.now_iso)
         self.unit_code = unit_code
         self.token_ttl_s = token_ttl_s
         self.clock_offset_s = 0.0
@@ -126,8 +155,8 @@ class Gateway:
                 raise ApiError(401, "invalid_client", "unknown client or wrong secret")
             token = secrets.token_urlsafe(32)
             conn.execute(
-                "INSERT INTO tokens(token, client_id, expires_at) VALUES(?,?,?)",
-                (token, client_id, time.time() + self.token_ttl_s),
+                "INSERT INTO tokens(token_sha256, client_id, expires_at) VALUES(?,?,?)",
+                (_secret_hash(token), client_id, time.time() + self.token_ttl_s),
             )
             conn.execute("DELETE FROM tokens WHERE expires_at < ?", (time.time() - 86400,))
             self.db.bump(conn, "tokens_issued")
@@ -142,7 +171,7 @@ class Gateway:
         with self.db.locked() as conn:
             row = conn.execute(
                 "SELECT t.expires_at, c.kiosk_id FROM tokens t JOIN clients c USING(client_id) "
-                "WHERE t.token = ?", (token,)
+                "WHERE t.token_sha256 = ?", (_secret_hash(token),)
             ).fetchone()
         if row is None:
             raise ApiError(401, "invalid_token", "unknown bearer token")
@@ -154,8 +183,9 @@ class Gateway:
         """Fault injection: the token presented with this request stops working now."""
         if authorization and authorization.startswith("Bearer "):
             with self.db.tx() as conn:
-                conn.execute("UPDATE tokens SET expires_at = ? WHERE token = ?",
-                             (time.time() - 1, authorization[len("Bearer "):].strip()))
+                conn.execute("UPDATE tokens SET expires_at = ? WHERE token_sha256 = ?",
+                             (time.time() - 1,
+                              _secret_hash(authorization[len("Bearer "):].strip())))
 
     # --- health and catalogue
     def health(self) -> dict:
@@ -194,7 +224,7 @@ class Gateway:
         files = [r["sha256"] for r in conn.execute(
             "SELECT sha256 FROM files WHERE dossier_id = ? ORDER BY page, sha256", (row["id"],))]
         received = dt.datetime.fromisoformat(row["completed_at"])
-        return {
+        receipt = {
             "dossier_id": row["id"],
             "digest": row["digest"],
             "files": files,
@@ -202,14 +232,12 @@ class Gateway:
             "received_at": row["completed_at"],
             "NgayTiepNhan": stamp(received),
         }
+        return {**receipt, "signature": self.receipt_key.sign(canonical_json(receipt))}
 
     def put_manifest(self, kiosk_id: str, dossier_id: str, body: bytes) -> tuple[int, dict]:
         if not verify.UUID_RE.match(dossier_id):
             raise ApiError(400, "bad_request", "dossier id must be a lowercase UUID")
-        try:
-            envelope = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
+        envelope = parse_json(body)
         manifest, digest = verify.check_envelope(envelope, dossier_id, kiosk_id)
         with self.db.locked() as conn:
             held = conn.execute("SELECT digest, rejected, kiosk_id FROM dossiers WHERE id = ?",
@@ -217,7 +245,8 @@ class Gateway:
         if held is not None:
             return self._existing(kiosk_id, dossier_id, digest, held)
         files = verify.check_files(manifest)
-        self._check_device_key(kiosk_id, manifest["device_public_key"])
+        self.enrolment.check(kiosk_id, manifest["device_public_key"])
+        self._check_codes(kiosk_id, dossier_id, manifest)
         if self._procedures and manifest["procedure_code"] not in self._procedures:
             raise ApiError(422, "unknown_procedure",
                            f"procedure {manifest['procedure_code']} is not in the catalogue")
@@ -226,6 +255,7 @@ class Gateway:
             held = conn.execute("SELECT digest, rejected, kiosk_id FROM dossiers WHERE id = ?",
                                 (dossier_id,)).fetchone()
             if held is None:  # else a concurrent twin got there first
+                self._check_code_free(conn, dossier_id, manifest["dossier_code"])
                 conn.execute(
                     "INSERT INTO dossiers(id, kiosk_id, digest, dossier_code, procedure_code, "
                     "envelope, created_at, summary) VALUES(?,?,?,?,?,?,?,?)",
@@ -248,8 +278,8 @@ class Gateway:
             return 201, self._answer(conn, dossier_id, replay=False)
 
     def _existing(self, kiosk_id: str, dossier_id: str, digest: str, held) -> tuple[int, dict]:
-        if held["kiosk_id"] != kiosk_id:
-            raise ApiError(403, "forbidden", "this dossier id belongs to another kiosk")
+        if held["kiosk_id"] != kiosk_id:  # about this record only: quarantine it, go on
+            raise ApiError(422, "dossier_id_taken", "this dossier id is held by another kiosk")
         conflict = held["digest"] != digest
         with self.db.tx() as conn:
             self.db.bump(conn, "conflicts" if conflict else "replays")
@@ -262,16 +292,26 @@ class Gateway:
         with self.db.locked() as conn:
             return 200, self._answer(conn, dossier_id, replay=True)
 
-    def _check_device_key(self, kiosk_id: str, device_key: str) -> None:
-        with self.db.tx() as conn:
-            row = conn.execute("SELECT client_id, device_key FROM clients WHERE kiosk_id = ?",
-                               (kiosk_id,)).fetchone()
-            if row["device_key"] is None:
-                conn.execute("UPDATE clients SET device_key = ? WHERE client_id = ?",
-                             (device_key, row["client_id"]))
-            elif row["device_key"] != device_key:
-                raise ApiError(403, "device_key_mismatch",
-                               "this kiosk signed with another device key than the pinned one")
+    def _check_codes(self, kiosk_id: str, dossier_id: str, manifest: dict) -> None:
+        """The unit and dossier code must be the sending kiosk's, the code not used before."""
+        if manifest["unit_code"] != self.unit_code:
+            raise ApiError(422, "unit_code_mismatch",
+                           "unit_code is not the unit this gateway receives for")
+        code = parse_dossier_code(manifest["dossier_code"])
+        if code is None or code.kiosk_id != kiosk_id.upper() \
+                or code.unit_code != self.unit_code.upper():
+            raise ApiError(422, "dossier_code_foreign",
+                           "dossier_code is not a code of this kiosk and unit")
+        with self.db.locked() as conn:
+            self._check_code_free(conn, dossier_id, manifest["dossier_code"])
+
+    @staticmethod
+    def _check_code_free(conn, dossier_id: str, dossier_code: str) -> None:
+        taken = conn.execute("SELECT 1 FROM dossiers WHERE dossier_code = ? AND id != ?",
+                             (dossier_code, dossier_id)).fetchone()
+        if taken is not None:
+            raise ApiError(422, "dossier_code_taken",
+                           "another dossier already holds this dossier_code")
 
     def _dossier_for(self, kiosk_id: str, dossier_id: str):
         with self.db.locked() as conn:
@@ -375,7 +415,7 @@ class Gateway:
             limit_n = int(limit) if limit not in (None, "") else 100
         except ValueError:
             raise ApiError(400, "bad_request", "'after' and 'limit' must be integers") from None
-        if after_n < 0 or not 1 <= limit_n <= 500:
+        if not 0 <= after_n < 2**62 or not 1 <= limit_n <= 500:
             raise ApiError(400, "bad_request", "'after' must be ≥ 0 and 'limit' 1..500")
         with self.db.locked() as conn:
             rows = conn.execute(
@@ -395,15 +435,19 @@ class Gateway:
     def put_rating(self, kiosk_id: str, rating_id: str, body: bytes) -> tuple[int, dict]:
         if not verify.UUID_RE.match(rating_id):
             raise ApiError(400, "bad_request", "rating id must be a lowercase UUID")
-        try:
-            rating = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
+        rating = parse_json(body)
         if not isinstance(rating, dict) or not isinstance(rating.get("dossier_code"), str) \
                 or not isinstance(rating.get("rating"), dict) \
-                or not isinstance(rating.get("kiosk_id", ""), str):
+                or rating.get("kiosk_id", kiosk_id) != kiosk_id:
             raise ApiError(422, "invalid_rating", "expected {'dossier_code': string, "
-                           "'kiosk_id': string, 'rating': object}")
+                           "'kiosk_id': this kiosk, 'rating': object}")
+        check_rating(rating["rating"])
+        with self.db.locked() as conn:
+            own = conn.execute("SELECT 1 FROM dossiers WHERE dossier_code = ? AND kiosk_id = ?",
+                               (rating["dossier_code"], kiosk_id)).fetchone()
+        if own is None:
+            raise ApiError(422, "unknown_dossier",
+                           "no dossier of this kiosk holds this dossier_code")
         digest = sha256_hex(canonical_json(rating))
         with self.db.tx() as conn:
             held = conn.execute("SELECT digest FROM ratings WHERE id = ?",
@@ -422,10 +466,7 @@ class Gateway:
     def heartbeat(self, kiosk_id: str, path_kiosk: str, body: bytes) -> dict:
         if path_kiosk != kiosk_id:
             raise ApiError(403, "forbidden", "a kiosk may only report its own heartbeat")
-        try:
-            beat = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
+        beat = parse_json(body)
         if not isinstance(beat, dict) or not verify.is_int(beat.get("queue_depth")) \
                 or beat["queue_depth"] < 0:
             raise ApiError(422, "invalid_heartbeat", "expected an object with queue_depth ≥ 0")

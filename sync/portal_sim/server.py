@@ -4,26 +4,38 @@ A stdlib ``ThreadingHTTPServer`` speaking HTTP/1.1 with keep-alive: the contract
 dependency-free server starts in well under a second for ``kiosk demo`` and the tests. Whenever an
 answer is sent without reading the request body (front-door faults, early errors) the connection is
 closed, so leftover body bytes are never parsed as a next request.
+
+Hardening (issue 11): a request's head must arrive within ``header_timeout_s`` and its body at a
+minimum rate (slow or idle connections are dropped); chunk sizes are validated against the same
+cap as Content-Length; the admin API needs its own bearer token (``<data>/admin-token``, 0600, new
+at each start), a literal ``Host`` (an IP or ``localhost`` with the bound port, so a DNS-rebinding
+page is refused) and no foreign ``Origin`` (so a cross-site form post is refused).
 """
 
 from __future__ import annotations
 
+import hmac
+import io
+import ipaddress
 import json
 import logging
 import re
+import secrets
 import socket
 import struct
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import tomlkit
 
+from appliance.durable import write_atomic
 from sync.portal_sim.faults import Fault, FaultInjector, FaultKind
 from sync.portal_sim.gateway import Gateway
-from sync.portal_sim.verify import MAX_FILE_BYTES, ApiError
+from sync.portal_sim.verify import MAX_FILE_BYTES, ApiError, parse_json
 
 log = logging.getLogger("portal_sim")
 
@@ -39,6 +51,11 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("GET", re.compile(rf"^/api/v1/kiosks/{ID}/updates$"), "updates"),
     ("PUT", re.compile(rf"^/api/v1/ratings/{ID}$"), "rating"),
     ("PUT", re.compile(rf"^/api/v1/kiosks/{ID}/heartbeat$"), "heartbeat"),
+    ("POST", re.compile(rf"^/api/v1/kiosks/{ID}/enrolment$"), "enrol"),
+    ("GET", re.compile(r"^/admin/kiosks$"), "admin_kiosks"),
+    ("POST", re.compile(rf"^/admin/kiosks/{ID}/enrolment-code$"), "admin_enrolment_code"),
+    ("POST", re.compile(rf"^/admin/kiosks/{ID}/rotate$"), "admin_rotate"),
+    ("POST", re.compile(rf"^/admin/kiosks/{ID}/revoke$"), "admin_revoke"),
     ("GET", re.compile(r"^/admin/stats$"), "admin_stats"),
     ("GET", re.compile(r"^/admin/dossiers$"), "admin_dossiers"),
     ("POST", re.compile(rf"^/admin/dossiers/{ID}/status$"), "admin_status"),
@@ -48,7 +65,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("POST", re.compile(r"^/admin/clock$"), "admin_clock"),
 ]
 BODILESS = {"health", "catalogue", "file_head", "updates", "admin_stats", "admin_dossiers",
-            "admin_faults_get"}
+            "admin_faults_get", "admin_kiosks"}
 """Routes that never read a request body."""
 CAPTIVE_PAGE = (
     "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Đăng nhập Wi-Fi"
@@ -56,6 +73,49 @@ CAPTIVE_PAGE = (
     "<form><input name=\"phone\"><button>Đăng nhập</button></form></body></html>"
 ).encode()
 PROXY_502 = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+CHUNK_SIZE = re.compile(rb"^([0-9A-Fa-f]{1,8})(;[^\r\n]*)?\r?\n$")
+"""A chunk-size line: hex digits only (no sign, no blanks), at most 8 of them."""
+MAX_TRAILERS = 16
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a connection may take; generous for a 21 MiB page on a slow rural link."""
+
+    idle_s: float = 30.0
+    """Longest silence on a socket (also between keep-alive requests)."""
+    header_s: float = 30.0
+    """Whole request line and headers, from the moment the server waits for them."""
+    body_grace_s: float = 30.0
+    min_body_rate: float = 8 * 1024
+    """A body must arrive within ``body_grace_s + length / min_body_rate`` seconds."""
+
+
+class _DeadlineIO(socket.SocketIO):
+    """Socket reads that fail with TimeoutError once the handler's deadline has passed, so a
+    client dripping one byte at a time cannot hold a thread for ever."""
+
+    def __init__(self, handler: Handler) -> None:
+        super().__init__(handler.connection, "rb")
+        self._handler = handler
+
+    def readinto(self, b) -> int | None:  # type: ignore[override]
+        left = self._handler.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("request deadline passed")
+        self._handler.connection.settimeout(min(left, self._handler.server.timeouts.idle_s))
+        return super().readinto(b)
+
+
+def _literal_host(name: str) -> bool:
+    """``localhost`` or an IP literal: never a DNS name an attacker's page could rebind."""
+    if name == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+    except ValueError:
+        return False
+    return True
 
 
 class _Server(ThreadingHTTPServer):
@@ -63,6 +123,7 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
     sim: PortalSim
+    timeouts: Timeouts
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -73,6 +134,23 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("%s %s", self.address_string(), format % args)
+
+    def setup(self) -> None:
+        super().setup()
+        self.deadline = time.monotonic() + self.server.timeouts.header_s
+        self.rfile.close()  # the plain reader makefile() gave; the socket stays open
+        self.rfile = io.BufferedReader(_DeadlineIO(self))
+
+    def handle_one_request(self) -> None:
+        self.deadline = time.monotonic() + self.server.timeouts.header_s
+        try:
+            super().handle_one_request()
+        except (TimeoutError, ConnectionError):  # a stalled reader of our answer
+            self.close_connection = True
+
+    def _body_deadline(self, n: int) -> None:
+        t = self.server.timeouts
+        self.deadline = time.monotonic() + t.body_grace_s + n / t.min_body_rate
 
     # --- plumbing
     @property
@@ -124,6 +202,7 @@ class Handler(BaseHTTPRequestHandler):
         """Content-Length of the body; -1 for a chunked body (read by ``_read``)."""
         encoding = self.headers.get("Transfer-Encoding", "").strip().lower()
         if encoding == "chunked":
+            self._body_deadline(MAX_BODY)
             return -1
         if encoding:
             self.close_connection = True
@@ -142,27 +221,32 @@ class Handler(BaseHTTPRequestHandler):
         if n > MAX_BODY:
             self.close_connection = True
             raise ApiError(413, "too_large", f"bodies are limited to {MAX_BODY} bytes")
+        self._body_deadline(n)
         return n
 
     def _read_chunked(self) -> bytes:
+        """A chunked body, each size line checked (hex only, ≤ 8 digits) and the total capped
+        exactly like a Content-Length; anything malformed closes the connection."""
         parts, total = [], 0
+        self.close_connection = True  # until the body has been read to its end
         while True:
-            line = self.rfile.readline(1024)
-            try:
-                size = int(line.split(b";")[0].strip() or b"x", 16)
-            except ValueError:
-                self.close_connection = True
-                raise ApiError(400, "bad_request", "malformed chunked body") from None
+            found = CHUNK_SIZE.match(self.rfile.readline(1024))
+            if found is None:
+                raise ApiError(400, "bad_request", "malformed chunk size line")
+            size = int(found.group(1), 16)
             if size == 0:
-                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass
-                return b"".join(parts)
+                break
             total += size
             if total > MAX_BODY:
-                self.close_connection = True
                 raise ApiError(413, "too_large", f"bodies are limited to {MAX_BODY} bytes")
             parts.append(self.rfile.read(size))
-            self.rfile.readline(1024)
+            if len(parts[-1]) != size or self.rfile.readline(3) not in (b"\r\n", b"\n"):
+                raise ApiError(400, "bad_request", "chunk shorter than its size line")
+        for _ in range(MAX_TRAILERS + 1):
+            if self.rfile.readline(1024) in (b"\r\n", b"\n"):
+                self.close_connection = self.headers.get("Connection", "").lower() == "close"
+                return b"".join(parts)
+        raise ApiError(400, "bad_request", "too many or unterminated chunked trailers")
 
     def _read(self, n: int) -> bytes:
         if n < 0:
@@ -222,6 +306,8 @@ class Handler(BaseHTTPRequestHandler):
         if not path.startswith("/admin"):
             self.sim.pause()
         try:
+            if path.startswith("/admin"):
+                self._admin_gate()
             if route is None:
                 self.close_connection = True
                 if allowed:
@@ -239,12 +325,28 @@ class Handler(BaseHTTPRequestHandler):
             getattr(self, f"_r_{route}")(*args, query=parse_qs(split.query), fault=slow_then)
         except ApiError as exc:
             self._error(exc)
-        except ConnectionError:
+        except (ConnectionError, TimeoutError):
             self.close_connection = True
         except Exception:  # a gateway bug must still answer JSON, and be visible in the log
             log.exception("internal error on %s %s", self.command, path)
             self.close_connection = True
             self._error(ApiError(500, "internal_error", "the gateway failed; retry later"))
+
+    def _admin_gate(self) -> None:
+        """The admin API's own credential, and no DNS-rebinding or cross-site caller."""
+        host = self.headers.get("Host", "")
+        name, _, port = host.rpartition(":")
+        if port != str(self.server.server_address[1]) or not _literal_host(name):
+            self.close_connection = True
+            raise ApiError(403, "bad_host", "the admin API answers only to its literal address")
+        origin = self.headers.get("Origin")
+        if origin is not None and origin != f"{self.sim.scheme}://{host}":
+            self.close_connection = True
+            raise ApiError(403, "bad_origin", "cross-origin requests to the admin API are refused")
+        if not self.sim.admin_authorised(self.headers.get("Authorization")):
+            self.close_connection = True
+            raise ApiError(401, "admin_unauthorized",
+                           "the admin API needs Authorization: Bearer <data>/admin-token")
 
     def _front_door(self, fault: Fault, authorization: str | None) -> bool:
         """Apply faults that answer before processing. True when the request is finished."""
@@ -296,11 +398,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.sim.gateway.authenticate(self.headers.get("Authorization"))
 
     def _body_json(self) -> object:
-        raw = self._read(self._length())
-        try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ApiError(400, "bad_request", "body is not UTF-8 JSON") from None
+        return parse_json(self._read(self._length()))
 
     # --- routes
     def _r_health(self, *, query, fault) -> None:
@@ -369,7 +467,37 @@ class Handler(BaseHTTPRequestHandler):
         answer = self.sim.gateway.heartbeat(kiosk, kiosk_path, self._read(self._length()))
         self._finish(200, answer, fault)
 
+    def _r_enrol(self, kiosk_path: str, *, query, fault) -> None:
+        kiosk = self._kiosk()
+        if kiosk_path != kiosk:
+            raise ApiError(403, "forbidden", "a kiosk may only enrol itself")
+        status, answer = self.sim.gateway.enrolment.enrol(kiosk, self._body_json())
+        self._finish(status, answer, fault)
+
     # --- admin (development and tests; loopback only, not part of the kiosk contract)
+    def _r_admin_kiosks(self, *, query, fault) -> None:
+        self._json(200, {"kiosks": self.sim.gateway.enrolment.kiosks()})
+
+    def _r_admin_enrolment_code(self, kiosk_id: str, *, query, fault) -> None:
+        self._json(201, self.sim.gateway.enrolment.issue(kiosk_id, **self._code_options()))
+
+    def _r_admin_rotate(self, kiosk_id: str, *, query, fault) -> None:
+        self._json(201, self.sim.gateway.enrolment.issue(kiosk_id, rotate=True,
+                                                         **self._code_options()))
+
+    def _r_admin_revoke(self, kiosk_id: str, *, query, fault) -> None:
+        self._read(self._length())
+        self._json(200, self.sim.gateway.enrolment.revoke(kiosk_id))
+
+    def _code_options(self) -> dict:
+        body = self._body_json() if self._length() else {}
+        ttl = body.get("ttl_s") if isinstance(body, dict) else None
+        if ttl is None:
+            return {}
+        if not isinstance(ttl, int | float) or isinstance(ttl, bool):
+            raise ApiError(400, "bad_request", "ttl_s must be a number of seconds")
+        return {"ttl_s": float(ttl)}
+
     def _r_admin_stats(self, *, query, fault) -> None:
         self._json(200, self.sim.stats())
 
@@ -426,9 +554,13 @@ class PortalSim:
         unit_code: str = "000.00.00.H56",
         token_ttl_s: float = 3600.0,
         tls: tuple[Path, Path] | None = None,
+        timeouts: Timeouts | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.gateway = Gateway(self.data_dir, unit_code=unit_code, token_ttl_s=token_ttl_s)
+        self.admin_token_file = self.data_dir / "admin-token"
+        self._admin_token = secrets.token_urlsafe(32)
+        write_atomic(self.admin_token_file, self._admin_token + "\n", mode=0o600)
         self.faults = faults or FaultInjector()
         self.latency_ms = latency_ms
         self.kiosk_id = kiosk_id
@@ -437,6 +569,7 @@ class PortalSim:
         self._bytes_lock = threading.Lock()
         self.httpd = _Server((host, port), Handler)
         self.httpd.sim = self
+        self.httpd.timeouts = timeouts or Timeouts()
         self.scheme = "http"
         if tls is not None:
             import ssl
@@ -463,6 +596,15 @@ class PortalSim:
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
 
+    def admin_authorised(self, authorization: str | None) -> bool:
+        """Constant-time check of the admin bearer token."""
+        presented = (authorization or "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(presented.encode(), self._admin_token.encode())
+
+    def admin_headers(self) -> dict[str, str]:
+        """Headers for a call to this sim's admin API (tests, demo, bench)."""
+        return {"Authorization": f"Bearer {self._admin_token}"}
+
     def stats(self) -> dict:
         with self._bytes_lock:
             n = self._bytes
@@ -477,13 +619,23 @@ class PortalSim:
         doc.add("kiosk", {"id": self.kiosk_id, "unit_code": self.unit_code,
                           "data_dir": str(self.data_dir / "kiosk")})
         doc.add(tomlkit.nl())
-        doc.add("gateway", {"url": self.url, "credentials_file": str(self.credentials_file),
-                            "portal_public_key": self.gateway.portal_key.public_key_b64})
+        gateway = tomlkit.table()
+        gateway.update({"url": self.url, "credentials_file": str(self.credentials_file),
+                        "portal_public_key": self.gateway.portal_key.public_key_b64,
+                        "receipt_public_key": self.gateway.receipt_key.public_key_b64})
+        gateway.add(tomlkit.comment("One-time: the kiosk enrols its device key with it on "
+                                    "first contact."))
+        gateway.add("enrolment_code", self.enrolment_code())
+        doc.add("gateway", gateway)
         text = tomlkit.dumps(doc)
         tmp = path.with_suffix(".toml.tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
         return path
+
+    def enrolment_code(self, *, rotate: bool = False) -> str:
+        """A fresh one-time enrolment code for this sim's kiosk."""
+        return self.gateway.enrolment.issue(self.kiosk_id, rotate=rotate)["enrolment_code"]
 
     def start(self) -> PortalSim:
         """Serve in a background thread (tests, demo)."""

@@ -8,6 +8,7 @@ code, which the HTTP layer turns into the JSON error body.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -17,7 +18,10 @@ from appliance.manifest import MAX_FILE_BYTES, SHA256_RE, is_int
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
-__all__ = ["MAX_FILE_BYTES", "SHA256_RE", "UUID_RE", "ApiError", "is_int"]
+__all__ = ["MAX_FILE_BYTES", "SHA256_RE", "UUID_RE", "ApiError", "is_int", "parse_json"]
+
+MAX_JSON_DEPTH = 32
+"""Deepest nesting a request body may have; the contract's documents need fewer than 8 levels."""
 
 T = TypeVar("T")
 
@@ -29,6 +33,31 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.extra = extra
+
+
+def parse_json(raw: bytes) -> object:
+    """A request body as JSON, or ApiError 400 (never a 500): not UTF-8, not JSON, an integer
+    longer than Python's digit limit, or nesting deeper than ``MAX_JSON_DEPTH``."""
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ApiError(400, "bad_request", "body is not UTF-8 JSON within the limits") from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise ApiError(400, "bad_request", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
+def _depth(value: object) -> int:
+    """Nesting depth, computed without recursion (a deep document must not crash the check)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_JSON_DEPTH:
+                stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict)
+                                                      else item))
+    return deepest
 
 
 def _as_api_error(fn: Callable[..., T]) -> Callable[..., T]:

@@ -22,6 +22,7 @@ from appliance.provisioning.scrub import scrub, secrets_present
 SECRET = "s3cr3t-gateway-Xq9"
 PSK = "wifi pass; #1 \\ ok"
 PIN = "482913"
+CODE = "enrol-0ne-t1me-K07"
 
 GOOD = f"""\
 # kiosk.toml written by the technician
@@ -32,6 +33,7 @@ place = "Xã Mẫu"
 
 [gateway]
 url = "https://gateway.example.gov.vn/kiosk"
+enrolment_code = "{CODE}"  # one-time, from the gateway's administrator
 
 [provision]
 hostname = "kiosk-mau-07"
@@ -72,12 +74,12 @@ def test_good_config_provisions_and_moves_every_secret_off_the_boot_partition(la
     boot_file = write_boot(layout, GOOD)
     outcome = provision(layout)
     assert outcome.status == "provisioned", outcome
-    assert sorted(outcome.scrubbed) == ["provision.gateway_client_secret",
+    assert sorted(outcome.scrubbed) == ["gateway.enrolment_code", "provision.gateway_client_secret",
                                         "provision.staff_pin", "wifi.psk"]
 
     # Boot partition: no secret left anywhere, comments and other values kept, still valid.
     boot_bytes = all_bytes_under(layout.boot_dir)
-    for secret in (SECRET, PSK, PIN):
+    for secret in (SECRET, PSK, PIN, CODE):
         assert secret.encode() not in boot_bytes
     scrubbed = boot_file.read_text(encoding="utf-8")
     assert "# the commune's code" in scrubbed and "kiosk-k07" in scrubbed
@@ -86,7 +88,8 @@ def test_good_config_provisions_and_moves_every_secret_off_the_boot_partition(la
 
     # Data partition: secrets 0600, device key 0600, the installed config loads and holds none.
     creds = layout.data_dir / "secrets" / "gateway.json"
-    assert json.loads(creds.read_text()) == {"client_id": "kiosk-k07", "client_secret": SECRET}
+    assert json.loads(creds.read_text()) == {"client_id": "kiosk-k07", "client_secret": SECRET,
+                                             "enrolment_code": CODE}
     assert mode(creds) == 0o600 and mode(layout.data_dir / "secrets") == 0o700
     assert mode(layout.data_dir / "secrets" / "device.key") == 0o600
     profile = layout.nm_dir / "kiosk-wifi.nmconnection"
@@ -96,7 +99,7 @@ def test_good_config_provisions_and_moves_every_secret_off_the_boot_partition(la
 
     installed_path = layout.system_dir / "kiosk.toml"
     installed_text = installed_path.read_text(encoding="utf-8")
-    assert SECRET not in installed_text and PIN not in installed_text
+    assert SECRET not in installed_text and PIN not in installed_text and CODE not in installed_text
     assert "[provision]" not in installed_text and "[wifi]" not in installed_text
     installed = load_file(installed_path)
     assert installed.data_dir == layout.data_dir

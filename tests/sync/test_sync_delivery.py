@@ -90,7 +90,7 @@ def test_ratings_and_heartbeat_are_sent(sim, daemon, seed):
         "printer": {"state": "degraded", "code": "printer.paper_near_end", "reason_en": "low"},
         "camera": {"state": "ok", "code": "camera.ok", "reason_en": "ok"}})
     daemon.store.add_rating("5f0c0d3e-8a4f-4b53-9d7e-0a4fbc1e2d11", rec.code,
-                            {"level": 1, "label": "Rất hài lòng"})
+                            {"level": "rat_hai_long", "label": "Rất hài lòng"})
     daemon.run_once()
     assert daemon.store.pending_ratings() == []
     assert sim.stats()["ratings"] == 1
@@ -101,7 +101,7 @@ def test_ratings_and_heartbeat_are_sent(sim, daemon, seed):
     # the same rating again is an idempotent replay, not a second rating
     daemon.client.put_rating("5f0c0d3e-8a4f-4b53-9d7e-0a4fbc1e2d11", {
         "dossier_code": rec.code, "kiosk_id": "K01",
-        "rating": {"level": 1, "label": "Rất hài lòng"}})
+        "rating": {"level": "rat_hai_long", "label": "Rất hài lòng"}})
     assert sim.stats()["ratings"] == 1
 
 

@@ -222,6 +222,7 @@ def test_same_id_with_another_digest_is_a_conflict_and_quarantined(sim, daemon, 
     signed = canonical_json(manifest)
     other = canonical_json({"manifest": manifest, "signature": device.sign(signed),
                             "digest": sha256_hex(signed)})
+    daemon.enroller.run(daemon.client, daemon.store)
     daemon.client.put_manifest(rec.id, other)  # someone got there first with another version
     assert daemon.run_once() is True
     record = daemon.store.get(rec.id)
@@ -270,23 +271,30 @@ def test_fault_injection_is_reproducible_from_its_seed():
     assert FaultInjector(rate=0.3, seed=42).decide("/admin/stats", authenticated=False) is None
 
 
-def test_another_device_key_is_refused_and_alerts_staff(sim, daemon, seed):
+def test_a_new_device_key_needs_a_rotation_code_and_staff_are_told(sim, daemon, seed,
+                                                                    kiosk_config, new_daemon):
     seed(1, seed=1)
-    assert daemon.run_once() is True  # the gateway pins this kiosk's device key
+    assert daemon.run_once() is True  # enrolled with the one-time code of kiosk.toml
     (daemon.store.data_dir / "secrets" / "device.key").unlink()  # e.g. an SD card re-flashed
-    (rec,) = seed(1, seed=2)  # signed with a new key
+    (rec,) = seed(1, seed=2)  # signed with a new key; the used code cannot enrol it
     assert daemon.run_once() is False
-    record = daemon.store.get(rec.id)
-    assert record.state is DossierState.QUEUED and "device_key_mismatch" in record.last_error
+    assert daemon.store.get(rec.id).state is DossierState.QUEUED
+    assert "invalid_enrolment_code" in daemon.store.sync_state()["last_error"]
     assert "sync_auth" in [a.code for a in daemon.store.alerts()]
+    rotated = dataclasses.replace(kiosk_config, gateway=dataclasses.replace(
+        kiosk_config.gateway, enrolment_code=sim.enrolment_code(rotate=True)))
+    assert new_daemon(rotated).run_once() is True  # the administrator's rotation code
+    assert daemon.store.get(rec.id).state is DossierState.PURGED
 
 
 def test_a_receipt_that_does_not_echo_the_digest_is_not_sent(sim, daemon, seed, monkeypatch):
     (rec,) = seed(1)
     real = sim.gateway._receipt
 
-    def forged(conn, row):  # a gateway bug or a middlebox answering for someone else
-        return {**real(conn, row), "digest": "0" * 64}
+    def forged(conn, row):  # a gateway bug answering, signed, for another dossier
+        receipt = {k: v for k, v in real(conn, row).items() if k != "signature"}
+        receipt["digest"] = "0" * 64
+        return {**receipt, "signature": sim.gateway.receipt_key.sign(canonical_json(receipt))}
     monkeypatch.setattr(sim.gateway, "_receipt", forged)
     result = daemon.cycle()
     assert result.error is not None and result.error.code == "bad_receipt"

@@ -31,8 +31,11 @@ KILLS = 52
 KIOSK = [sys.executable, "-m", "appliance.cli"]
 
 
-def _admin(url: str, path: str) -> dict:
-    with urllib.request.urlopen(url + path, timeout=10) as response:
+def _admin(ready: dict, path: str) -> dict:
+    token = Path(ready["admin_token_file"]).read_text(encoding="ascii").strip()
+    request = urllib.request.Request(ready["url"] + path,
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
 
@@ -88,8 +91,8 @@ def test_exactly_once_under_faults_and_sigkills(tmp_path: Path):
                 break
         assert drained.returncode == 0, drained.stderr[-2000:]
 
-        stats = _admin(ready["url"], "/admin/stats")
-        held = _admin(ready["url"], "/admin/dossiers")["dossiers"]
+        stats = _admin(ready, "/admin/stats")
+        held = _admin(ready, "/admin/dossiers")["dossiers"]
         assert sum(stats["faults_injected"].values()) > 100
         assert stats["conflicts"] == 0 and stats["rejected"] == 0
         assert stats["dossiers_total"] == stats["dossiers_complete"] == DOSSIERS

@@ -43,7 +43,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict:
             dossiers.append({"id": rec.id, "versions": (envelope, other),
                              "digests": (json.loads(envelope)["digest"], sha256_hex(signed)),
                              "files": files})
-    return {"key": root / "portal.key", "dossiers": dossiers}
+    return {"key": root / "portal.key", "dossiers": dossiers, "device": device.public_key_b64}
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,9 @@ def machine(corpus: dict):
             self.gw = Gateway(self.dir)
             creds = self.dir / "creds.json"
             self.gw.ensure_client("K01", creds)
+            code = self.gw.enrolment.issue("K01")["enrolment_code"]
+            self.gw.enrolment.enrol("K01", {"device_public_key": corpus["device"],
+                                            "enrolment_code": code})
             self.held: dict[int, int] = {}  # dossier index → version held
             self.received: dict[int, set[str]] = {}
             self.conflicts = 0

@@ -35,13 +35,20 @@ def test_a_body_on_a_bodiless_route_is_never_run_as_a_second_request(sim):
     assert data.count(b"HTTP/1.1 200") == 1 and b"Connection: close" in data
 
 
-def test_a_chunked_rating_is_read(sim):
-    body = json.dumps({"dossier_code": "X-1", "rating": {"level": 1}}).encode()
+def test_a_chunked_heartbeat_is_read(sim):
+    body = json.dumps({"queue_depth": 0}).encode()
     chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
-    data = _exchange(sim, b"PUT /api/v1/ratings/5f0c0d3e-8a4f-4b53-9d7e-0a4fbc1e2d12 HTTP/1.1\r\n"
+    data = _exchange(sim, b"PUT /api/v1/kiosks/K01/heartbeat HTTP/1.1\r\n"
                      b"Host: x\r\nAuthorization: Bearer " + _token(sim).encode() +
                      b"\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunked)
-    assert data.startswith(b"HTTP/1.1 201") and sim.stats()["ratings"] == 1
+    assert data.startswith(b"HTTP/1.1 200") and sim.stats()["heartbeats"]["count"] == 1
+
+
+def test_a_transfer_coding_other_than_chunked_is_411(sim):
+    data = _exchange(sim, b"PUT /api/v1/kiosks/K01/heartbeat HTTP/1.1\r\nHost: x\r\n"
+                     b"Authorization: Bearer " + _token(sim).encode() +
+                     b"\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 411") and b'"code": "length_required"' in data
 
 
 def test_an_oversized_body_is_refused_before_it_is_read(sim):

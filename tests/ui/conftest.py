@@ -21,13 +21,15 @@ from .harness import Driver, start_xvfb
 class Gateway:
     """The running gateway sim, seen through its admin API."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, admin_token_file: str) -> None:
         self.url = url
+        self.token = Path(admin_token_file).read_text(encoding="ascii").strip()
 
     def _call(self, path: str, body: dict | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.url + path, data=data, method="POST" if data else
-                                         "GET", headers={"Content-Type": "application/json"})
+                                         "GET", headers={"Content-Type": "application/json",
+                                                         "Authorization": f"Bearer {self.token}"})
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.loads(answer.read())
 
@@ -80,7 +82,7 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory):
         app._run_prepare()
         driver = Driver(app)
         driver.config = config
-        driver.gateway = Gateway(info["url"])
+        driver.gateway = Gateway(info["url"], info["admin_token_file"])
         driver.sync_pid = sync.pid
         driver.notify_socket = notify
         driver.pump(5)
