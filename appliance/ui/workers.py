@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from appliance.config import KioskConfig
 from appliance.ui import strings as T
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # imported on the worker threads, so the first frame does not
 
 log = logging.getLogger("appliance.ui.services")
 
+R = TypeVar("R")
 Done = Callable[..., None]
 Failed = Callable[[str], None]
 
@@ -57,9 +58,9 @@ class Workers:
         self._lock = threading.Lock()
         self._closed = False
 
-    def _submit(self, pool: ThreadPoolExecutor, fn: Callable[[], Any], done: Done | None,
-                failed: Failed | None, what: str) -> Future[Any]:
-        def run() -> Any:
+    def _submit(self, pool: ThreadPoolExecutor, fn: Callable[[], R], done: Done | None,
+                failed: Failed | None, what: str) -> Future[R | None]:
+        def run() -> R | None:
             try:
                 result = fn()
             except Exception as exc:
@@ -76,7 +77,7 @@ class Workers:
         with self._lock:
             if self._closed:  # a callback queued before close (e.g. a device report): drop it
                 log.debug("%s skipped: services closed", what)
-                skipped: Future[Any] = Future()
+                skipped: Future[R | None] = Future()
                 skipped.set_result(None)
                 return skipped
             future = pool.submit(run)
@@ -94,12 +95,12 @@ class Workers:
         with self._lock:
             return bool(self._pending)
 
-    def on_store(self, fn: Callable[[], Any], done: Done | None = None,
-                 failed: Failed | None = None, what: str = "store") -> Future[Any]:
+    def on_store(self, fn: Callable[[], R], done: Done | None = None,
+                 failed: Failed | None = None, what: str = "store") -> Future[R | None]:
         return self._submit(self._store_pool, fn, done, failed, what)
 
-    def on_devices(self, fn: Callable[[], Any], done: Done | None = None,
-                   failed: Failed | None = None, what: str = "device") -> Future[Any]:
+    def on_devices(self, fn: Callable[[], R], done: Done | None = None,
+                   failed: Failed | None = None, what: str = "device") -> Future[R | None]:
         return self._submit(self._device_pool, fn, done, failed, what)
 
     @property
