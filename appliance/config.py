@@ -11,20 +11,34 @@ Lookup order (DESIGN §11): ``--config PATH``, then ``$KIOSK_CONFIG``, then
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import ipaddress
+import math
 import os
+import re
+import stat
 import tomllib
 import typing
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import platformdirs
 
+from kioskbase import files
+
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
 DEVICE_DATA_DIR = Path("/var/lib/kiosk")
 ENV_VAR = "KIOSK_CONFIG"
+MAX_CONFIG_BYTES = 256 * 1024
+"""Largest kiosk.toml read (a commented real one is ~5 KB): a huge or endless file is refused
+before it is read, so no file can make the kiosk allocate more than this."""
+MAX_STRING_CHARS = 1024
+"""Longest string value; the longest real ones (addresses, a PIN hash) are ~120 characters."""
+MAX_LIST_ITEMS = 100
 
 
 class ConfigError(Exception):
@@ -34,7 +48,19 @@ class ConfigError(Exception):
         self.source = source
         self.key = key
         self.expected = expected
-        super().__init__(f"{source}: {key}: {expected}" if key else f"{source}: {expected}")
+        text = f"{source}: {key}: {expected}" if key else f"{source}: {expected}"
+        super().__init__(one_line(text))
+
+
+def one_line(text: str) -> str:
+    """``text`` with control, format and line-separator characters escaped (``\\u2028``), so a
+    message naming a hostile key or file name stays one line and shows what is really there."""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in _INVISIBLE else c for c in text
+    )
+
+
+_INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
 
 
 @dataclass(frozen=True)
@@ -248,18 +274,37 @@ def _check_value(value: object, tp: object, source: str, key: str) -> object:
         (item_tp,) = typing.get_args(tp)
         if not isinstance(value, list):
             raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
+        if len(value) > MAX_LIST_ITEMS:
+            raise ConfigError(source, key, f"expected at most {MAX_LIST_ITEMS} items")
         return [_check_value(v, item_tp, source, f"{key}[{i}]") for i, v in enumerate(value)]
     if origin is dict:
         _, val_tp = typing.get_args(tp)
         if not isinstance(value, dict):
             raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
+        if len(value) > MAX_LIST_ITEMS:
+            raise ConfigError(source, key, f"expected at most {MAX_LIST_ITEMS} entries")
         return {k: _check_value(v, val_tp, source, f"{key}.{k}") for k, v in value.items()}
+    if tp is str and isinstance(value, str):
+        return _check_string(value, source, key)
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if tp is int and isinstance(value, bool):
         raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
     if not isinstance(value, tp):  # type: ignore[arg-type]
         raise ConfigError(source, key, f"expected {_describe(tp)}, got {_kind(value)}")
+    return value
+
+
+def _check_string(value: str, source: str, key: str) -> str:
+    """No control or invisible format characters: a NUL in a path crashes ``open``, and an
+    invisible or bidirectional character prints a different text on the slip than it shows."""
+    if len(value) > MAX_STRING_CHARS:
+        raise ConfigError(source, key, f"expected at most {MAX_STRING_CHARS} characters")
+    for c in value:
+        if unicodedata.category(c) in _INVISIBLE:
+            raise ConfigError(
+                source, key, f"contains the invisible or control character U+{ord(c):04X}"
+            )
     return value
 
 
@@ -299,30 +344,98 @@ def _is_loopback(host: str | None) -> bool:
         return False
 
 
-def validate(config: KioskConfig) -> KioskConfig:
-    """Cross-field checks that a type annotation cannot express."""
-    src = config.source
-    url = config.gateway.url
-    if url:
-        parts = urlsplit(url)
-        if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ConfigError(src, "gateway.url", f"expected an https:// URL, got {url!r}")
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+_BOUNDS: dict[str, tuple[float, float, bool]] = {
+    # key: (low, high, low excluded). Zero or negative timeouts and waits spin or disarm the
+    # kiosk (backoff_cap_s = 0 retried 1,261 times in 8 s; lockout_s = -300 allowed 10,000 PIN
+    # guesses); infinite ones hang it. The highs are far beyond any sensible setting.
+    "gateway.connect_timeout_s": (0, 600, True),
+    "gateway.read_timeout_s": (0, 3600, True),
+    "ui.width": (100, 10_000, False),
+    "ui.height": (100, 10_000, False),
+    "ui.inactivity_timeout_s": (10, 86_400, False),
+    "ui.countdown_s": (1, 3600, False),
+    "staff.max_attempts": (1, 10, False),
+    "staff.lockout_s": (1, 86_400, False),
+    "storage.reserve_mb": (0, 1_000_000, False),
+    "storage.retention_days": (0, 3650, False),
+    "sync.interval_s": (0, 86_400, True),
+    "sync.backoff_cap_s": (0, 86_400, True),
+    "sync.escalate_after_h": (0, 8760, True),
+    "sync.batch_size": (1, 1000, False),
+}
+_KIOSK_ID = re.compile(r"[A-Za-z0-9]{1,8}")
+_UNIT_CODE = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")  # as appliance.domain.codes
+_KEY_BYTES = 32
+
+
+def _check_bounds(config: KioskConfig) -> None:
+    for key, (low, high, open_low) in _BOUNDS.items():
+        section, name = key.split(".")
+        value = getattr(getattr(config, section), name)
+        too_low = value <= low if open_low else value < low
+        if not math.isfinite(value) or too_low or value > high:
+            sign = ">" if open_low else "≥"
             raise ConfigError(
-                src,
-                "gateway.url",
-                f"plain http:// is only allowed for loopback; use https:// for {parts.hostname}",
+                config.source, key, f"expected a number {sign} {low} and ≤ {high}, got {value}"
             )
-    if not config.kiosk.id or not config.kiosk.id.isalnum() or len(config.kiosk.id) > 8:
-        raise ConfigError(src, "kiosk.id", 'expected 1–8 letters or digits, e.g. "K01"')
+    for pin, number in config.hardware.pins.items():
+        if not 0 <= number <= 27:
+            raise ConfigError(config.source, f"hardware.pins.{pin}", "expected a BCM pin 0–27")
+
+
+def _check_url(src: str, key: str, url: str, *, http_anywhere: bool) -> None:
+    """An http(s) URL with a host and no user name or password; never echoes the URL, which may
+    hold a secret."""
+    try:
+        parts = urlsplit(url)
+        host, _port = parts.hostname, parts.port
+    except ValueError:
+        raise ConfigError(src, key, "not a valid URL (check brackets and the port)") from None
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(
+            src, key, "must not contain a user name or password (user:password@); "
+            "the gateway client secret goes in the credentials file"
+        )
+    if parts.scheme not in ("https", "http") or not host:
+        raise ConfigError(src, key, "expected an https:// URL with a host name")
+    if parts.scheme == "http" and not (http_anywhere or _is_loopback(host)):
+        raise ConfigError(
+            src, key, f"plain http:// is only allowed for loopback; use https:// for {host}"
+        )
+
+
+def _check_key(src: str, key: str, value: str) -> None:
+    """Empty (not configured) or the base64 of a 32-byte Curve25519/Ed25519 public key."""
+    if not value:
+        return
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != _KEY_BYTES:
+        raise ConfigError(src, key, "expected the base64 of a 32-byte public key (44 characters)")
+
+
+def validate(config: KioskConfig) -> KioskConfig:
+    """Cross-field and range checks that a type annotation cannot express."""
+    src = config.source
+    if config.gateway.url:
+        _check_url(src, "gateway.url", config.gateway.url, http_anywhere=False)
+    _check_url(src, "gateway.lookup_url", config.gateway.lookup_url, http_anywhere=True)
+    _check_key(src, "gateway.portal_public_key", config.gateway.portal_public_key)
+    _check_key(src, "gateway.receipt_public_key", config.gateway.receipt_public_key)
+    if not _KIOSK_ID.fullmatch(config.kiosk.id):
+        raise ConfigError(src, "kiosk.id", 'expected 1–8 ASCII letters or digits, e.g. "K01"')
+    if not _UNIT_CODE.fullmatch(config.kiosk.unit_code):
+        raise ConfigError(src, "kiosk.unit_code", 'expected letters/digits separated by dots, '
+                          'e.g. "000.00.00.H56"')
     if config.kiosk.clock not in ("auto", "host"):
         raise ConfigError(src, "kiosk.clock", 'expected "auto" or "host"')
     if config.hardware.paper_width_mm not in (58, 80):
         raise ConfigError(src, "hardware.paper_width_mm", "expected 58 or 80")
     if config.hardware.qr_decoder not in ("zxing", "pyzbar"):
         raise ConfigError(src, "hardware.qr_decoder", 'expected "zxing" or "pyzbar"')
-    if config.storage.reserve_mb < 0:
-        raise ConfigError(src, "storage.reserve_mb", "expected a number of MB ≥ 0")
+    _check_bounds(config)
     for i, span in enumerate(config.calendar.office_hours + config.calendar.saturday_hours):
         if not _is_span(span):
             raise ConfigError(src, f"calendar hours[{i}]", f'expected "HH:MM-HH:MM", got {span!r}')
@@ -340,11 +453,14 @@ def _is_span(span: str) -> bool:
 
 
 def parse(text: str, source: str) -> KioskConfig:
-    """Parse TOML text into a validated configuration."""
+    """Parse TOML text into a validated configuration (a leading UTF-8 BOM, as Windows Notepad
+    writes, is accepted)."""
     try:
-        raw = tomllib.loads(text)
+        raw = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(source, "", f"not valid TOML ({exc})") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(source, "", "not valid TOML (arrays or tables nested too deep)") from None
     sections: dict[str, object] = {}
     for name, value in raw.items():
         if name not in _SECTIONS:
@@ -354,18 +470,51 @@ def parse(text: str, source: str) -> KioskConfig:
     return validate(KioskConfig(**sections, source=source))  # type: ignore[arg-type]
 
 
-def load_file(path: Path) -> KioskConfig:
+def read_text(path: Path, limit: int = MAX_CONFIG_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes, or ConfigError (a FIFO, a
+    device, a folder or a huge file is refused at once: kioskbase.files)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(str(path), "", "file not found") from None
-    except PermissionError:
-        raise ConfigError(str(path), "", "file not readable (permission denied)") from None
-    except IsADirectoryError:
-        raise ConfigError(str(path), "", "is a directory, expected a kiosk.toml file") from None
-    except UnicodeDecodeError:
-        raise ConfigError(str(path), "", "not UTF-8 text") from None
-    return parse(text, str(path))
+        return files.read_text(path, limit)
+    except files.FileRefused as exc:
+        raise ConfigError(str(path), "", exc.problem) from None
+
+
+def load_file(path: Path) -> KioskConfig:
+    return parse(read_text(path), str(path))
+
+
+def check_paths(config: KioskConfig) -> KioskConfig:
+    """The files and folders the configuration names are usable: a named file is a readable
+    regular file, the data and sim folders are folders (or can be created). Run where the
+    configuration is used, not where it is written. The credentials file (0600, readable by the
+    services' user alone) is checked by ``kiosk sync``, its only reader."""
+    for key, name in (
+        ("gateway.ca_bundle", config.gateway.ca_bundle),
+        ("calendar.overrides_file", config.calendar.overrides_file),
+    ):
+        if name:
+            try:
+                read_text(Path(name).expanduser(), limit=4 * MAX_CONFIG_BYTES)
+            except ConfigError as exc:
+                raise ConfigError(config.source, key, f"{name}: {exc.expected}") from None
+    _check_folder(config, "kiosk.data_dir", config.data_dir)
+    _check_folder(config, "hardware.sim_dir", config.sim_dir)
+    return config
+
+
+def _check_folder(config: KioskConfig, key: str, path: Path) -> None:
+    """``path`` is a folder, or does not exist yet and its nearest existing parent is one."""
+    for candidate in (path, *path.parents):
+        try:
+            info = os.stat(candidate)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise ConfigError(config.source, key, f"{path}: {files.open_problem(exc)}") from None
+        if stat.S_ISDIR(info.st_mode):
+            return
+        what = "is a file" if candidate == path else f"{candidate} is a file"
+        raise ConfigError(config.source, key, f"{path}: {what}, expected a folder")
 
 
 def resolve_path(explicit: str | os.PathLike[str] | None) -> Path | None:
@@ -386,7 +535,7 @@ def load(explicit: str | os.PathLike[str] | None = None) -> KioskConfig:
     if path is None:
         # A desktop without a kiosk.toml: its operating system keeps time.
         return KioskConfig(kiosk=KioskSection(clock="host"))
-    return load_file(path)
+    return check_paths(load_file(path))
 
 
 def is_simulated(config: KioskConfig) -> bool:
@@ -399,9 +548,11 @@ def is_simulated(config: KioskConfig) -> bool:
 __all__ = [
     "ConfigError",
     "KioskConfig",
+    "check_paths",
     "is_simulated",
     "load",
     "load_file",
     "parse",
+    "read_text",
     "resolve_path",
 ]

@@ -21,6 +21,7 @@ from hw.errors import HardwareError
 from hw.factory import Devices
 from hw.factory import open_devices as _open
 from hw.gpio import Light
+from hw.imagefile import ImageFileError, load_image
 from hw.pages import process_page
 from hw.printer import Printer
 from hw.printer.testpage import render_test_page
@@ -37,8 +38,8 @@ NOT_OPENED_VI = "Chức năng này chưa có trên máy này."
 NO_ANSWER_VI = "Thiết bị không trả lời khi được hỏi trạng thái."
 
 __all__ = [
-    "STATUS_DEVICES", "DeviceStatus", "Devices", "HardwareError", "Health", "Light", "QrScanner",
-    "ScannedPage",
+    "STATUS_DEVICES", "DeviceStatus", "Devices", "HardwareError", "Health", "ImageFileError",
+    "Light", "QrScanner", "ScannedPage", "load_image",
 ]
 
 

@@ -54,10 +54,8 @@ def current_catalogue(store: Store) -> Catalogue:
     return default_catalogue()
 
 
-def finalize_context(
-    config: KioskConfig, store: Store, catalogue: Catalogue | None = None
-) -> FinalizeContext:
-    """Everything ``finalize`` needs for this kiosk, from its configuration and catalogue."""
+def check_configured(config: KioskConfig) -> None:
+    """Raise SubmissionRefused when this configuration cannot take a dossier at all."""
     if not config.gateway.portal_public_key:
         raise SubmissionRefused(
             "not_configured",
@@ -65,6 +63,22 @@ def finalize_context(
             "gateway.portal_public_key is empty: dossiers cannot be sealed"
             " (see docs/technician.md)",
         )
+
+
+def check_accepting(config: KioskConfig, store: Store) -> None:
+    """The one answer to "does this kiosk accept submissions now?": raises SubmissionRefused with
+    the reason, or returns. ``kiosk status`` reports it; ``finalize_context`` (seed, the UI)
+    and the store's own check before each dossier apply the same two parts. The store's state
+    (corrupt, disk reserve, transport mode) is reported first when both apply."""
+    store.check_can_accept()
+    check_configured(config)
+
+
+def finalize_context(
+    config: KioskConfig, store: Store, catalogue: Catalogue | None = None
+) -> FinalizeContext:
+    """Everything ``finalize`` needs for this kiosk, from its configuration and catalogue."""
+    check_configured(config)
     catalogue = catalogue or current_catalogue(store)
     calendar = WorkingCalendar.from_config(config.calendar, catalogue.calendar_overrides)
     key = device_key(config)

@@ -129,12 +129,15 @@ class PinMemory:
         self._store = store
         """The store, once it is open (the UI opens it in the background)."""
 
-    def load(self) -> tuple[int, bool]:
+    def load(self) -> tuple[int, bool, int]:
+        """(failed attempts so far, whether a lockout was in force, lockouts in a row)."""
         store = self._store()
         saved = store.get_setting(PIN_GATE_KEY, {}) if store is not None else {}
-        return int(saved.get("failures", 0)), bool(saved.get("locked", False))
+        return (int(saved.get("failures", 0)), bool(saved.get("locked", False)),
+                int(saved.get("lockouts", 0)))
 
-    def save(self, failures: int, locked: bool) -> None:
+    def save(self, failures: int, locked: bool, lockouts: int) -> None:
         store = self._store()
         if store is not None:
-            store.set_setting(PIN_GATE_KEY, {"failures": failures, "locked": locked})
+            store.set_setting(PIN_GATE_KEY,
+                              {"failures": failures, "locked": locked, "lockouts": lockouts})

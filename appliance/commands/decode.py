@@ -3,7 +3,8 @@
 For each QR code: a slip's dossier code, the identity fields of a chip ID card, or the precise
 reason the kiosk refuses it (wrong card, junk, not UTF-8). Exit status: 0 when every file had at
 least one QR code and every code was understood; 1 when a file had no QR code or a code was refused;
-2 when a file could not be read as an image (nothing else is reported as 2).
+2 when a file could not be read as an image: missing, not a regular file, more than
+``hw.imagefile.MAX_PIXELS`` pixels (a decompression bomb) or not an image (nothing else is 2).
 """
 
 from __future__ import annotations
@@ -60,20 +61,13 @@ def understand(text: str, raw: bytes) -> dict[str, Any]:
 
 
 def decode_file(path: Path, decoder: str) -> dict[str, Any]:
-    from PIL import Image, UnidentifiedImageError
-
-    from appliance.app.devices import HardwareError, decode_qr
+    from appliance.app.devices import HardwareError, ImageFileError, decode_qr, load_image
 
     entry: dict[str, Any] = {"path": str(path), "error": None, "codes": []}
     try:
-        with Image.open(path) as image:
-            image.load()
-            found = decode_qr(image, decoder)
-    except FileNotFoundError:
-        entry["error"] = {"code": "file_not_found", "message": "no such file"}
-        return entry
-    except (UnidentifiedImageError, OSError) as exc:
-        entry["error"] = {"code": "not_an_image", "message": f"cannot read as an image: {exc}"}
+        found = decode_qr(load_image(path), decoder)  # bounded: no bomb, no FIFO
+    except ImageFileError as exc:
+        entry["error"] = {"code": exc.code, "message": exc.reason_en}
         return entry
     except HardwareError as exc:
         entry["error"] = {"code": exc.code, "message": exc.reason_en}
@@ -84,10 +78,13 @@ def decode_file(path: Path, decoder: str) -> dict[str, Any]:
     return entry
 
 
+_UNREADABLE = ("file_not_found", "not_a_file", "image_too_large", "not_an_image")
+
+
 def file_status(entry: dict[str, Any]) -> int:
     if entry["error"]:
-        return exitcodes.USAGE if entry["error"]["code"] in ("file_not_found", "not_an_image") \
-            else exitcodes.FAILURE
+        return exitcodes.FAILURE if entry["error"]["code"] not in _UNREADABLE \
+            else exitcodes.USAGE
     if not entry["codes"] or any(c["kind"] == "refused" for c in entry["codes"]):
         return exitcodes.FAILURE
     return exitcodes.OK

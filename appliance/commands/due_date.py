@@ -33,7 +33,10 @@ def _parse_received(text: str | None) -> dt.datetime:
 
     if text is None:
         return dt.datetime.now(VN_TZ).replace(tzinfo=None, second=0, microsecond=0)
-    return dt.datetime.strptime(text.strip().replace("T", " ", 1), "%Y-%m-%d %H:%M")
+    received = dt.datetime.strptime(text.strip().replace("T", " ", 1), "%Y-%m-%d %H:%M")
+    if not 2000 <= received.year <= 2099:  # dossier codes carry a 2-digit year
+        raise ValueError("year outside 2000–2099")
+    return received
 
 
 class _Usage(Exception):
@@ -56,7 +59,8 @@ def _compute(args: argparse.Namespace, config):
     try:
         received = _parse_received(args.received)
     except ValueError:
-        raise _Usage(f"--received: expected 'YYYY-MM-DD HH:MM', got {args.received!r}") from None
+        raise _Usage(f"--received: expected 'YYYY-MM-DD HH:MM' in 2000–2099, "
+                     f"got {args.received!r}") from None
     catalogue = _catalogue(args.catalogue)
     procedure = catalogue.get(args.procedure.strip())
     if procedure is None:

@@ -9,16 +9,20 @@ import sys
 import time
 
 from appliance import exitcodes
+from appliance.argtypes import int_in_range
 from appliance.config import KioskConfig
 
 HELP = "create synthetic finalized dossiers (invented people, realistic page images)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dossiers", type=int, required=True, metavar="N", help="how many")
-    parser.add_argument("--pages", type=int, default=3, metavar="P", help="pages per dossier")
+    parser.add_argument("--dossiers", type=int_in_range(0, 1_000_000), required=True,
+                        metavar="N", help="how many (0–1000000)")
+    parser.add_argument("--pages", type=int_in_range(0, 50), default=3, metavar="P",
+                        help="pages per dossier (0–50)")
     parser.add_argument("--procedure", metavar="CODE", help="only this procedure (MaTTHC)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (reproducible people)")
+    parser.add_argument("--seed", type=int_in_range(0, 2**32 - 1), default=0,
+                        help="random seed, 0–4294967295 (reproducible people)")
     parser.add_argument("--json", action="store_true", help="print the created ids and codes")
 
 
@@ -26,9 +30,6 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
     from appliance.app import runtime, seeding
     from appliance.store import SubmissionRefused
 
-    if args.dossiers < 0 or args.pages < 0:
-        print("kiosk seed: --dossiers and --pages must be ≥ 0", file=sys.stderr)
-        return exitcodes.USAGE
     store = runtime.open_store(config)
     try:
         catalogue = runtime.current_catalogue(store)

@@ -28,7 +28,7 @@ def collect(config: KioskConfig) -> dict[str, Any]:
             "database": _database(store),
             "disk": {"free_bytes": store.free_bytes(), "reserve_bytes": store.reserve_bytes},
             "clock": _clock(store),
-            **_accepting(store),
+            **_accepting(config, store),
         }
         if not store.available:
             doc.update(queue=None, pending=None, oldest_pending_age_s=None, sync=None,
@@ -65,9 +65,10 @@ def _clock(store: Store) -> dict[str, Any]:
     return {"trusted": clock.trusted, "source": clock.source, "reason_en": clock.reason_en}
 
 
-def _accepting(store: Store) -> dict[str, Any]:
+def _accepting(config: KioskConfig, store: Store) -> dict[str, Any]:
+    """The same answer the UI and ``kiosk seed`` act on (app.runtime.check_accepting)."""
     try:
-        store.check_can_accept()
+        runtime.check_accepting(config, store)
     except SubmissionRefused as refused:
         return {"accepting_submissions": False,
                 "refusal": {"code": refused.code, "reason_en": refused.reason_en}}

@@ -115,12 +115,16 @@ def shipped_overrides() -> tuple[CalendarOverride, ...]:
 
 def load_overrides_file(path: Path) -> tuple[CalendarOverride, ...]:
     """A technician's TOML file of ``[[override]]`` tables (date, kind, name, source)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CalendarError(f"{path}: cannot read ({exc.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    from kioskbase.files import FileRefused, read_text
+
+    try:  # bounded: a FIFO, a device or a huge file is refused, never read
+        data = tomllib.loads(read_text(path, limit=1024 * 1024))
+    except FileRefused as exc:
+        raise CalendarError(str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
         raise CalendarError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise CalendarError(f"{path}: not valid TOML (nested too deep)") from None
     return parse_overrides(data.get("override", []), f"{path}: override")
 
 

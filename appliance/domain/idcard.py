@@ -9,7 +9,9 @@ Variants handled: an empty old-ID field (empty fields are never dropped), cards 
 old-ID field at all: fields are located by pattern), new cards with unknown trailing fields (the
 7-field prefix is parsed, the raw text kept), NFD text (normalised to NFC first), and addresses
 containing commas. A health-insurance (BHYT) card QR, also ``|``-separated but with hex-encoded
-fields, is recognised and refused with its own reason.
+fields, is recognised and refused with its own reason. A payload holding a control or invisible
+format character (bidirectional overrides, zero-width joiners, a BOM after the start) anywhere is
+refused: what the slip shows must be what is stored.
 
 The parser never raises and never returns a half-parsed identity: either every field is valid or
 the result is a :class:`QrRefusal` with a stable code, a Vietnamese message for the citizen and an
@@ -116,8 +118,9 @@ def _parse(payload: str | bytes) -> Identity | QrRefusal:
         return _refuse("too_long", f"payload is {len(text)} characters, limit {MAX_TEXT_LEN}")
     if not text:
         return _refuse("empty", "payload is empty or blank")
-    if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
-        return _refuse("not_id_card", "payload contains control characters")
+    hidden = _hidden_character(text)
+    if hidden:
+        return _refuse("not_id_card", hidden)
     fields = [f.strip() for f in text.split("|")]
     if _looks_like_bhyt(fields):
         return _refuse(
@@ -133,6 +136,25 @@ def _parse(payload: str | bytes) -> Identity | QrRefusal:
             return _refuse("truncated", f"ID field has {len(first)} of 12 digits and ends the text")
         return _refuse("invalid_id_number", f"ID field has {len(first)} digits, expected 12")
     return _parse_fields(fields, text)
+
+
+_HIDDEN = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+"""Control, format (bidirectional overrides U+202A–U+202E and U+2066–U+2069, zero-width U+200B–
+U+200D, U+2060, a BOM U+FEFF inside the text, soft hyphen …), surrogate, private-use, unassigned
+and line/paragraph-separator characters. No card prints one; in a name or address they would make
+the slip and the dossier show a text other than the bytes that are stored."""
+
+
+def _hidden_character(text: str) -> str | None:
+    """Why ``text`` is refused for an invisible character (code point and field, never a value)."""
+    field_no = 1
+    for c in text:
+        if c == "|":
+            field_no += 1
+        elif unicodedata.category(c) in _HIDDEN:
+            kind = "control" if unicodedata.category(c) == "Cc" else "invisible or format"
+            return f"payload contains the {kind} character U+{ord(c):04X} in field {field_no}"
+    return None
 
 
 def _looks_like_bhyt(fields: list[str]) -> bool:

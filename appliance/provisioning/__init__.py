@@ -35,7 +35,7 @@ from pathlib import Path
 import tomlkit
 
 from appliance import __version__
-from appliance.config import ConfigError, KioskConfig, parse
+from appliance.config import ConfigError, KioskConfig, check_paths, parse, read_text
 from appliance.durable import fsync_dir, write_atomic
 from appliance.pin import hash_pin, is_pin_hash
 from appliance.provisioning import network
@@ -60,6 +60,8 @@ REASONS_VI = {
     "boot_config_invalid": "Máy chưa được cấu hình: tệp kiosk.toml có lỗi. "
     "Xin vui lòng báo cán bộ kỹ thuật.",
     "boot_config_incomplete": "Máy chưa được cấu hình: tệp kiosk.toml còn thiếu thông tin. "
+    "Xin vui lòng báo cán bộ kỹ thuật.",
+    "device_storage": "Máy chưa được cấu hình: không ghi được vào bộ nhớ của máy. "
     "Xin vui lòng báo cán bộ kỹ thuật.",
 }
 
@@ -146,13 +148,10 @@ def _now() -> str:
 
 def _read_boot_config(layout: Layout) -> tuple[str, KioskConfig]:
     path = layout.boot_dir / BOOT_CONFIG
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProvisionError("boot_config_missing", f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProvisionError("boot_config_invalid", f"{path}: cannot read ({exc})") from None
-    try:
+    if not os.path.lexists(path):
+        raise ProvisionError("boot_config_missing", f"{path}: file not found")
+    try:  # bounded: a FIFO, a device, a huge or deeply nested file is refused, never a crash
+        text = read_text(path)
         return text, parse(text, str(path))
     except ConfigError as exc:
         raise ProvisionError("boot_config_invalid", str(exc)) from None
@@ -189,6 +188,15 @@ def _check(config: KioskConfig, layout: Layout) -> None:
             raise bad("wifi.psk", problem)
     if prov.gateway_client_secret and not prov.gateway_client_id:
         raise bad("provision.gateway_client_id", "needed with gateway_client_secret")
+    as_installed = dataclasses.replace(  # the files it names, as the installed copy will
+        config,
+        kiosk=dataclasses.replace(config.kiosk, data_dir=str(layout.data_dir)),
+        gateway=dataclasses.replace(config.gateway, credentials_file=""),
+    )
+    try:
+        check_paths(as_installed)
+    except ConfigError as exc:
+        raise ProvisionError("boot_config_invalid", str(exc)) from None
 
 
 # --------------------------------------------------------------------------- the steps
@@ -279,13 +287,13 @@ def _installed(config: KioskConfig, layout: Layout, pin_hash: str, credentials: 
 
 def _load_previous(layout: Layout) -> tuple[dict[str, object], KioskConfig | None]:
     try:
-        state = json.loads((layout.data_dir / STATE_FILE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+        state = json.loads(read_text(layout.data_dir / STATE_FILE))
+    except (ConfigError, ValueError, RecursionError):
         return {}, None
     try:
         path = layout.system_dir / INSTALLED_CONFIG
-        return state, parse(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, ConfigError):
+        return state, parse(read_text(path), str(path))
+    except ConfigError:
         return {}, None
 
 
@@ -310,6 +318,9 @@ def provision(layout: Layout) -> Outcome:
         outcome = _apply(layout, state, previous)
     except ProvisionError as exc:
         outcome = _fail(layout, exc, previous)
+    except OSError as exc:  # the data or system folder is unusable (a file, read-only, full)
+        outcome = _fail(layout, ProvisionError("device_storage", f"{exc.filename}: "
+                                               f"{exc.strerror}"), previous)
     _write_result(layout, outcome)
     return outcome
 
@@ -375,12 +386,15 @@ def _fail(layout: Layout, exc: ProvisionError, previous: KioskConfig | None) -> 
         "reason_vi": exc.reason_vi,
         "time": _now(),
     }
-    layout.data_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(layout.data_dir / UNCONFIGURED_FILE,
-                 json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    write_atomic(layout.system_dir / INSTALLED_CONFIG, _fallback_config(layout), mode=0o640)
-    _chgrp(layout.system_dir / INSTALLED_CONFIG, layout.owner)
-    _chown_tree(layout.data_dir, layout.owner)
+    try:
+        layout.data_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(layout.data_dir / UNCONFIGURED_FILE,
+                     json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        write_atomic(layout.system_dir / INSTALLED_CONFIG, _fallback_config(layout), mode=0o640)
+        _chgrp(layout.system_dir / INSTALLED_CONFIG, layout.owner)
+        _chown_tree(layout.data_dir, layout.owner)
+    except OSError as err:  # still tell the technician on the boot partition
+        outcome.warnings.append(f"could not record the failure: {err.filename}: {err.strerror}")
     return outcome
 
 

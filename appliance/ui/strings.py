@@ -190,6 +190,8 @@ GENERIC_ERROR = "Có lỗi xảy ra. Hãy chạm Quay lại để thử lại, h
 STAFF_PIN_TITLE = "Chế độ cán bộ: nhập mã PIN"
 STAFF_PIN_WRONG = "Mã PIN sai. Còn {n} lần thử."
 STAFF_LOCKED = "Nhập sai quá nhiều lần. Hãy thử lại sau {s} giây."
+STAFF_LOCKED_LONG = "Nhập sai quá nhiều lần. Hãy thử lại sau {m} phút."
+"""Lockouts double in a row (up to 24 hours): from two minutes on, said in minutes."""
 STAFF_TITLE = "Chế độ cán bộ"
 STAFF_EXIT = "Thoát chế độ cán bộ"
 STAFF_QUEUE = "Hàng đợi"

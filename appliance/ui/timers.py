@@ -74,34 +74,48 @@ class PinResult:
     locked_for_s: int = 0
 
 
+MAX_LOCKOUT_S = 24 * 3600
+"""Longest single lockout. With the doubling below, a 4-digit PIN gets a few hundred guesses a
+week at most under any allowed ``[staff]`` setting (tests/ui/test_logic.py computes it)."""
+
+
+def lockout_duration(lockouts: int, lockout_s: float) -> float:
+    """Length of the ``lockouts``-th lockout in a row (1 = the first): ``lockout_s``, doubled at
+    each further lockout without a correct PIN in between, at most MAX_LOCKOUT_S."""
+    return min(MAX_LOCKOUT_S, lockout_s * 2 ** min(max(lockouts, 1) - 1, 32))
+
+
 class PinMemory(Protocol):
     """Where a PinGate keeps its count across restarts (the store's settings on the kiosk)."""
 
-    def load(self) -> tuple[int, bool]:
-        """(failed attempts so far, whether a lockout was in force)."""
+    def load(self) -> tuple[int, bool, int]:
+        """(failed attempts so far, whether a lockout was in force, lockouts in a row)."""
         ...
 
-    def save(self, failures: int, locked: bool) -> None: ...
+    def save(self, failures: int, locked: bool, lockouts: int) -> None: ...
 
 
 class PinGate:
     """Staff PIN attempts, rate-limited: after ``max_attempts`` failures, locked for
-    ``lockout_s``; every attempt during the lockout is refused without checking the PIN.
+    ``lockout_s``, doubled at each further lockout until a correct PIN (lockout_duration); every
+    attempt during a lockout is refused without checking the PIN.
 
-    With a ``memory``, pulling the plug does not buy more guesses: the failure count survives a
-    restart, and a lockout in force at the restart starts again in full (monotonic time does
-    not survive a reboot and the wall clock may not be trusted, so the lockout is never shorter,
-    only possibly longer). ``attempt`` reads and writes the memory: call it off the UI thread."""
+    With a ``memory``, pulling the plug does not buy more guesses: the failure and lockout counts
+    survive a restart, and a lockout in force at the restart starts again in full (monotonic time
+    does not survive a reboot and the wall clock may not be trusted, so the lockout is never
+    shorter, only possibly longer). ``attempt`` reads and writes the memory: call it off the UI
+    thread."""
 
     def __init__(self, verify: Callable[[str], bool], max_attempts: int, lockout_s: float,
                  now: Now = time.monotonic, memory: PinMemory | None = None) -> None:
         self._verify = verify
         self.max_attempts = max(1, max_attempts)
-        self.lockout_s = lockout_s
+        self.lockout_s = max(1.0, lockout_s)
         self._now = now
         self._memory = memory
         self._loaded = memory is None
         self._failures = 0
+        self._lockouts = 0
         self._locked_until = 0.0
 
     def locked_for(self) -> int:
@@ -111,14 +125,19 @@ class PinGate:
     def _load(self) -> None:
         if not self._loaded and self._memory is not None:
             self._loaded = True
-            failures, locked = self._memory.load()
+            failures, locked, lockouts = self._memory.load()
             self._failures = min(max(0, failures), self.max_attempts - 1)
+            self._lockouts = max(0, lockouts)
             if locked:
-                self._locked_until = self._now() + self.lockout_s
+                self._lockouts = max(1, self._lockouts)
+                self._lock()
+
+    def _lock(self) -> None:
+        self._locked_until = self._now() + lockout_duration(self._lockouts, self.lockout_s)
 
     def _save(self) -> None:
         if self._memory is not None:
-            self._memory.save(self._failures, self.locked_for() > 0)
+            self._memory.save(self._failures, self.locked_for() > 0, self._lockouts)
 
     def attempt(self, pin: str) -> PinResult:
         self._load()
@@ -126,13 +145,14 @@ class PinGate:
         if locked:
             return PinResult(False, 0, locked)
         if self._verify(pin):
-            self._failures = 0
+            self._failures = self._lockouts = 0
             self._save()
             return PinResult(True, self.max_attempts)
         self._failures += 1
         if self._failures >= self.max_attempts:
             self._failures = 0
-            self._locked_until = self._now() + self.lockout_s
+            self._lockouts += 1
+            self._lock()
             self._save()
             return PinResult(False, 0, self.locked_for())
         self._save()

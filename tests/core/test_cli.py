@@ -37,7 +37,9 @@ def test_status_json_on_a_fresh_desktop(tmp_path):
     import json
 
     conf = tmp_path / "k.toml"
-    conf.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "d"}"\nclock = "host"\n', encoding="utf-8")
+    key = "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s="  # any 32 bytes: a sealing key is set
+    conf.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "d"}"\nclock = "host"\n'
+                    f'[gateway]\nportal_public_key = "{key}"\n', encoding="utf-8")
     proc = _kiosk("--config", str(conf), "status", "--json")
     assert proc.returncode == exitcodes.OK, proc.stderr
     doc = json.loads(proc.stdout)

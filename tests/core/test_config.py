@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import math
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from appliance import config as cfg
 
@@ -104,3 +110,62 @@ def test_data_dir_defaults_device_vs_desktop(tmp_path, monkeypatch):
     desk.write_text("[kiosk]\n", encoding="utf-8")
     assert cfg.load(desk).data_dir != cfg.DEVICE_DATA_DIR
     assert cfg.load(desk).with_data_dir(tmp_path / "d").data_dir == tmp_path / "d"
+
+
+# --- property: any document built from the schema's own keys ------------------------------------
+
+_SCHEMA = {
+    name: [f.name for f in dataclasses.fields(section)]
+    for name, section in cfg._SECTIONS.items()
+}
+_scalars = st.one_of(
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.text(max_size=30),
+    st.sampled_from(["K01", "auto", "host", "zxing", "https://gw.example.vn", "07:00-11:00"]),
+)
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4), max_leaves=12)
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and math.isnan(value):
+        return "nan"
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if isinstance(value, str):
+        return json.dumps(value)  # JSON's escapes are TOML basic-string escapes
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
+
+
+@st.composite
+def documents(draw) -> str:
+    lines = []
+    for section in draw(st.lists(st.sampled_from(sorted(_SCHEMA)), unique=True, max_size=4)):
+        lines.append(f"[{section}]")
+        for key in draw(st.lists(st.sampled_from(_SCHEMA[section]), unique=True, max_size=4)):
+            lines.append(f"{key} = {_toml(draw(_values))}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(documents())
+def test_any_document_loads_safely_or_fails_in_one_line(text):
+    try:
+        conf = cfg.parse(text, "kiosk.toml")
+    except cfg.ConfigError as exc:
+        assert len(str(exc).splitlines()) == 1 and str(exc).startswith("kiosk.toml: ")
+        return
+    # Whatever loads cannot disarm the kiosk.
+    for key, (low, high, open_low) in cfg._BOUNDS.items():
+        section, name = key.split(".")
+        value = getattr(getattr(conf, section), name)
+        assert math.isfinite(value) and (value > low if open_low else value >= low)
+        assert value <= high
+    assert conf.kiosk.id.isascii() and conf.kiosk.id.isalnum()
+    for text_value in (conf.kiosk.unit_name, conf.kiosk.place, conf.kiosk.site, conf.gateway.url):
+        assert all(unicodedata.category(c)[0] != "C" for c in text_value)

@@ -11,12 +11,20 @@ from appliance.pin import PinHashError, hash_pin, is_pin_hash, parse_hash, verif
 FAST = {"n": 2**4}  # the format is what is under test here, not the cost
 
 
-def test_default_cost_hash_verifies_and_records_its_parameters():
+def test_default_cost_is_owasps_scrypt_recommendation_and_is_recorded():
     stored = hash_pin("2468")
     n, r, p, salt, digest = parse_hash(stored)
-    assert (n, r, p) == (2**14, 8, 1) and len(salt) == 16 and len(digest) == 32
+    # OWASP Password Storage Cheat Sheet: scrypt N=2^17 (128 MiB), r=8, p=1.
+    assert (n, r, p) == (2**17, 8, 1) and len(salt) == 16 and len(digest) == 32
+    assert 128 * r * n >= 128 * 2**20
     assert verify_pin("2468", stored)
     assert not verify_pin("2469", stored)
+
+
+def test_a_hash_made_at_the_earlier_cost_still_verifies():
+    earlier = hash_pin("2468", n=2**14, r=8, p=1)  # what kiosks provisioned before hold
+    assert earlier.startswith("scrypt$16384$8$1$")
+    assert verify_pin("2468", earlier) and not verify_pin("2469", earlier)
 
 
 def test_same_pin_gets_a_different_salt_each_time():
@@ -40,6 +48,9 @@ def test_only_the_same_pin_verifies(pin, other):
         "scrypt$16384$8$1$not-base64!$AAAA",
         "scrypt$1000$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAA==",  # n not a power of 2
         "scrypt$1073741824$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAA==",  # 1 TiB of RAM
+        "scrypt$1048576$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAA==",  # 1 GiB of RAM
+        "scrypt$131072$32$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAA==",  # 512 MiB
+        "scrypt$16384$8$16$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAA==",  # 16× the time
         "scrypt$16$8$1$AA==$AAAAAAAAAAAAAAAAAAAAAA==",  # salt too short
     ],
 )

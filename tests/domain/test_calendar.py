@@ -142,6 +142,8 @@ def test_technician_overrides_file(tmp_path):
         ('[[override]]\ndate = "7/12/2026"\nkind = "holiday"\n', "[0]: date"),
         ('[[override]]\ndate = 2026-12-07\nkind = "holiday"\nwhy = 1\n', "unknown key 'why'"),
         ("[[override]\n", "not valid TOML"),
+        ("x = " + "[" * 20_000 + "]" * 20_000 + "\n", "nested too deep"),
+        ("x = '" + "a" * (2 * 1024 * 1024) + "'\n", "larger than the 1048576 allowed"),
     ],
 )
 def test_bad_overrides_file(tmp_path, text, message):

@@ -179,7 +179,10 @@ dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
     dates,
     st.lists(
         st.text(
-            alphabet=st.characters(blacklist_characters="|", blacklist_categories=["Cc", "Cs"]),
+            alphabet=st.characters(
+                blacklist_characters="|",
+                blacklist_categories=["Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"],
+            ),
             max_size=20,
         ),
         max_size=3,
@@ -250,3 +253,44 @@ def test_every_truncation_is_refused_or_whole(cut):
         # cutting inside the address leaves a shorter but complete-looking card only if the
         # issue date survived, which it cannot: the issue date is last
         raise AssertionError("a truncated card was accepted")
+
+
+HIDDEN = [chr(c) for c in range(0x110000)
+          if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp")]
+"""Every format character (bidirectional overrides and isolates, zero-width joiners and spaces, the
+BOM, soft hyphen, tags …) and the line/paragraph separators."""
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u202d", "\u2067", "\u200d", "\u200b", "\ufeff",
+                                  "\u2060", "\u00ad", "\u061c", "\u200f"])
+@pytest.mark.parametrize("field", [0, 1, 2, 3, 4, 5, 6])
+def test_bidi_and_zero_width_characters_are_refused_in_every_field(char, field):
+    fields = SEVEN.split("|")
+    fields[field] = fields[field][:2] + char + fields[field][2:]
+    refusal = refused("|".join(fields))
+    assert refusal.code == "not_id_card"
+    assert f"U+{ord(char):04X}" in refusal.reason_en and f"field {field + 1}" in refusal.reason_en
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    payload=st.sampled_from([SEVEN, EMPTY_OLD, SIX, NEW_CARD]),
+    char=st.sampled_from(HIDDEN),
+    at=st.integers(min_value=1),
+    as_bytes=st.booleans(),
+)
+def test_a_hidden_character_anywhere_after_the_start_is_refused(payload, char, at, as_bytes):
+    at = 1 + at % (len(payload) - 1)  # a BOM at position 0 is the encoder's, and is dropped
+    text = payload[:at] + char + payload[at:]
+    result = parse_card_qr(text.encode("utf-8") if as_bytes else text)
+    assert isinstance(result, QrRefusal) and result.code == "not_id_card", (char, at)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"0123456789|NamữguyễnHà ,", *HIDDEN[:40], "\u202e"]),
+               max_size=120))
+def test_no_accepted_identity_carries_a_hidden_character(payload):
+    result = parse_card_qr(payload)
+    if isinstance(result, Identity):
+        for value in (result.full_name, result.address, result.raw, result.id_number):
+            assert not any(unicodedata.category(c) in ("Cf", "Zl", "Zp") for c in value)

@@ -13,7 +13,13 @@ from appliance.domain.identity import Identity
 from appliance.ui import strings as T
 from appliance.ui.session import Session
 from appliance.ui.theme import CAP_HEIGHT_EM, sizes_for
-from appliance.ui.timers import InactivityTimer, PinGate, TapGesture
+from appliance.ui.timers import (
+    MAX_LOCKOUT_S,
+    InactivityTimer,
+    PinGate,
+    TapGesture,
+    lockout_duration,
+)
 from appliance.ui.vn_input import Tone, apply_telex, press_tone, set_tone, telex
 
 
@@ -149,13 +155,13 @@ def test_pin_gate_locks_after_max_attempts() -> None:
 
 class DictMemory:
     def __init__(self) -> None:
-        self.saved: tuple[int, bool] = (0, False)
+        self.saved: tuple[int, bool, int] = (0, False, 0)
 
-    def load(self) -> tuple[int, bool]:
+    def load(self) -> tuple[int, bool, int]:
         return self.saved
 
-    def save(self, failures: int, locked: bool) -> None:
-        self.saved = (failures, locked)
+    def save(self, failures: int, locked: bool, lockouts: int) -> None:
+        self.saved = (failures, locked, lockouts)
 
 
 def test_pin_gate_count_and_lockout_survive_a_restart() -> None:
@@ -168,15 +174,76 @@ def test_pin_gate_count_and_lockout_survive_a_restart() -> None:
     assert gate().attempt("0000").attempts_left == 2
     assert gate().attempt("1111").attempts_left == 1  # unplugging did not give a new try
     assert gate().attempt("2222").locked_for_s == 300
-    assert memory.saved == (0, True)
+    assert memory.saved == (0, True, 1)
     restarted = gate()
     now[0] = 200.0
     assert restarted.attempt("2468").locked_for_s == 300  # the lockout starts again in full
     now[0] = 450.0
     assert restarted.attempt("2468").locked_for_s == 50
     now[0] = 501.0
-    assert restarted.attempt("2468").ok and memory.saved == (0, False)
+    assert restarted.attempt("2468").ok and memory.saved == (0, False, 0)
     assert gate().attempt("0000").attempts_left == 2  # after the lockout: a fresh count
+
+
+def test_each_lockout_in_a_row_is_twice_as_long_until_a_correct_pin() -> None:
+    now, memory = [0.0], DictMemory()
+    gate = PinGate(lambda pin: pin == "2468", 2, 300, now=lambda: now[0], memory=memory)
+    lengths = []
+    for _ in range(4):
+        gate.attempt("0000")
+        lengths.append(gate.attempt("1111").locked_for_s)
+        now[0] += lengths[-1]
+    assert lengths == [300, 600, 1200, 2400]
+    now[0] = 0.0  # a restart: the lockout in force starts again in full, at its level
+    gate = PinGate(lambda pin: pin == "2468", 2, 300, now=lambda: now[0], memory=memory)
+    assert gate.attempt("2468").locked_for_s == 2400
+    now[0] += 2400
+    gate.attempt("0000")
+    assert gate.attempt("1111").locked_for_s == 4800  # and the next one is longer still
+    now[0] += 4800
+    assert gate.attempt("2468").ok
+    gate.attempt("0000")
+    assert gate.attempt("1111").locked_for_s == 300  # a correct PIN starts over
+    assert lockout_duration(10_000, 300) == MAX_LOCKOUT_S
+
+
+WEEK_S = 7 * 24 * 3600
+
+
+def guesses_in_a_week(max_attempts: int, lockout_s: float, *, restart_each_time: bool) -> int:
+    """Wrong PINs a patient attacker at the kiosk gets checked in 7 days: tries whenever the gate
+    is open, waits out each lockout exactly, and optionally pulls the plug after every guess that
+    did not lock the gate (to reset a count kept only in memory)."""
+    now, memory, checked = [0.0], DictMemory(), [0]
+
+    def verify(pin: str) -> bool:
+        checked[0] += 1
+        return False
+
+    def new_gate() -> PinGate:
+        return PinGate(verify, max_attempts, lockout_s, now=lambda: now[0], memory=memory)
+
+    gate = new_gate()
+    while now[0] < WEEK_S:
+        result = gate.attempt("0000")
+        now[0] += result.locked_for_s or 1.0  # a guess takes at least a second to type
+        if restart_each_time and not result.locked_for_s:
+            gate = new_gate()
+    return checked[0]
+
+
+@pytest.mark.parametrize("restart_each_time", [False, True])
+def test_a_four_digit_pin_cannot_be_exhausted_at_the_kiosk_in_a_week(restart_each_time) -> None:
+    from appliance.config import _BOUNDS, StaffSection
+
+    default = StaffSection()
+    normal = guesses_in_a_week(default.max_attempts, default.lockout_s,
+                               restart_each_time=restart_each_time)
+    # The weakest setting kiosk.toml accepts: most attempts, shortest lockout.
+    most, least = _BOUNDS["staff.max_attempts"][1], _BOUNDS["staff.lockout_s"][0]
+    weakest = guesses_in_a_week(int(most), least, restart_each_time=restart_each_time)
+    assert normal < 1_000 and weakest < 1_000, (normal, weakest)
+    assert weakest < 10_000 / 10  # under a tenth of the 4-digit PIN space
 
 
 def test_session_wipe_forgets_everything_and_deletes_temp_files() -> None:

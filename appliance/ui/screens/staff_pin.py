@@ -43,6 +43,8 @@ class StaffPinScreen(KioskScreen):
         if result.ok:
             self.message = ""
             self.app.go("staff", tab="queue")
+        elif result.locked_for_s >= 120:
+            self.message = T.STAFF_LOCKED_LONG.format(m=(result.locked_for_s + 59) // 60)
         elif result.locked_for_s:
             self.message = T.STAFF_LOCKED.format(s=result.locked_for_s)
         else:
