@@ -66,7 +66,7 @@ def run(args: argparse.Namespace, config) -> int:
         return exitcodes.USAGE
     try:
         daemon = build(config)
-    except SyncError as err:  # unusable credentials file
+    except SyncError as err:  # unusable credentials file or ca_bundle: one line, exit 2
         log.error("%s", err.describe())
         return exitcodes.USAGE
     store = daemon.store
@@ -76,7 +76,8 @@ def run(args: argparse.Namespace, config) -> int:
         return exitcodes.STORE_UNAVAILABLE
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: daemon.stop())
-    log.info("started (gateway %s, %d pending)", config.gateway.url, store.pending_count())
+    log.info("started (gateway %s, %d pending)", daemon.client.display_url,
+             store.pending_count())
     try:
         if args.once:
             from sync.client import Stopping

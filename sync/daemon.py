@@ -535,7 +535,9 @@ class SyncDaemon:
                     break
 
     def stop(self) -> None:
+        """SIGTERM: end waits and cut the request in flight (a drip-fed answer included)."""
         self.stop_event.set()
+        self.client.abort()
 
 
 def _status_line(result: CycleResult, pending: int) -> str:

@@ -1,11 +1,15 @@
 """Every way a gateway exchange can fail, sorted into what the daemon must do about it (DESIGN §7).
 
 - Transient: refused/reset/timeout, 5xx, HTML where JSON was expected (captive portal), a signed
-  receipt that does not echo the dossier → retry with capped, jittered exponential backoff.
+  receipt that does not echo the dossier → retry with capped, jittered exponential backoff. Two
+  kinds are not worth repeating within the request (the same answer would come again): a request
+  past its overall deadline (``DeadlineExceeded``) and an answer that is too large, too deep or
+  not the gateway's JSON (``BadAnswer``); the daemon's backoff handles them.
 - RateLimited: 429/503 → pause the batch for Retry-After (capped).
 - AuthError: 401 invalid_client, 403 (device not enrolled, enrolment code refused, forbidden)
   → stop the batch, alert staff.
 - TLSFailure: certificate not trusted or not yet valid → stop the batch, alert staff.
+- ConfigError: the kiosk's own gateway settings are unusable (a missing CA bundle) → exit 2.
 - ClockSkew: server time far from the kiosk's clock → stop the batch, alert staff.
 - BadReceipt: a receipt without a valid gateway signature (or no key to check it with) → the
   dossier is not marked sent; retried with backoff; stop the batch, alert staff.
@@ -19,7 +23,6 @@ read on the kiosk; messages carry no personal data.
 from __future__ import annotations
 
 import email.utils
-import json
 import re
 import time
 from typing import Any
@@ -27,6 +30,7 @@ from typing import Any
 import requests
 
 from kioskbase.errors import BilingualError
+from sync import safejson
 
 
 class SyncError(BilingualError):
@@ -44,6 +48,26 @@ class SyncError(BilingualError):
 
 class Transient(SyncError):
     code = "transient"
+
+
+class DeadlineExceeded(Transient):
+    """The whole request (send, wait, read) took longer than its deadline: a drip-fed or stalled
+    answer. Not repeated within the request."""
+
+    code = "deadline"
+    reason_vi = "Cổng dịch vụ công trả lời quá chậm."
+
+
+class BadAnswer(Transient):
+    """An answer that is not the gateway's usable JSON: too large, nested too deep, not JSON,
+    compressed against our wish. Not repeated within the request; the daemon backs off."""
+
+    code = "bad_answer"
+    reason_vi = "Cổng dịch vụ công trả lời không đúng định dạng."
+
+
+class AnswerTooLarge(BadAnswer):
+    code = "answer_too_large"
 
 
 class CaptivePortal(Transient):
@@ -83,6 +107,14 @@ class TLSFailure(StopsBatch):
     code = "tls"
     reason_vi = ("Không xác minh được chứng chỉ bảo mật của cổng tiếp nhận. Hãy kiểm tra ngày giờ "
                  "và báo kỹ thuật viên.")
+
+
+class ConfigError(StopsBatch):
+    """The kiosk's gateway settings cannot work (e.g. ``ca_bundle`` missing): staff must fix
+    ``kiosk.toml``; ``kiosk sync`` exits 2 with this one line."""
+
+    code = "config"
+    reason_vi = "Cấu hình kết nối cổng dịch vụ công không dùng được. Hãy báo kỹ thuật viên."
 
 
 class ClockSkew(StopsBatch):
@@ -130,12 +162,13 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 def error_body(response: requests.Response) -> dict[str, Any]:
-    """The gateway's JSON error (``code``, ``message``), or {} when the body is not one."""
+    """The gateway's JSON error (``code``, ``message``), or {} when the body is not one (or is
+    too deep to be one: the status alone then classifies the answer)."""
     if not response.headers.get("Content-Type", "").startswith("application/json"):
         return {}
     try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        body = safejson.loads(response.content)
+    except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
 

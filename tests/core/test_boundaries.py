@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("core", ("appliance/",)),  # store, config, crypto, manifest, clock, provisioning …
     ("hw", ("hw/",)),
     ("portal_sim", ("sync/portal_sim/",)),
-    ("gateway", ("sync/client.py", "sync/errors.py")),
+    ("gateway", ("sync/client.py", "sync/errors.py", "sync/transport.py", "sync/safejson.py")),
     ("daemon", ("sync/",)),  # the sync daemon, its command, its helpers
     ("base", ("kioskbase/",)),  # the bilingual error and the font look-up, below everything
 ]
