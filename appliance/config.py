@@ -156,6 +156,9 @@ class StaffSection:
     lockout_s: int = 300
 
 
+WORKING_DAY_COUNTS = ("whole_days", "working_hours")
+
+
 @dataclass(frozen=True)
 class CalendarSection:
     office_hours: list[str] = field(default_factory=lambda: ["07:00-11:30", "13:30-17:00"])
@@ -163,6 +166,10 @@ class CalendarSection:
     """Some communes open on Saturday mornings, e.g. ``["07:30-11:30"]``."""
     overrides_file: str = ""
     """Extra reviewed holiday overrides (TOML) on top of the shipped table."""
+    working_day_count: str = "whole_days"
+    """How a limit in working days is counted: ``whole_days`` (the day of receipt is not counted,
+    Civil Code art. 147) or ``working_hours`` (N × office hours from the receipt time), one of
+    WORKING_DAY_COUNTS (appliance.domain.calendar.DayCount; docs/domain.md §3)."""
 
 
 @dataclass(frozen=True)
@@ -439,6 +446,9 @@ def validate(config: KioskConfig) -> KioskConfig:
     for i, span in enumerate(config.calendar.office_hours + config.calendar.saturday_hours):
         if not _is_span(span):
             raise ConfigError(src, f"calendar hours[{i}]", f'expected "HH:MM-HH:MM", got {span!r}')
+    if config.calendar.working_day_count not in WORKING_DAY_COUNTS:
+        raise ConfigError(src, "calendar.working_day_count",
+                          'expected "whole_days" or "working_hours"')
     return config
 
 

@@ -34,10 +34,14 @@ def _identity(identity: Any) -> dict[str, Any]:
         "id_number": identity.id_number,
         "old_id_number": identity.old_id_number,
         "full_name": identity.full_name,
-        "birth_date": identity.birth_date.isoformat() if identity.birth_date else None,
+        # a year-only birth date is the year alone ("1950"), never a made-up 01/01
+        "birth_date": (identity.birth_date.isoformat() if identity.birth_date
+                       else identity.birth_text or None),
         "sex": identity.sex,
         "address": identity.address,
         "issue_date": identity.issue_date.isoformat() if identity.issue_date else None,
+        "card": str(identity.card) if identity.card else None,
+        "cancelled_ids": list(identity.cancelled_ids),
     }
 
 
@@ -111,6 +115,8 @@ def _print_entry(entry: dict[str, Any]) -> None:
         elif code["kind"] == "id_card":
             print(f"{path}: ✓ thẻ căn cước [id_card]")
             for key, label in _LABELS:
+                if key == "address" and code["identity"]["card"] == "can_cuoc":
+                    label = "Nơi cư trú"  # the thẻ căn cước's wording
                 if code["identity"][key]:
                     print(f"    {label}: {code['identity'][key]}")
         else:

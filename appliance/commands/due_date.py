@@ -94,6 +94,9 @@ def _as_json(catalogue, procedure, received: dt.datetime, result) -> str:
             "due_vi": result.text_vi,
             "due_portal": result.portal,
             "received_portal": format_portal_datetime(received),
+            "provisional": result.provisional,
+            "unknown_years": list(result.unknown_years),
+            "unconfirmed_days": [ov.to_dict() for ov in result.unconfirmed],
             "steps": result.steps,
         },
         ensure_ascii=False,
@@ -116,6 +119,11 @@ def run(args: argparse.Namespace, config) -> int:
     print(f"Thời gian giải quyết: {procedure.time_limit.text}")
     print(f"Thời gian nhận hồ sơ: {format_vn_datetime(received)}")
     print(f"Thời gian trả kết quả: {result.text_vi}")
+    if result.provisional:
+        years = ", ".join(str(y) for y in result.unknown_years)
+        print(f"PROVISIONAL (tạm tính): no announced calendar for {years} yet")
+    for ov in result.unconfirmed:
+        print(f"Unconfirmed day ({ov.confidence}): {ov.date:%d/%m/%Y} {ov.kind} {ov.name}".rstrip())
     print("How it was reached:")
     for step in result.steps:
         print(f"  - {step}")

@@ -16,6 +16,11 @@ Which days are working days, in order of precedence:
 Office hours (``[calendar] office_hours``) are the hours of every working day; a working day has
 ``sum(office hours)`` working hours (8 h by default). ``saturday_hours`` are reception hours only:
 a Saturday is not a working day for counting a time limit (unless an override makes it one).
+
+How a limit in working days is counted is ``[calendar] working_day_count`` (:class:`DayCount`):
+whole days from the day after receipt, as the Civil Code counts any limit in days (the default), or
+working hours from the receipt time, as some provinces' one-stop software does. docs/domain.md §3
+has the sources.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 NO_DATE_VI = "Không có ngày hẹn trả cụ thể theo quy định"
@@ -37,11 +42,36 @@ NO_DATE_VI = "Không có ngày hẹn trả cụ thể theo quy định"
 MAX_SCAN_DAYS = 1000
 """A search for the next working day that goes further than this means a broken calendar."""
 DEFAULT_OFFICE_HOURS = ("07:00-11:30", "13:30-17:00")
+_E = TypeVar("_E", bound=StrEnum)
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 class CalendarError(ValueError):
     """A calendar that cannot be used: bad override entry, bad hours, no working day in sight."""
+
+
+class DayCount(StrEnum):
+    """How a time limit in working days is counted (a provincial choice, kiosk.toml)."""
+
+    WHOLE_DAYS = "whole_days"
+    """Bộ luật Dân sự 2015 art. 147–148: the day of receipt is not counted; the limit ends at the
+    close of office hours of the N-th working day after it."""
+    WORKING_HOURS = "working_hours"
+    """N × the day's office hours from the receipt time (reference §5, one provincial system)."""
+
+
+DEFAULT_DAY_COUNT = DayCount.WHOLE_DAYS
+
+
+class Confidence(StrEnum):
+    """How sure the kiosk is of an override entry (the reference's marks)."""
+
+    CONFIRMED = "confirmed"
+    """Official text seen, or two independent published sources agree ([C]/[V])."""
+    REPORTED = "reported"
+    """One credible secondary source ([S]): may still change."""
+    UNVERIFIED = "unverified"
+    """Not confirmed ([?]/[U]); the default for an entry that does not say."""
 
 
 class OverrideKind(StrEnum):
@@ -50,7 +80,8 @@ class OverrideKind(StrEnum):
     WORKING_DAY = "working_day"
     """A day worked although it is a weekend (a swapped Saturday) or a listed holiday."""
     NOT_HOLIDAY = "not_holiday"
-    """A day the holidays package lists that is not a day off after all: weekday rules apply."""
+    """Not a day off after all: weekday rules apply, whatever the package or an earlier layer says.
+    This is how a later layer (the gateway) drops an entry."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +92,11 @@ class CalendarOverride:
     """Vietnamese name of the holiday or of the arrangement."""
     source: str = ""
     """Where the rule comes from (legal text, announcement), for the reviewer."""
+    confidence: Confidence = Confidence.UNVERIFIED
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confidence is Confidence.CONFIRMED
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -68,6 +104,7 @@ class CalendarOverride:
             "kind": str(self.kind),
             "name": self.name,
             "source": self.source,
+            "confidence": str(self.confidence),
         }
 
 
@@ -75,7 +112,7 @@ def parse_override(raw: Any, where: str) -> CalendarOverride:
     """One override from JSON/TOML data; ``where`` names the entry in error messages."""
     if not isinstance(raw, dict):
         raise CalendarError(f"{where}: expected a table with date and kind")
-    unknown = set(raw) - {"date", "kind", "name", "source"}
+    unknown = set(raw) - {"date", "kind", "name", "source", "confidence"}
     if unknown:
         raise CalendarError(f"{where}: unknown key {sorted(unknown)[0]!r}")
     day = raw.get("date")
@@ -86,15 +123,18 @@ def parse_override(raw: Any, where: str) -> CalendarOverride:
             raise CalendarError(f"{where}: date: expected YYYY-MM-DD, got {day!r}") from None
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         raise CalendarError(f"{where}: date: expected YYYY-MM-DD")
-    try:
-        kind = OverrideKind(raw.get("kind"))
-    except ValueError:
-        allowed = ", ".join(k.value for k in OverrideKind)
-        raise CalendarError(f"{where}: kind: expected one of {allowed}") from None
+    kind = _choice(OverrideKind, raw.get("kind"), f"{where}: kind")
+    confidence = _choice(Confidence, raw.get("confidence", "unverified"), f"{where}: confidence")
     name, source = raw.get("name", ""), raw.get("source", "")
     if not isinstance(name, str) or not isinstance(source, str):
         raise CalendarError(f"{where}: name and source must be text")
-    return CalendarOverride(day, kind, name, source)
+    return CalendarOverride(day, kind, name, source, confidence)
+
+
+def _choice(enum: type[_E], value: object, where: str) -> _E:
+    if isinstance(value, str) and value in {m.value for m in enum}:
+        return enum(value)
+    raise CalendarError(f"{where}: expected one of {', '.join(m.value for m in enum)}")
 
 
 def parse_overrides(raw: Any, where: str) -> tuple[CalendarOverride, ...]:
@@ -201,6 +241,8 @@ class WorkingCalendar:
         overrides: Iterable[CalendarOverride] = (),
         *,
         use_holidays_package: bool = True,
+        day_count: DayCount | str = DEFAULT_DAY_COUNT,
+        known_years: Iterable[int] | None = None,
     ) -> None:
         self.office_hours = _parse_spans(office_hours)
         if not self.office_hours:
@@ -209,6 +251,12 @@ class WorkingCalendar:
         self.overrides: dict[dt.date, CalendarOverride] = {}
         for ov in overrides:
             self.overrides[ov.date] = ov  # later layers win
+        self.day_count = _choice(DayCount, str(day_count), "calendar: working_day_count")
+        self.known_years = frozenset(
+            {d.year for d in self.overrides} if known_years is None else known_years
+        )
+        """Years whose arrangements were announced and reviewed (shipped table or gateway): a
+        date outside them is provisional."""
         self._use_package = use_holidays_package
         self._package_years: dict[int, dict[dt.date, str]] = {}
 
@@ -224,11 +272,13 @@ class WorkingCalendar:
         (normally the catalogue's) and the technician's overrides file, in that order."""
         layers: list[CalendarOverride] = list(shipped_overrides()) if shipped else []
         layers.extend(overrides)
+        known = {o.date.year for o in layers}  # a technician's local days do not announce a year
         if section is None:
-            return cls(overrides=layers)
+            return cls(overrides=layers, known_years=known)
         if section.overrides_file:
             layers.extend(load_overrides_file(Path(section.overrides_file).expanduser()))
-        return cls(section.office_hours, section.saturday_hours, layers)
+        return cls(section.office_hours, section.saturday_hours, layers,
+                   day_count=section.working_day_count, known_years=known)
 
     @property
     def day_length(self) -> dt.timedelta:
@@ -287,6 +337,21 @@ class WorkingCalendar:
                 out.append(f"{day_label(d)} ({why})")
             d += dt.timedelta(days=1)
         return out
+
+    def unconfirmed_between(self, first: dt.date, last: dt.date) -> list[CalendarOverride]:
+        """Override entries in effect in ``[first, last]`` that are not confirmed."""
+        return [ov for d, ov in sorted(self.overrides.items())
+                if first <= d <= last and not ov.confirmed]
+
+    def unknown_years(self, first: dt.date, last: dt.date) -> list[int]:
+        """Years in ``[first, last]`` beyond the known calendar (no announced arrangements)."""
+        return [y for y in range(first.year, last.year + 1) if y not in self.known_years]
+
+    def nth_working_day_after(self, day: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``day`` (``day`` itself never counts)."""
+        for _ in range(n):
+            day = self.next_working_day(day)
+        return day
 
     def opening(self, day: dt.date) -> dt.datetime:
         return _at(day, self.office_hours[0].start)
@@ -368,6 +433,15 @@ class DueDate:
     """Naive local time; None when the procedure has no statutory date (see NO_DATE_VI)."""
     steps: list[str] = field(default_factory=list)
     """English explanation for staff, one step per line."""
+    unconfirmed: tuple[CalendarOverride, ...] = ()
+    """Override entries between receipt and due date that are not confirmed (may still change)."""
+    unknown_years: tuple[int, ...] = ()
+    """Years between receipt and due date beyond the known calendar (e.g. 2027 before its Tết
+    arrangement is announced): the date is provisional."""
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.unknown_years)
 
     @property
     def text_vi(self) -> str:
@@ -380,13 +454,14 @@ class DueDate:
 
 
 def due_date(procedure: ProcedureLike, received: dt.datetime, calendar: WorkingCalendar) -> DueDate:
-    """The return date of a dossier of ``procedure`` received at ``received`` (reference §5).
+    """The return date of a dossier of ``procedure`` received at ``received`` (docs/domain.md §3).
 
-    Units: ``working_days`` (counted in working hours from the counting start, N × day length),
-    ``same_day`` (close of office hours of the receiving working day), ``calendar_days`` (close of
-    office hours N days after the receiving day, moved to the next working day if it is not one),
-    ``none`` (no date). A per-procedure cut-off moves a dossier received at or after it on a working
-    day to the next working day's opening (not used for calendar days).
+    A receipt when the office is closed counts from the next opening; a receipt after a
+    per-procedure cut-off (strictly after it, to the minute) counts from the next working day.
+    Units: ``working_days`` (``calendar.day_count``: whole days after the day of receipt, or
+    working hours from the receipt time), ``same_day`` (close of office hours of the receiving
+    working day), ``calendar_days`` (close of office hours N days after the day of receipt, moved
+    to the next working day if that is a day off), ``none`` (no date).
     """
     received = to_local(received)
     limit = procedure.time_limit
@@ -397,25 +472,62 @@ def due_date(procedure: ProcedureLike, received: dt.datetime, calendar: WorkingC
     if limit.unit == "none":
         steps.append(f'No statutory time limit: the slip says "{NO_DATE_VI}"')
         return DueDate(None, steps)
-    if limit.unit == "calendar_days":
-        return _calendar_days(limit.value, received, calendar, steps)
+    if limit.unit not in ("same_day", "working_days", "calendar_days"):
+        raise CalendarError(f"procedure {procedure.code}: unknown time-limit unit {limit.unit!r}")
     start = _start(limit, received, calendar, steps)
-    if limit.unit == "same_day":
+    if limit.unit == "calendar_days":
+        when = _calendar_days(limit.value, start, calendar, steps)
+    elif limit.unit == "same_day":
         when = calendar.closing(start.date())
         steps.append(f"Same-day procedure: result by the close of office hours, {when:%H:%M}")
-    elif limit.unit == "working_days":
-        hours = calendar.day_length * limit.value
+    else:
+        when = _working_days(limit.value, start, calendar, steps)
+    steps.append(f"Due {day_label(when.date())} {when:%H:%M}")
+    return _with_doubts(DueDate(when, steps), received.date(), when.date(), calendar)
+
+
+def _with_doubts(
+    result: DueDate, first: dt.date, last: dt.date, calendar: WorkingCalendar
+) -> DueDate:
+    """Name the unconfirmed days and unknown years the result spans (staff see it in the steps)."""
+    result.unconfirmed = tuple(calendar.unconfirmed_between(first, last))
+    result.unknown_years = tuple(calendar.unknown_years(first, last))
+    for ov in result.unconfirmed:
+        result.steps.append(
+            f"Unconfirmed ({ov.confidence}): {day_label(ov.date)} {ov.kind} {ov.name}".rstrip()
+        )
+    if result.unknown_years:
+        years = ", ".join(str(y) for y in result.unknown_years)
+        result.steps.append(f"Provisional: no announced calendar for {years} yet")
+    return result
+
+
+def _working_days(
+    days: int, start: dt.datetime, calendar: WorkingCalendar, steps: list[str]
+) -> dt.datetime:
+    if calendar.day_count is DayCount.WHOLE_DAYS:
+        last = calendar.nth_working_day_after(start.date(), days)
+        steps.append(
+            f"{days} whole working days counted from the day after {day_label(start.date())} "
+            f"(the first day is not counted): last day {day_label(last)}"
+        )
+        when = calendar.closing(last)
+    else:
+        hours = calendar.day_length * days
         hours_text = f"{hours.total_seconds() / 3600:g}"
         spans = ", ".join(str(s) for s in calendar.office_hours)
-        steps.append(f"{limit.value} working days = {hours_text} working hours ({spans})")
+        steps.append(f"{days} working days = {hours_text} working hours ({spans})")
         when = calendar.add_working_time(start, hours)
-        skipped = calendar.skipped_between(start.date(), when.date())
-        if skipped:
-            steps.append("Not counted: " + "; ".join(skipped))
-    else:
-        raise CalendarError(f"procedure {procedure.code}: unknown time-limit unit {limit.unit!r}")
-    steps.append(f"Due {day_label(when.date())} {when:%H:%M}")
-    return DueDate(when, steps)
+    skipped = calendar.skipped_between(start.date(), when.date())
+    if skipped:
+        steps.append("Not counted: " + "; ".join(skipped))
+    return when
+
+
+def after_cutoff(received: dt.datetime, cutoff: dt.time) -> bool:
+    """True when ``received`` is after ``cutoff``, compared to the minute the slip prints: a
+    receipt at 15:00 (even 15:00:59) is not "after 15:00"; 15:01 is."""
+    return received.time().replace(second=0, microsecond=0) > cutoff
 
 
 def _start(
@@ -424,16 +536,16 @@ def _start(
     day = received.date()
     working, why = calendar.day_status(day)
     cutoff = limit.cutoff
-    if working and cutoff is not None and received.time() >= cutoff:
+    if working and cutoff is not None and after_cutoff(received, cutoff):
         start = calendar.opening(calendar.next_working_day(day))
         steps.append(
-            f"Received at or after the cut-off {cutoff:%H:%M}: counted from the next "
+            f"Received after the cut-off {cutoff:%H:%M}: counted from the next "
             f"working day, {day_label(start.date())} {start:%H:%M}"
         )
         return start
     start = calendar.counting_start(received)
     if start == received:
-        steps.append("Inside office hours: counted from the receipt time")
+        steps.append("Received inside office hours of a working day")
     elif not working:
         steps.append(
             f"{day_label(day)} is not a working day ({why}): counted from "
@@ -453,11 +565,14 @@ def _start(
 
 
 def _calendar_days(
-    days: int, received: dt.datetime, calendar: WorkingCalendar, steps: list[str]
-) -> DueDate:
-    last = received.date() + dt.timedelta(days=days)
+    days: int, start: dt.datetime, calendar: WorkingCalendar, steps: list[str]
+) -> dt.datetime:
+    """Every day counts, days off included, from the day after the (deemed) day of receipt;
+    a last day that is a day off moves to the next working day (Bộ luật Dân sự 2015 art. 148)."""
+    last = start.date() + dt.timedelta(days=days)
     steps.append(
-        f"{days} calendar days counted from the day after receipt: last day {day_label(last)}"
+        f"{days} calendar days counted from the day after {day_label(start.date())}: "
+        f"last day {day_label(last)}"
     )
     day = calendar.next_working_day(last, include=True)
     if day != last:
@@ -465,9 +580,7 @@ def _calendar_days(
             f"{day_label(last)} is not a working day ({calendar.day_status(last)[1]}): "
             f"moved to the next working day, {day_label(day)}"
         )
-    when = calendar.closing(day)
-    steps.append(f"Due {day_label(day)} {when:%H:%M} (close of office hours)")
-    return DueDate(when, steps)
+    return calendar.closing(day)
 
 
 def format_vn_datetime(when: dt.datetime) -> str:
@@ -477,8 +590,10 @@ def format_vn_datetime(when: dt.datetime) -> str:
 
 
 def format_vn_date_long(day: dt.date) -> str:
-    """``ngày 29 tháng 11 năm 2026`` for the slip's place-and-date line."""
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    """``ngày 05 tháng 3 năm 2026``: a date written out in administrative style, with a leading
+    zero only for days 1–9 and months 1–2 (Nghị định 30/2020/NĐ-CP, Phụ lục I; docs/domain.md)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def format_portal_datetime(when: dt.datetime) -> str:
@@ -498,9 +613,12 @@ __all__ = [
     "VN_TZ",
     "CalendarError",
     "CalendarOverride",
+    "Confidence",
+    "DayCount",
     "DueDate",
     "OverrideKind",
     "WorkingCalendar",
+    "after_cutoff",
     "due_date",
     "format_portal_datetime",
     "format_vn_date_long",

@@ -117,12 +117,19 @@ def _check_text(f: FormField, v: str) -> str | None:
 
 
 def _check_date(f: FormField, v: str) -> str | None:
+    """dd/mm/yyyy; a birth date pre-filled from the card may be the year alone ("1950"): elderly
+    people's papers often carry only the year (docs/domain.md §1)."""
+    year_only = f.prefill == "birth_date"
+    if year_only and re.fullmatch(r"[0-9]{4}", v) and 1900 <= int(v) <= 2100:
+        return None
     try:
         day = dt.datetime.strptime(v, "%d/%m/%Y").date()
     except ValueError:
         day = None
     if day is None or not re.fullmatch(r"[0-9]{2}/[0-9]{2}/[0-9]{4}", v) or day.year < 1900:
-        return f"Xin vui lòng nhập {f.label.lower()} theo dạng ngày/tháng/năm, ví dụ 05/09/2024."
+        also = " (hoặc chỉ năm sinh, ví dụ 1950)" if year_only else ""
+        return (f"Xin vui lòng nhập {f.label.lower()} theo dạng ngày/tháng/năm, "
+                f"ví dụ 05/09/2024{also}.")
     return None
 
 

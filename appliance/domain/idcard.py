@@ -3,13 +3,18 @@
 The payload is ``|``-separated UTF-8 text::
 
     <ID, 12 digits>|<old CMND, 9 digits or empty>|<name>|<birth ddmmyyyy>|<Nam|Nữ>|<address>
-    |<issue ddmmyyyy>     (one line)
+    |<issue ddmmyyyy>[|<4 slots of the thẻ căn cước>]     (one line)
 
-Variants handled: an empty old-ID field (empty fields are never dropped), cards with 6 fields (no
-old-ID field at all: fields are located by pattern), new cards with unknown trailing fields (the
-7-field prefix is parsed, the raw text kept), NFD text (normalised to NFC first), and addresses
-containing commas. A health-insurance (BHYT) card QR, also ``|``-separated but with hex-encoded
-fields, is recognised and refused with its own reason. A payload holding a control or invisible
+Variants handled: an empty old-ID field (empty fields are never dropped), a 12-digit old ID, cards
+with 6 fields (no old-ID field at all: fields are located by pattern), the new thẻ căn cước's 11
+fields (the 7-field prefix, then slots whose order is not published: ID numbers among them are kept
+as cancelled ID numbers, names as the parents of a child's card, the raw text kept), a year-only
+birth date (``00001950``, a day or month of ``00``, or ``1950``), NFD text (normalised to NFC
+first), and addresses containing commas. Text that is not in the card's ``|``-separated format
+(e.g. a VNeID code whose format is not published) or whose fields are in an order the kiosk does
+not know is refused as ``unknown_format``, never parsed out of line. A health-insurance (BHYT)
+card QR, also ``|``-separated but with hex-encoded fields, is recognised and refused with its own
+reason. A payload holding a control or invisible
 format character (bidirectional overrides, zero-width joiners, a BOM after the start) anywhere is
 refused: what the slip shows must be what is stored.
 
@@ -25,7 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from appliance.domain.identity import Identity, IdentitySource
+from appliance.domain.identity import CardKind, Identity, IdentitySource
 
 MAX_TEXT_LEN = 1024
 """Longest payload accepted, in characters. A real card QR is 100–400 characters."""
@@ -42,6 +47,11 @@ _WRONG_CARD_VI = (
 )
 
 MESSAGES_VI: dict[str, str] = {
+    "unknown_format": (
+        "Mã QR này không phải mã QR in trên thẻ căn cước. Xin vui lòng đưa mã QR trên thẻ căn cước "
+        "vào trước máy ảnh; nếu dùng ứng dụng VNeID, xin mở mã QR của thẻ căn cước (không dùng mã "
+        "QR định danh điện tử), hoặc chọn nhập thông tin bằng bàn phím."
+    ),
     "empty": "Không đọc được nội dung mã QR. " + _RETRY_VI,
     "not_text": "Không đọc được nội dung mã QR. " + _RETRY_VI,
     "too_long": "Mã QR này không phải của thẻ căn cước. " + _WRONG_CARD_VI,
@@ -76,6 +86,8 @@ def _refuse(code: str, detail: str) -> QrRefusal:
 _DIGITS12 = re.compile(r"[0-9]{12}")
 _DIGITS9 = re.compile(r"[0-9]{9}")
 _DATE8 = re.compile(r"[0-9]{8}")
+_YEAR4 = re.compile(r"[0-9]{4}")
+_ID_LIST = re.compile(r"[0-9]{9}(?:[0-9]{3})?(?:[,; ]+[0-9]{9}(?:[0-9]{3})?)*")
 _BHYT_CARD = re.compile(r"[A-Z]{2}[0-9]{13}")
 _BHYT_CODE10 = re.compile(r"[0-9]{10}")
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
@@ -121,6 +133,8 @@ def _parse(payload: str | bytes) -> Identity | QrRefusal:
     hidden = _hidden_character(text)
     if hidden:
         return _refuse("not_id_card", hidden)
+    if "|" not in text:
+        return _refuse("unknown_format", f"no '|'-separated fields ({len(text)} characters)")
     fields = [f.strip() for f in text.split("|")]
     if _looks_like_bhyt(fields):
         return _refuse(
@@ -129,8 +143,6 @@ def _parse(payload: str | bytes) -> Identity | QrRefusal:
     first = fields[0]
     if not first.isdigit() or not first.isascii():
         return _refuse("not_id_card", f"field 1 is not a number ({len(fields)} fields)")
-    if len(fields) == 1:
-        return _refuse("not_id_card", "a bare number, no '|'-separated fields")
     if not _DIGITS12.fullmatch(first):
         if len(first) < 12 and len(fields) <= 2:
             return _refuse("truncated", f"ID field has {len(first)} of 12 digits and ends the text")
@@ -170,12 +182,14 @@ def _looks_like_bhyt(fields: list[str]) -> bool:
 def _parse_fields(fields: list[str], text: str) -> Identity | QrRefusal:
     id_number = fields[0]
     second = fields[1]
-    if second == "" or _DIGITS9.fullmatch(second):
+    if second == "" or _DIGITS9.fullmatch(second) or _DIGITS12.fullmatch(second):
         old_id: str | None = second or None
         rest = fields[2:]
         layout = "7-field"
     elif second.isdigit():
-        return _refuse("invalid_id_number", f"old-ID field has {len(second)} digits, expected 9")
+        return _refuse(
+            "invalid_id_number", f"old-ID field has {len(second)} digits, expected 9 or 12"
+        )
     else:
         old_id = None
         rest = fields[1:]
@@ -184,14 +198,26 @@ def _parse_fields(fields: list[str], text: str) -> Identity | QrRefusal:
         return _refuse(
             "truncated", f"{layout} layout with only {len(rest)} of 5 fields after the IDs"
         )
-    name, birth_s, sex_s, address, issue_s = rest[:5]
+    sex_s, issue_s = rest[2], rest[4]
     if len(rest) == 5 and issue_s.isdigit() and len(issue_s) < 8:
         return _refuse("truncated", f"issue date has {len(issue_s)} of 8 digits and ends the text")
+    if sex_s.casefold() not in _SEX and any(f.casefold() in _SEX for f in rest[:5]):
+        where = next(i for i, f in enumerate(rest[:5]) if f.casefold() in _SEX)
+        return _refuse(
+            "unknown_format", f"{layout} layout: the sex is field {where + 1} after the IDs, not 3"
+        )
+    return _check_fields(id_number, old_id, rest, text)
+
+
+def _check_fields(
+    id_number: str, old_id: str | None, rest: list[str], text: str
+) -> Identity | QrRefusal:
+    name, birth_s, sex_s, address, issue_s = rest[:5]
 
     name_problem = _name_problem(name)
     if name_problem:
         return _refuse("invalid_name", f"name field: {name_problem}")
-    birth = _parse_date(birth_s)
+    birth = _parse_birth(birth_s)
     if birth is None:
         return _refuse("invalid_date", f"birth-date field: {_date_problem(birth_s)}")
     sex = _SEX.get(sex_s.casefold())
@@ -206,18 +232,26 @@ def _parse_fields(fields: list[str], text: str) -> Identity | QrRefusal:
     issue = _parse_date(issue_s)
     if issue is None:
         return _refuse("invalid_date", f"issue-date field: {_date_problem(issue_s)}")
-    if issue < birth:
+    born_year = birth.year if isinstance(birth, dt.date) else birth
+    if issue.year < born_year or (isinstance(birth, dt.date) and issue < birth):
         return _refuse("invalid_date", "issue date is before birth date")
+    trailing = rest[5:]
     return Identity(
         id_number=id_number,
         full_name=" ".join(name.split()),
-        birth_date=birth,
+        birth_date=birth if isinstance(birth, dt.date) else None,
         sex=sex,
         address=" ".join(address.split()),
         issue_date=issue,
         old_id_number=old_id,
         source=IdentitySource.CARD_QR,
         raw=text,
+        birth_year=None if isinstance(birth, dt.date) else birth,
+        card=CardKind.CAN_CUOC if trailing else CardKind.CCCD_CHIP,
+        cancelled_ids=tuple(n for f in trailing if _ID_LIST.fullmatch(f)
+                            for n in re.findall(r"[0-9]+", f)),
+        parents=tuple(" ".join(f.split()) for f in trailing
+                      if f and not f.isdigit() and _name_problem(f) is None),
     )
 
 
@@ -245,6 +279,20 @@ def _parse_date(s: str) -> dt.date | None:
     except ValueError:
         return None
     return d if 1900 <= d.year <= 2100 else None
+
+
+def _parse_birth(s: str) -> dt.date | int | None:
+    """A full birth date, or the year alone (an int) for ``00001950``, ``00031950``,
+    ``15001950`` (a day or month of 00) or ``1950``."""
+    if _YEAR4.fullmatch(s):
+        year = int(s)
+    elif _DATE8.fullmatch(s) and (s[:2] == "00" or s[2:4] == "00"):
+        if int(s[:2]) > 31 or int(s[2:4]) > 12:
+            return None
+        year = int(s[4:])
+    else:
+        return _parse_date(s)
+    return year if 1900 <= year <= 2100 else None
 
 
 def _date_problem(s: str) -> str:

@@ -20,6 +20,14 @@ class IdentitySource(StrEnum):
     """Verified online by the identity authority (not available offline)."""
 
 
+class CardKind(StrEnum):
+    CCCD_CHIP = "cccd_chip"
+    """Chip CCCD (2021 – 6/2024): 7-field QR on the front; the address is "nơi thường trú"."""
+    CAN_CUOC = "can_cuoc"
+    """Thẻ căn cước (TT 16/2024/TT-BCA, from 7/2024): QR on the back with 11 fields (the first 7
+    plus slots for cancelled ID numbers and, on children's cards, parents); "nơi cư trú"."""
+
+
 @dataclass(frozen=True)
 class Identity:
     id_number: str
@@ -27,30 +35,73 @@ class Identity:
     full_name: str
     """NFC, as on the card."""
     birth_date: dt.date | None
+    """The full birth date; None when unknown or when the papers carry only the year."""
     sex: str | None
     """"Nam" or "Nữ", when known."""
     address: str
-    """Permanent address (nơi thường trú), may contain commas."""
+    """Address as on the card: nơi thường trú (chip CCCD) or nơi cư trú (thẻ căn cước)."""
     issue_date: dt.date | None = None
     old_id_number: str | None = None
-    """9-digit CMND, when the card carries one."""
+    """Old ID number in the card's second field: a 9-digit CMND (or a 12-digit one)."""
     source: IdentitySource = IdentitySource.MANUAL
     raw: str | None = None
     """The QR text exactly as decoded (kept only in the sealed payload)."""
+    birth_year: int | None = None
+    """Set (and ``birth_date`` None) when the papers give only the year of birth (elderly people's
+    often do): it is shown and sent as the year alone, never as a made-up 01/01."""
+    card: CardKind | None = None
+    """Which card the QR came from (None: typed or unknown)."""
+    cancelled_ids: tuple[str, ...] = ()
+    """ID numbers the person held before (số định danh đã hủy, thẻ căn cước QR). ND 70/2024 art. 12:
+    an agency may not ask for a paper confirming them."""
+    parents: tuple[str, ...] = ()
+    """Parents' names from the QR of a child's thẻ căn cước, in the card's order."""
+
+    @property
+    def year_only(self) -> bool:
+        return self.birth_date is None and self.birth_year is not None
+
+    @property
+    def birth_text(self) -> str:
+        """The birth date as a citizen reads it: ``05/03/1950``, ``1950`` (year only) or ``""``."""
+        if self.birth_date is not None:
+            return f"{self.birth_date:%d/%m/%Y}"
+        return f"{self.birth_year:04d}" if self.birth_year is not None else ""
+
+    @property
+    def address_label_vi(self) -> str:
+        return "Nơi cư trú" if self.card is CardKind.CAN_CUOC else "Nơi thường trú"
+
+    def prefill_text(self, attribute: str) -> str:
+        """The text a form field pre-filled from ``attribute`` shows (dates dd/mm/yyyy, a year-only
+        birth date as the year)."""
+        if attribute == "birth_date":
+            return self.birth_text
+        value = getattr(self, attribute, None)
+        if value is None:
+            return ""
+        return f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else str(value)
 
     def to_payload(self) -> dict[str, object]:
-        """National-portal field names (reference §3) for the sealed payload."""
+        """National-portal field names (reference §3) for the sealed payload. ``NgaySinh`` is
+        ``yyyyMMdd``, or ``yyyy`` alone for a year-only birth date. ``SoDinhDanhDaHuy`` (cancelled
+        ID numbers) is the kiosk's own field: no national name for it was found."""
         ids = [{"LoaiDinhDanh": 1, "SoDinhDanh": self.id_number}]
         if self.old_id_number:
             ids.append({"LoaiDinhDanh": 2, "SoDinhDanh": self.old_id_number})
+        if self.birth_date is not None:
+            birth: str | None = self.birth_date.strftime("%Y%m%d")
+        else:
+            birth = f"{self.birth_year:04d}" if self.birth_year is not None else None
         return {
             "ChuHoSo": self.full_name,
             "SoGiayToChuHoSo": self.id_number,
             "LoaiDoiTuong": 1,
             "DinhDanhCHS": ids,
-            "NgaySinh": self.birth_date.strftime("%Y%m%d") if self.birth_date else None,
+            "NgaySinh": birth,
             "GioiTinh": self.sex,
             "DiaChiThuongTru": self.address,
             "NgayCapGiayTo": self.issue_date.strftime("%Y%m%d") if self.issue_date else None,
             "NguonDinhDanh": str(self.source),
+            "SoDinhDanhDaHuy": list(self.cancelled_ids),
         }

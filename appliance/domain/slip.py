@@ -189,10 +189,13 @@ def _times(data: SlipData, seq: str, day: dt.date) -> list[Line]:
     received = format_vn_datetime(data.received) if data.clock_trusted else CLOCK_UNTRUSTED_VI
     due = data.due.text_vi if data.clock_trusted else CLOCK_UNTRUSTED_VI
     book = f"Quyển số: {data.kiosk_id}/{day.year}, Số thứ tự: {seq}"
+    provisional = [Line(provisional_vi(data.due.unknown_years), "small")] if (
+        data.clock_trusted and data.due.provisional) else []
     return [
         Line(f"3. Thời gian giải quyết hồ sơ theo quy định: {data.time_limit_text}", indent="3. "),
         Line(f"4. Thời gian nhận hồ sơ: {received}", indent="4. "),
         Line(f"5. Thời gian trả kết quả: {due}", "bold", indent="5. "),
+        *provisional,
         Line(f"6. Đăng ký nhận kết quả tại: {data.result_place or data.receiving_unit}",
              indent="6. "),
         Line(f"Vào Sổ theo dõi hồ sơ, {book}", "small"),
@@ -200,6 +203,12 @@ def _times(data: SlipData, seq: str, day: dt.date) -> list[Line]:
         Line("SIGNATURES", "signatures"),
         Line("-", "rule"),
     ]
+
+
+def provisional_vi(years: tuple[int, ...]) -> str:
+    """Said under a due date that reaches a year whose days off are not announced yet."""
+    return (f"Ngày hẹn trả là tạm tính: lịch nghỉ lễ năm {', '.join(str(y) for y in years)} "
+            "chưa được công bố.")
 
 
 SIGNATURE_LEFT = ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)")

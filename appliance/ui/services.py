@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import dataclasses
-import datetime as dt
 import json
 import logging
 import unicodedata
@@ -235,12 +234,7 @@ class Services(StaffServices, CaptureServices):
         source = field.prefill
         if not source or identity is None:
             return ""
-        value = getattr(identity, source, None)
-        if value is None:
-            return ""
-        if isinstance(value, dt.date):
-            return value.strftime("%d/%m/%Y")
-        return str(value)
+        return str(identity.prefill_text(source))  # a year-only birth date shows "1950"
 
     @staticmethod
     def check_field(field: FormField, value: str) -> str | None:

@@ -55,6 +55,8 @@ def test_env_var_is_used_when_no_explicit_path(tmp_path, monkeypatch):
         ('[gateway]\nurl = "http://gw.example.vn"\n', "gateway.url", "allowed for loopback"),
         ('[gateway]\nurl = "ftp://x"\n', "gateway.url", "https://"),
         ('[calendar]\noffice_hours = ["7-11"]\n', "calendar hours[0]", "HH:MM-HH:MM"),
+        ('[calendar]\nworking_day_count = "hours"\n', "calendar.working_day_count", "whole_days"),
+        ("[calendar]\nworking_day_count = 8\n", "calendar.working_day_count", "expected a string"),
         ('[hardware]\npaper_width_mm = 70\n', "hardware.paper_width_mm", "58 or 80"),
         ("[printer]\nx = 1\n", "printer", "unknown section"),
         ("[kiosk\n", "", "not valid TOML"),
@@ -110,6 +112,17 @@ def test_data_dir_defaults_device_vs_desktop(tmp_path, monkeypatch):
     desk.write_text("[kiosk]\n", encoding="utf-8")
     assert cfg.load(desk).data_dir != cfg.DEVICE_DATA_DIR
     assert cfg.load(desk).with_data_dir(tmp_path / "d").data_dir == tmp_path / "d"
+
+
+def test_working_day_count_setting_matches_the_calendar():
+    """The config's allowed values and default are the domain's (config cannot import it)."""
+    from appliance.domain.calendar import DEFAULT_DAY_COUNT, DayCount
+
+    assert tuple(m.value for m in DayCount) == cfg.WORKING_DAY_COUNTS
+    assert cfg.CalendarSection().working_day_count == DEFAULT_DAY_COUNT.value
+    for value in cfg.WORKING_DAY_COUNTS:
+        assert cfg.parse(f'[calendar]\nworking_day_count = "{value}"\n', "t").calendar \
+            .working_day_count == value
 
 
 # --- property: any document built from the schema's own keys ------------------------------------

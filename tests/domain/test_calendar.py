@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import holidays
@@ -16,17 +18,24 @@ from appliance.domain.calendar import (
     NO_DATE_VI,
     CalendarError,
     CalendarOverride,
+    Confidence,
+    DayCount,
     OverrideKind,
     WorkingCalendar,
     due_date,
     format_portal_datetime,
+    format_vn_date_long,
     format_vn_datetime,
+    parse_override,
     parse_portal_datetime,
     shipped_overrides,
 )
 from appliance.domain.catalogue import TimeLimit, default_catalogue
 
 CAL = WorkingCalendar.from_config(CalendarSection())
+"""The default: whole working days (Bộ luật Dân sự 2015 art. 147–148)."""
+HOURS = WorkingCalendar.from_config(CalendarSection(working_day_count="working_hours"))
+"""Working hours from the receipt time, as one provincial one-stop system counts."""
 D = dt.date
 T = dt.datetime.fromisoformat
 
@@ -181,7 +190,27 @@ def test_bad_office_hours(hours):
         ("2026-01-09 09:00", "2026-01-13 09:00"),  # Saturday 10/1/2026 is worked
     ],
 )
-def test_working_days_due(received, expected):
+def test_working_hours_due(received, expected):
+    assert due(WD3, received, HOURS) == T(expected)
+
+
+@pytest.mark.parametrize(
+    ("received", "expected"),
+    [
+        ("2026-11-30 09:00", "2026-12-03 17:00"),  # Tue, Wed, Thu: the day of receipt not counted
+        ("2026-11-30 06:15", "2026-12-03 17:00"),  # before opening: still received that day
+        ("2026-11-30 16:59", "2026-12-03 17:00"),
+        ("2026-11-30 17:00", "2026-12-04 17:00"),  # office closed: received the next working day
+        ("2026-11-28 10:00", "2026-12-03 17:00"),  # Saturday: received Monday
+        ("2026-02-13 16:00", "2026-02-25 17:00"),  # Tết Bính Ngọ skipped
+        ("2025-04-25 10:00", "2025-04-29 17:00"),  # the swapped Saturday 26/4/2025 counts
+        ("2025-04-29 09:00", "2025-05-07 17:00"),  # 30/4, 1/5, 2/5 (swap) off
+        ("2026-08-28 10:00", "2026-09-07 17:00"),  # 31/8 swap, 1/9 added day, 2/9
+        ("2026-01-09 09:00", "2026-01-13 17:00"),  # Saturday 10/1/2026 is worked
+    ],
+)
+def test_whole_days_due(received, expected):
+    assert CAL.day_count is DayCount.WHOLE_DAYS
     assert due(WD3, received) == T(expected)
 
 
@@ -192,7 +221,9 @@ def test_working_days_due(received, expected):
         ("2026-11-30 06:30", "2026-11-30 17:00"),  # before opening, same day
         ("2026-11-30 12:00", "2026-11-30 17:00"),  # lunch, before the cut-off
         ("2026-11-30 14:59", "2026-11-30 17:00"),
-        ("2026-11-30 15:00", "2026-12-01 17:00"),  # at the cut-off → next working day
+        ("2026-11-30 15:00", "2026-11-30 17:00"),  # exactly 15:00 is not "after 15:00"
+        ("2026-11-30 15:00:59", "2026-11-30 17:00"),  # the slip prints 15 giờ 00 phút
+        ("2026-11-30 15:01", "2026-12-01 17:00"),  # after the cut-off → next working day
         ("2026-11-30 16:30", "2026-12-01 17:00"),
         ("2026-11-30 19:00", "2026-12-01 17:00"),
         ("2026-11-27 15:30", "2026-11-30 17:00"),  # Friday after cut-off → Monday
@@ -203,12 +234,22 @@ def test_working_days_due(received, expected):
 )
 def test_same_day_due(received, expected):
     assert due(SAME, received) == T(expected)
+    assert due(SAME, received, HOURS) == T(expected)  # same day does not depend on the count
 
 
 def test_cutoff_applies_to_working_days_too():
     p = proc("working_days", 1, cutoff="16:00")
-    assert due(p, "2026-11-30 15:59") == T("2026-12-01 15:59")
+    assert due(p, "2026-11-30 15:59", HOURS) == T("2026-12-01 15:59")
+    assert due(p, "2026-11-30 16:00", HOURS) == T("2026-12-01 16:00")
+    assert due(p, "2026-11-30 16:01", HOURS) == T("2026-12-01 17:00")
     assert due(p, "2026-11-30 16:00") == T("2026-12-01 17:00")
+    assert due(p, "2026-11-30 16:01") == T("2026-12-02 17:00")
+
+
+def test_cutoff_step_says_after():
+    steps = due_date(SAME, T("2026-11-30 15:01"), CAL).steps
+    assert any(s.startswith("Received after the cut-off 15:00") for s in steps)
+    assert not any("cut-off 15:00:" in s for s in due_date(SAME, T("2026-11-30 15:00"), CAL).steps)
 
 
 @pytest.mark.parametrize(
@@ -217,7 +258,13 @@ def test_cutoff_applies_to_working_days_too():
         ("2026-11-30 09:00", 10, "2026-12-10 17:00"),
         ("2026-11-30 09:00", 5, "2026-12-07 17:00"),  # ends on Saturday 5/12 → Monday
         ("2026-08-27 09:00", 5, "2026-09-03 17:00"),  # ends Tue 1/9 (holiday) → Thu 3/9
-        ("2026-11-28 09:00", 1, "2026-11-30 17:00"),  # received Saturday, ends Sunday → Monday
+        # received on a day off: received the next working day, counted from the day after it
+        ("2026-11-28 09:00", 1, "2026-12-01 17:00"),  # Saturday → Monday; ends Tuesday
+        ("2026-11-29 09:00", 7, "2026-12-07 17:00"),  # Sunday → Monday + 7 = Monday
+        ("2026-09-02 09:00", 2, "2026-09-07 17:00"),  # holiday → Thu 3/9; ends Sat 5/9 → Mon
+        ("2026-11-30 17:30", 1, "2026-12-02 17:00"),  # after closing → Tuesday; ends Wednesday
+        # days off inside the period count: 10 calendar days across Tết Bính Ngọ
+        ("2026-02-12 09:00", 10, "2026-02-23 17:00"),  # ends Sun 22/2 → Mon 23/2
     ],
 )
 def test_calendar_days_due(received, days, expected):
@@ -241,7 +288,8 @@ def test_saturday_reception_hours_do_not_count():
 
 
 def test_custom_office_hours_change_the_day_length():
-    cal = WorkingCalendar(["07:30-11:30", "13:00-16:30"], overrides=shipped_overrides())
+    cal = WorkingCalendar(["07:30-11:30", "13:00-16:30"], overrides=shipped_overrides(),
+                          day_count="working_hours")
     assert cal.day_length == dt.timedelta(hours=7, minutes=30)
     assert due(proc("working_days", 1), "2026-11-30 07:30", cal) == T("2026-11-30 16:30")
     assert due(proc("working_days", 1), "2026-11-30 11:00", cal) == T("2026-12-01 11:00")
@@ -249,15 +297,18 @@ def test_custom_office_hours_change_the_day_length():
 
 def test_aware_times_are_converted_to_local():
     utc = dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC)  # 09:00 in Hà Nội
-    assert due_date(WD3, utc, CAL).when == T("2026-12-03 09:00")
+    assert due_date(WD3, utc, HOURS).when == T("2026-12-03 09:00")
+    assert due_date(WD3, utc, CAL).when == T("2026-12-03 17:00")
 
 
 def test_steps_explain_the_skipped_days():
-    steps = due_date(WD3, T("2026-02-13 16:00"), CAL).steps
+    steps = due_date(WD3, T("2026-02-13 16:00"), HOURS).steps
     text = "\n".join(steps)
     assert "Tết Nguyên đán Bính Ngọ" in text
     assert "24 working hours" in text
     assert steps[-1] == "Due Wed 25/02/2026 16:00"
+    whole = "\n".join(due_date(WD3, T("2026-02-13 16:00"), CAL).steps)
+    assert "the first day is not counted" in whole and "Due Wed 25/02/2026 17:00" in whole
 
 
 def test_every_catalogue_procedure_has_a_due_date():
@@ -269,6 +320,9 @@ def test_every_catalogue_procedure_has_a_due_date():
 def test_formats():
     when = T("2026-02-25 07:05:09")
     assert format_vn_datetime(when) == "07 giờ 05 phút, ngày 25/02/2026"
+    assert format_vn_date_long(D(2026, 3, 5)) == "ngày 05 tháng 3 năm 2026"
+    assert format_vn_date_long(D(2026, 2, 1)) == "ngày 01 tháng 02 năm 2026"
+    assert format_vn_date_long(D(2026, 11, 29)) == "ngày 29 tháng 11 năm 2026"
     assert format_portal_datetime(when) == "20260225070509"
     assert parse_portal_datetime("20260225070509") == when
     with pytest.raises(ValueError):
@@ -289,20 +343,163 @@ procedures = st.one_of(
 )
 
 
+calendars = st.sampled_from([CAL, HOURS])
+
+
 @settings(max_examples=300, deadline=None)
-@given(procedures, receipts)
-def test_due_never_before_receipt_never_on_a_day_off(p, received):
-    when = due_date(p, received, CAL).when
+@given(procedures, receipts, calendars)
+def test_due_never_before_receipt_never_on_a_day_off(p, received, cal):
+    when = due_date(p, received, cal).when
     assert when is not None
     assert when >= received
-    assert CAL.is_working_day(when.date())
-    first, last = CAL.office_hours[0].start, CAL.office_hours[-1].end
+    assert cal.is_working_day(when.date())
+    first, last = cal.office_hours[0].start, cal.office_hours[-1].end
     assert first <= when.time() <= last
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    procedures, receipts, st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=20))
+    procedures,
+    receipts,
+    st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=20)),
+    calendars,
 )
-def test_due_is_monotonic_in_receipt_time(p, received, later):
-    assert due_date(p, received, CAL).when <= due_date(p, received + later, CAL).when
+def test_due_is_monotonic_in_receipt_time(p, received, later, cal):
+    assert due_date(p, received, cal).when <= due_date(p, received + later, cal).when
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 30), st.sampled_from([None, "15:00"]), receipts)
+def test_whole_days_never_promise_earlier_than_working_hours(n, cutoff, received):
+    p = proc("working_days", n, cutoff)
+    assert due_date(p, received, CAL).when >= due_date(p, received, HOURS).when
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 30), receipts)
+def test_whole_days_count_n_working_days_after_the_day_of_receipt(n, received):
+    """The day of receipt (or the day it is deemed received, when closed) is not counted; the
+    result is the close of the N-th working day after it."""
+    when = due_date(proc("working_days", n), received, CAL).when
+    start = CAL.counting_start(received).date()
+    counted = [
+        start + dt.timedelta(days=i)
+        for i in range(1, (when.date() - start).days + 1)
+        if CAL.is_working_day(start + dt.timedelta(days=i))
+    ]
+    assert len(counted) == n and counted[-1] == when.date()
+    assert when.time() == CAL.office_hours[-1].end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 60), receipts)
+def test_calendar_days_end_is_the_first_working_day_from_the_last_day(n, received):
+    when = due_date(proc("calendar_days", n), received, CAL).when
+    last = CAL.counting_start(received).date() + dt.timedelta(days=n)
+    assert when.date() >= last
+    between = [last + dt.timedelta(days=i) for i in range((when.date() - last).days)]
+    assert not any(CAL.is_working_day(d) for d in between)  # moved only across days off
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dates(min_value=D(2025, 1, 1), max_value=D(2026, 12, 31)),
+    st.one_of(
+        st.times(min_value=dt.time(7, 0), max_value=dt.time(16, 59, 59)),
+        st.builds(dt.time, st.just(15), st.integers(0, 2), st.integers(0, 59)),  # the boundary
+    ),
+)
+def test_cutoff_boundary(day, at):
+    """On a working day, a same-day dossier received up to 15:00 (to the minute) is due that
+    day; from 15:01 it is due the next working day."""
+    if not CAL.is_working_day(day) or dt.time(11, 30) <= at < dt.time(13, 30):
+        return
+    when = due_date(SAME, dt.datetime.combine(day, at), CAL).when
+    same_day = at.replace(second=0, microsecond=0) <= dt.time(15, 0)
+    assert when.date() == (day if same_day else CAL.next_working_day(day))
+
+
+@given(st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31)))
+def test_written_out_date_pads_only_days_1_to_9_and_months_1_2(day):
+    m = re.fullmatch(r"ngày ([0-9]+) tháng ([0-9]+) năm ([0-9]{4})", format_vn_date_long(day))
+    assert m is not None
+    d, mo, y = m.groups()
+    assert (int(d), int(mo), int(y)) == (day.day, day.month, day.year)
+    assert len(d) == 2
+    assert len(mo) == (2 if day.month < 3 else len(str(day.month)))
+
+
+# --- confidence, confirmation and the known calendar ------------------------------------------
+
+
+def test_every_shipped_entry_has_a_source_and_a_confidence():
+    raw = json.loads(
+        (Path(__file__).parents[2] / "appliance/domain/data/calendar-overrides.json")
+        .read_text(encoding="utf-8")
+    )["overrides"]
+    for entry in raw:
+        assert entry["source"].strip(), entry["date"]
+        assert entry["confidence"] in {c.value for c in Confidence}, entry["date"]
+    culture_day = {o.date: o for o in shipped_overrides()}[D(2026, 11, 24)]
+    assert culture_day.confidence is Confidence.REPORTED
+    assert "28/2026/QH16" in culture_day.source
+
+
+def test_due_date_names_the_unconfirmed_days_it_spans():
+    result = due_date(WD3, T("2026-11-23 10:00"), CAL)  # Mon; Tue 24/11 Ngày Văn hóa Việt Nam
+    assert result.when == T("2026-11-27 17:00")
+    assert [o.date for o in result.unconfirmed] == [D(2026, 11, 24)]
+    assert any(s.startswith("Unconfirmed (reported): Tue 24/11/2026") for s in result.steps)
+    assert due_date(WD3, T("2026-11-30 10:00"), CAL).unconfirmed == ()
+
+
+def test_gateway_confirms_or_drops_an_entry():
+    confirm = CalendarOverride(D(2026, 11, 24), OverrideKind.HOLIDAY, "Ngày Văn hóa Việt Nam",
+                               "NQ 28/2026/QH16", Confidence.CONFIRMED)
+    confirmed = WorkingCalendar.from_config(CalendarSection(), overrides=[confirm])
+    result = due_date(WD3, T("2026-11-23 10:00"), confirmed)
+    assert result.when == T("2026-11-27 17:00") and result.unconfirmed == ()
+    drop = CalendarOverride(D(2026, 11, 24), OverrideKind.NOT_HOLIDAY, "", "gateway",
+                            Confidence.CONFIRMED)
+    dropped = WorkingCalendar.from_config(CalendarSection(), overrides=[drop])
+    assert dropped.is_working_day(D(2026, 11, 24))
+    assert due_date(WD3, T("2026-11-23 10:00"), dropped).when == T("2026-11-26 17:00")
+    # dropping a swapped Saturday makes it a weekend day again
+    sat = CalendarOverride(D(2026, 8, 22), OverrideKind.NOT_HOLIDAY,
+                           confidence=Confidence.CONFIRMED)
+    assert not WorkingCalendar.from_config(CalendarSection(), [sat]).is_working_day(D(2026, 8, 22))
+
+
+def test_a_date_beyond_the_known_calendar_is_provisional():
+    result = due_date(WD3, T("2026-12-30 10:00"), CAL)  # runs into 2027: Tết not announced
+    assert result.when == T("2027-01-05 17:00")
+    assert result.provisional and result.unknown_years == (2027,)
+    assert "Provisional: no announced calendar for 2027 yet" in result.steps
+    assert not due_date(WD3, T("2026-12-01 10:00"), CAL).provisional
+    tet = CalendarOverride(D(2027, 2, 8), OverrideKind.HOLIDAY, "Tết Đinh Mùi", "gateway",
+                           Confidence.CONFIRMED)
+    announced = WorkingCalendar.from_config(CalendarSection(), overrides=[tet])
+    assert not due_date(WD3, T("2026-12-30 10:00"), announced).provisional
+
+
+def test_a_technicians_local_day_does_not_announce_a_year(tmp_path):
+    path = tmp_path / "extra.toml"
+    path.write_text('[[override]]\ndate = 2027-03-01\nkind = "holiday"\nname = "Lễ hội"\n'
+                    'confidence = "confirmed"\n', encoding="utf-8")
+    cal = WorkingCalendar.from_config(CalendarSection(overrides_file=str(path)))
+    assert 2027 not in cal.known_years
+    assert cal.overrides[D(2027, 3, 1)].confirmed
+
+
+def test_confidence_round_trips_and_is_validated():
+    ov = CalendarOverride(D(2026, 11, 24), OverrideKind.HOLIDAY, "x", "y", Confidence.REPORTED)
+    assert parse_override(ov.to_dict(), "t") == ov
+    assert parse_override({"date": "2026-11-24", "kind": "holiday"}, "t").confidence \
+        is Confidence.UNVERIFIED
+    with pytest.raises(CalendarError, match="confidence: expected one of confirmed"):
+        parse_override({"date": "2026-11-24", "kind": "holiday", "confidence": "sure"}, "t")
+
+
+def test_bad_day_count():
+    with pytest.raises(CalendarError, match="working_day_count"):
+        WorkingCalendar(day_count="hours")

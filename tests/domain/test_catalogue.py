@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import datetime as dt
 import json
 import unicodedata
 
@@ -97,6 +98,19 @@ def test_form_validation_messages():
         "ví dụ 05/09/2024.",
         "tre_noi_sinh": "Xin vui lòng nhập nơi sinh của trẻ.",
     }
+
+
+def test_a_birth_date_prefilled_from_the_card_may_be_the_year_alone():
+    """Elderly people's papers often give only the year: the card's "1950" is accepted in a birth
+    date the card pre-fills; a child's birth date typed by hand still needs the full date."""
+    own = next(f for p in CAT.procedures for f in p.form if f.prefill == "birth_date")
+    assert own.type == "date"
+    assert own.validate("1950") is None
+    assert own.validate("05/03/1950") is None
+    assert "hoặc chỉ năm sinh, ví dụ 1950" in own.validate("1850")
+    assert "hoặc chỉ năm sinh" in own.validate("00/00/1950")
+    child = next(f for f in CAT.get("1.001193").form if f.name == "tre_ngay_sinh")
+    assert child.validate("2024") is not None and "năm sinh" not in child.validate("2024")
 
 
 def test_pattern_hint_is_shown():
@@ -193,6 +207,32 @@ def test_calendar_overrides_travel_with_the_catalogue():
     assert newer.calendar_overrides[0].kind is OverrideKind.NOT_HOLIDAY
     assert load_catalogue(newer.to_dict()) == newer
     assert is_newer(newer, CAT) and not is_newer(CAT, newer) and not is_newer(CAT, CAT)
+
+
+def test_gateway_calendar_update_confirms_an_entry_with_its_source():
+    """The gateway's catalogue carries each entry's source and confidence to the kiosk."""
+    from appliance.config import CalendarSection
+    from appliance.domain.calendar import Confidence, WorkingCalendar
+
+    data = raw()
+    data["calendar_overrides"] = [
+        {"date": "2026-11-24", "kind": "holiday", "name": "Ngày Văn hóa Việt Nam",
+         "source": "Nghị quyết 28/2026/QH16", "confidence": "confirmed"},
+        {"date": "2027-02-05", "kind": "holiday", "name": "Tết Đinh Mùi", "source": "gateway"},
+    ]
+    cat = load_catalogue(data)
+    assert [o.confidence for o in cat.calendar_overrides] == [Confidence.CONFIRMED,
+                                                               Confidence.UNVERIFIED]
+    assert load_catalogue(cat.to_dict()) == cat
+    cal = WorkingCalendar.from_config(CalendarSection(), cat.calendar_overrides)
+    day = dt.date(2026, 11, 24)
+    assert cal.overrides[day].source == "Nghị quyết 28/2026/QH16" and cal.overrides[day].confirmed
+    assert cal.unconfirmed_between(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == []
+    assert 2027 in cal.known_years
+    bad = raw()
+    bad["calendar_overrides"] = [{"date": "2026-11-24", "kind": "holiday", "confidence": "yes"}]
+    with pytest.raises(CatalogueError, match=r"calendar_overrides\[0\]: confidence"):
+        load_catalogue(bad)
 
 
 def test_replacement_leaves_a_running_session_untouched():

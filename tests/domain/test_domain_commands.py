@@ -15,9 +15,10 @@ def test_due_date_json(capsys):
     rc = main(["due-date", "--procedure", "1.004873", "--received", "2026-02-13 16:00", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert rc == exitcodes.OK
-    assert out["due"] == "2026-02-25T16:00"
-    assert out["due_vi"] == "16 giờ 00 phút, ngày 25/02/2026"
-    assert out["due_portal"] == "20260225160000"
+    assert out["due"] == "2026-02-25T17:00"  # whole working days, the default
+    assert out["due_vi"] == "17 giờ 00 phút, ngày 25/02/2026"
+    assert out["due_portal"] == "20260225170000"
+    assert out["provisional"] is False and out["unconfirmed_days"] == []
     assert out["time_limit"]["unit"] == "working_days"
     assert any("Tết Nguyên đán Bính Ngọ" in s for s in out["steps"])
 
@@ -47,6 +48,35 @@ def test_due_date_uses_office_hours_from_config(tmp_path, capsys):
     )
     assert rc == exitcodes.OK
     assert json.loads(capsys.readouterr().out)["due"] == "2026-11-30T16:30"
+
+
+def test_due_date_working_hours_from_config(tmp_path, capsys):
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('[calendar]\nworking_day_count = "working_hours"\n', encoding="utf-8")
+    args = ["--config", str(cfg), "due-date", "--procedure", "1.004873",
+            "--received", "2026-02-13 16:00", "--json"]
+    assert main(args) == exitcodes.OK
+    assert json.loads(capsys.readouterr().out)["due"] == "2026-02-25T16:00"
+
+
+def test_due_date_shows_unconfirmed_days_and_provisional_years(capsys):
+    args = ["due-date", "--procedure", "1.004873", "--received", "2026-11-23 10:00"]
+    assert main([*args, "--json"]) == exitcodes.OK
+    out = json.loads(capsys.readouterr().out)
+    assert [d["date"] for d in out["unconfirmed_days"]] == ["2026-11-24"]
+    assert out["unconfirmed_days"][0]["confidence"] == "reported"
+    assert "28/2026/QH16" in out["unconfirmed_days"][0]["source"]
+    assert main(args) == exitcodes.OK
+    text = capsys.readouterr().out
+    assert "Unconfirmed day (reported): 24/11/2026 holiday Ngày Văn hóa Việt Nam" in text
+    assert "PROVISIONAL" not in text
+
+    args = ["due-date", "--procedure", "1.004873", "--received", "2026-12-30 10:00"]
+    assert main([*args, "--json"]) == exitcodes.OK
+    out = json.loads(capsys.readouterr().out)
+    assert out["provisional"] is True and out["unknown_years"] == [2027]
+    assert main(args) == exitcodes.OK
+    assert "PROVISIONAL (tạm tính): no announced calendar for 2027 yet" in capsys.readouterr().out
 
 
 def test_due_date_catalogue_file(tmp_path, capsys):

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from appliance.domain.idcard import MAX_TEXT_LEN, MESSAGES_VI, QrRefusal, parse_card_qr
-from appliance.domain.identity import Identity, IdentitySource
+from appliance.domain.identity import CardKind, Identity, IdentitySource
 
 ADDRESS = "Số 12, ngõ 34 phố Hàng Bông, phường Hoàn Kiếm, thành phố Hà Nội"
 SEVEN = f"001095012345|123456789|Nguyễn Thị Ánh Tuyết|15031995|Nữ|{ADDRESS}|20042021"
@@ -107,10 +107,16 @@ def test_lower_case_sex_accepted():
         (SEVEN + "|" + "a" * MAX_TEXT_LEN, "too_long"),
         (b"1" * 10_000, "too_long"),
         (BHYT, "health_insurance_card"),
-        ("https://dichvucong.example.gov.vn/tra-cuu?ma=1", "not_id_card"),
-        ("000.00.00.H56-261129-KK01-0001", "not_id_card"),
-        ("Xin chào", "not_id_card"),
-        ("001095012345", "not_id_card"),
+        ("https://dichvucong.example.gov.vn/tra-cuu?ma=1", "unknown_format"),
+        ("000.00.00.H56-261129-KK01-0001", "unknown_format"),
+        ("Xin chào", "unknown_format"),
+        ("001095012345", "unknown_format"),
+        ('{"vneid":"eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIwMDEwOTUwMTIzNDUifQ.c2ln"}', "unknown_format"),
+        ("QR-VNEID:0a1b2c3d4e5f60718293a4b5c6d7e8f9", "unknown_format"),
+        # fields in an order the kiosk does not know (ID|name|sex|birth…): never parsed out of line
+        (f"001095012345|Nguyễn Thị Ánh Tuyết|Nữ|15031995|{ADDRESS}|20042021", "unknown_format"),
+        (f"001095012345||Nguyễn Thị Ánh Tuyết|Nữ|15031995|{ADDRESS}|20042021", "unknown_format"),
+        ("not|a|card", "not_id_card"),
         ("00109501234|123456789|Nguyễn Văn An|15031995|Nam|Hà Nội|20042021", "invalid_id_number"),
         ("0010950123456|123456789|Nguyễn Văn An|15031995|Nam|Hà Nội|20042021", "invalid_id_number"),
         ("001095012345|1234567|Nguyễn Văn An|15031995|Nam|Hà Nội|20042021", "invalid_id_number"),
@@ -216,8 +222,13 @@ def _assert_whole_or_refused(result):
     # never half-parsed: every field present and valid
     assert len(result.id_number) == 12 and result.id_number.isdigit()
     assert result.full_name and result.address
-    assert result.birth_date is not None and result.issue_date is not None
-    assert result.birth_date <= result.issue_date
+    assert result.issue_date is not None
+    if result.year_only:  # a year-only birth date: never a made-up day
+        assert result.birth_date is None and result.birth_year <= result.issue_date.year
+        assert result.birth_text == f"{result.birth_year:04d}"
+    else:
+        assert result.birth_date is not None and result.birth_year is None
+        assert result.birth_date <= result.issue_date
     assert result.sex in ("Nam", "Nữ")
     assert result.source is IdentitySource.CARD_QR
     assert unicodedata.is_normalized("NFC", result.raw)
@@ -255,6 +266,67 @@ def test_every_truncation_is_refused_or_whole(cut):
         raise AssertionError("a truncated card was accepted")
 
 
+# --- every card a citizen may hold ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("birth", ["00001950", "00031950", "15001950", "1950"])
+def test_year_only_birth_date_is_accepted_and_shown_as_the_year(birth):
+    ident = ok(SEVEN.replace("15031995", birth))
+    assert ident.year_only and ident.birth_date is None and ident.birth_year == 1950
+    assert ident.birth_text == "1950"
+    assert ident.prefill_text("birth_date") == "1950"  # the form shows the year, not 01/01/1950
+    assert ident.to_payload()["NgaySinh"] == "1950"
+
+
+def test_full_birth_date_text_and_payload():
+    ident = ok(SEVEN)
+    assert not ident.year_only and ident.birth_text == "15/03/1995"
+    assert ident.prefill_text("birth_date") == "15/03/1995"
+    assert ident.prefill_text("issue_date") == "20/04/2021"
+    assert ident.prefill_text("old_id_number") == "123456789"
+    assert ident.to_payload()["NgaySinh"] == "19950315"
+
+
+@pytest.mark.parametrize("birth", ["00001899", "00002101", "0000195", "00131950", "1950x"])
+def test_bad_year_only_birth_dates_are_refused(birth):
+    assert refused(SEVEN.replace("15031995", birth)).code == "invalid_date"
+
+
+def test_year_only_birth_after_issue_year_is_refused():
+    assert refused(SEVEN.replace("15031995", "00002022")).code == "invalid_date"
+    assert ok(SEVEN.replace("15031995", "00002021")).birth_year == 2021
+
+
+def test_twelve_digit_old_id_in_the_second_field():
+    ident = ok(SEVEN.replace("|123456789|", "|012345678901|"))
+    assert ident.old_id_number == "012345678901"
+    assert ident.full_name == "Nguyễn Thị Ánh Tuyết" and ident.birth_date == dt.date(1995, 3, 15)
+    assert {"LoaiDinhDanh": 2, "SoDinhDanh": "012345678901"} in ident.to_payload()["DinhDanhCHS"]
+
+
+def test_new_card_with_eleven_fields_and_empty_slots():
+    ident = ok(EMPTY_OLD + "||||")
+    assert len(ident.raw.split("|")) == 11
+    assert ident.card is CardKind.CAN_CUOC and ident.address_label_vi == "Nơi cư trú"
+    assert ident.cancelled_ids == () and ident.parents == ()
+    assert ok(SEVEN).card is CardKind.CCCD_CHIP and ok(SEVEN).address_label_vi == "Nơi thường trú"
+
+
+def test_new_card_keeps_cancelled_ids_and_parents():
+    ident = ok(NEW_CARD)
+    assert ident.cancelled_ids == ("030095001122",)
+    assert ident.parents == ("Nguyễn Văn Bình", "Trần Thị Cúc")
+    assert ident.to_payload()["SoDinhDanhDaHuy"] == ["030095001122"]
+    two = ok(EMPTY_OLD + "|123456789, 030095001122|||")
+    assert two.cancelled_ids == ("123456789", "030095001122")
+
+
+def test_unknown_format_message_tells_the_citizen_what_to_do():
+    message = refused("eyJhbGciOiJFUzI1NiJ9.payload.sig").reason_vi
+    assert "VNeID" in message and "bàn phím" in message
+    assert "giữ thẻ yên" not in message  # not a misread: retrying the same code cannot help
+
+
 HIDDEN = [chr(c) for c in range(0x110000)
           if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp")]
 """Every format character (bidirectional overrides and isolates, zero-width joiners and spaces, the
@@ -270,6 +342,43 @@ def test_bidi_and_zero_width_characters_are_refused_in_every_field(char, field):
     refusal = refused("|".join(fields))
     assert refusal.code == "not_id_card"
     assert f"U+{ord(char):04X}" in refusal.reason_en and f"field {field + 1}" in refusal.reason_en
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.from_regex(r"[0-9]{12}", fullmatch=True),
+    st.one_of(st.just(""), st.from_regex(r"[0-9]{9}|[0-9]{12}", fullmatch=True)),
+    names,
+    st.integers(1900, 2100),
+    st.sampled_from(["0000{y}", "00{m:02d}{y}", "{d:02d}00{y}", "{y}"]),
+    st.integers(1, 12),
+    st.integers(1, 28),
+    st.sampled_from(["Nam", "Nữ"]),
+    addresses,
+    st.lists(st.one_of(st.just(""), st.from_regex(r"[0-9]{12}", fullmatch=True), names),
+             min_size=4, max_size=4),
+)
+def test_generated_year_only_and_new_cards(id_no, old, name, year, shape, m, d, sex, address,
+                                           slots):
+    birth = shape.format(y=f"{year:04d}", m=m, d=d)
+    fields = [id_no, old, name, birth, sex, address, "01012100", *slots]
+    text = "|".join(fields)
+    if len(text) > MAX_TEXT_LEN:
+        return
+    ident = ok(text)
+    assert ident.year_only and ident.birth_year == year and ident.birth_text == f"{year:04d}"
+    assert ident.old_id_number == (old or None)
+    assert ident.card is CardKind.CAN_CUOC
+    assert ident.cancelled_ids == tuple(f for f in slots if f.isdigit())
+    assert ident.to_payload()["NgaySinh"] == f"{year:04d}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_characters="|"), max_size=200))
+def test_text_without_pipes_is_never_parsed(payload):
+    result = parse_card_qr(payload)
+    assert isinstance(result, QrRefusal)
+    assert result.code in ("unknown_format", "empty", "not_id_card", "too_long")
 
 
 @settings(max_examples=300, deadline=None)

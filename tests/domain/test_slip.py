@@ -78,10 +78,41 @@ def test_ocr_reads_title_code_dates_and_components(rendered):
     assert SAMPLE.dossier_code in text
     assert "Nguyễn Thị Mẫu" in text
     assert "16 giờ 05 phút, ngày 13/02/2026" in text  # received
-    assert "16 giờ 05 phút, ngày 25/02/2026" in text  # due, after Tết Bính Ngọ
+    assert "17 giờ 00 phút, ngày 25/02/2026" in text  # due, 3 whole working days after Tết
     assert "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân theo mẫu (Bản chính; 1 trang)" in text
     assert "(Bản sao; 2 trang)" in text
     assert "Cấp Giấy xác nhận tình trạng hôn nhân" in text
+
+
+@pytest.mark.parametrize(
+    ("received", "line"),
+    [
+        ("2026-03-05 09:00", "Xã Mẫu, ngày 05 tháng 3 năm 2026"),
+        ("2026-02-01 09:00", "Xã Mẫu, ngày 01 tháng 02 năm 2026"),
+        ("2026-11-29 09:00", "Xã Mẫu, ngày 29 tháng 11 năm 2026"),
+    ],
+)
+def test_place_and_date_line_in_administrative_style(received, line):
+    """Nghị định 30/2020/NĐ-CP, Phụ lục I: a leading zero only for days 1–9 and months 1–2."""
+    import datetime as dt
+
+    data = dataclasses.replace(SAMPLE, received=dt.datetime.fromisoformat(received),
+                               place="Xã Mẫu")
+    assert line in slip_text(data).splitlines()
+
+
+def test_a_provisional_due_date_says_so_on_the_slip():
+    """A due date in a year whose holidays are not announced (2027 before Tết is) is marked."""
+    import datetime as dt
+
+    from appliance.domain.calendar import WorkingCalendar, due_date
+
+    proc = default_catalogue().get("1.004873")
+    received = dt.datetime(2026, 12, 30, 10, 0)
+    due = due_date(proc, received, WorkingCalendar.from_config(CONFIG.calendar))
+    text = slip_text(dataclasses.replace(SAMPLE, received=received, due=due))
+    assert "Ngày hẹn trả là tạm tính: lịch nghỉ lễ năm 2027 chưa được công bố." in text
+    assert "tạm tính" not in slip_text(SAMPLE)
 
 
 def test_body_text_is_large_enough_for_thermal_paper():

@@ -54,7 +54,7 @@ def test_refusals_are_precise_and_exit_1(images, capsys):
     status, doc = run_json(capsys, images["junk"], images["bhyt"], images["blank"])
     assert status == 1
     junk, bhyt, blank = doc["files"]
-    assert junk["codes"][0]["refusal"]["code"] == "not_id_card"
+    assert junk["codes"][0]["refusal"]["code"] == "unknown_format"  # plain text, no "|"
     assert bhyt["codes"][0]["refusal"]["code"] == "health_insurance_card"
     assert "bảo hiểm y tế" in bhyt["codes"][0]["refusal"]["reason_vi"]
     assert blank["codes"] == [] and blank["error"] is None
@@ -74,3 +74,20 @@ def test_human_output(images, capsys):
     assert f"mã hồ sơ {CODE}" in out
     assert main(["decode", str(images["blank"])]) == 1
     assert "không thấy mã QR" in capsys.readouterr().out
+
+
+def test_new_card_with_a_year_only_birth_date(tmp_path, capsys):
+    """The thẻ căn cước's 11 fields: the year alone for a year-only birth date, its cancelled ID
+    number kept, and its address called "nơi cư trú" (synthetic person)."""
+    payload = ("001050012345||Lê Văn Cả|00001950|Nam|Thôn Đông, xã Thăng Phú, thành phố Đà Nẵng"
+               "|01102024|030050001122|||")
+    path = tmp_path / "new.png"
+    render_payload(payload).save(path)
+    status, doc = run_json(capsys, path)
+    identity = doc["files"][0]["codes"][0]["identity"]
+    assert status == 0
+    assert identity["birth_date"] == "1950" and identity["card"] == "can_cuoc"
+    assert identity["cancelled_ids"] == ["030050001122"]
+    assert main(["decode", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Ngày sinh: 1950" in out and "Nơi cư trú: Thôn Đông" in out

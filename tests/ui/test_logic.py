@@ -261,3 +261,21 @@ def test_session_wipe_forgets_everything_and_deletes_temp_files() -> None:
     assert not s.active and not tmp.exists()
     assert s.identity is None and not s.form and not s.pages and s.confirm_code == ""
     assert draft.form  # the draft handed to finalize is a copy, unaffected by the wipe
+
+
+def test_form_prefill_of_a_year_only_birth_date_is_the_year():
+    """The form shows "1950" for a card that gives only the year, never a made-up 01/01/1950, and
+    the catalogue's birth-date field accepts it as typed."""
+    import datetime as dt
+
+    from appliance.domain.catalogue import default_catalogue
+    from appliance.ui.services import Services
+
+    field = next(f for p in default_catalogue().procedures for f in p.form
+                 if f.prefill == "birth_date")
+    elder = Identity("001050012345", "Lê Văn Cả", None, "Nam", "Thôn Đông", birth_year=1950)
+    assert Services.prefill(field, elder) == "1950"
+    assert field.validate(Services.prefill(field, elder)) is None
+    full = Identity("001095012345", "Lê Văn Cả", dt.date(1995, 3, 5), "Nam", "Thôn Đông")
+    assert Services.prefill(field, full) == "05/03/1995"
+    assert Services.prefill(field, None) == ""
