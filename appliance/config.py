@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import errno
 import ipaddress
 import math
 import os
@@ -28,6 +27,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import platformdirs
+
+from kioskbase import files
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
 DEVICE_DATA_DIR = Path("/var/lib/kiosk")
@@ -482,55 +483,12 @@ def parse(text: str, source: str) -> KioskConfig:
 
 
 def read_text(path: Path, limit: int = MAX_CONFIG_BYTES) -> str:
-    """The UTF-8 text of a regular file of at most ``limit`` bytes, or ConfigError.
-
-    Opened without blocking and checked before reading, so a FIFO, a device such as /dev/zero, a
-    folder or a huge file is refused at once instead of hanging the kiosk or filling its memory.
-    """
-    source = str(path)
+    """The UTF-8 text of a regular file of at most ``limit`` bytes, or ConfigError (a FIFO, a
+    device, a folder or a huge file is refused at once: kioskbase.files)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise ConfigError(source, "", _open_problem(exc)) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise ConfigError(source, "", "is a directory, expected a kiosk.toml file")
-        if not stat.S_ISREG(info.st_mode):
-            raise ConfigError(source, "", "not a regular file (a pipe or a device?)")
-        if info.st_size > limit:
-            raise ConfigError(source, "", f"{info.st_size} bytes, larger than the {limit} allowed")
-        data = _read_at_most(fd, limit + 1)
-    except OSError as exc:
-        raise ConfigError(source, "", f"cannot read ({exc.strerror})") from None
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise ConfigError(source, "", f"larger than the {limit} bytes allowed")
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")  # Notepad's BOM: not part of the text
-    except UnicodeDecodeError:
-        raise ConfigError(source, "", "not UTF-8 text") from None
-
-
-def _read_at_most(fd: int, size: int) -> bytes:
-    chunks: list[bytes] = []
-    while size > 0:
-        chunk = os.read(fd, min(size, 65536))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
-
-
-def _open_problem(exc: OSError) -> str:
-    return {
-        errno.ENOENT: "file not found",
-        errno.EACCES: "file not readable (permission denied)",
-        errno.ELOOP: "a symbolic link loop",
-        errno.ENOTDIR: "a part of the path is a file, not a folder",
-    }.get(exc.errno or 0, f"cannot open ({exc.strerror})")
+        return files.read_text(path, limit)
+    except files.FileRefused as exc:
+        raise ConfigError(str(path), "", exc.problem) from None
 
 
 def load_file(path: Path) -> KioskConfig:
@@ -564,7 +522,7 @@ def _check_folder(config: KioskConfig, key: str, path: Path) -> None:
         except FileNotFoundError:
             continue
         except OSError as exc:
-            raise ConfigError(config.source, key, f"{path}: {_open_problem(exc)}") from None
+            raise ConfigError(config.source, key, f"{path}: {files.open_problem(exc)}") from None
         if stat.S_ISDIR(info.st_mode):
             return
         what = "is a file" if candidate == path else f"{candidate} is a file"

@@ -1,31 +1,162 @@
-"""Checking and opening a dossier envelope (docs/manifest.md): the gateway's side of sealing.
+"""The dossier envelope (docs/manifest.md): building it at the kiosk, checking and opening it.
 
-The kiosk never opens its own dossiers. These checks serve the reference gateway
-(``sync.portal_sim``, which turns each ``ManifestError`` into its JSON error body), the tests that
-prove what is at rest, and anyone auditing a manifest. Every failure has a stable ``code``.
+Building (``page_listing``, ``build_payload``, ``build_manifest``, ``sign_envelope``) gives
+``appliance.submission.finalize`` the portal's field names and the manifest's shape, so finalize
+reads as the durability sequence it is. The kiosk never opens its own dossiers: the checks serve
+the reference gateway (``sync.portal_sim``, which turns each ``ManifestError`` into its JSON error
+body), the tests that prove what is at rest, and anyone auditing a manifest. Every failure has a
+stable ``code``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from appliance.crypto import (
     CryptoError,
     PortalKey,
+    b64,
     canonical_json,
     sha256_hex,
     unb64,
     verify_signature,
 )
+from appliance.domain.dossier import Draft
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 STAMP_RE = re.compile(r"^\d{14}$")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 200
+PORTAL_TIME = "%Y%m%d%H%M%S"
+MANIFEST_FORMAT = 1
+
+
+# --- building (the kiosk) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One encrypted page as the manifest lists it."""
+
+    sha256: str
+    size: int
+    component: str
+    page: int
+    media_type: str
+
+
+def page_listing(entry: FileEntry, component_name: str, plain_sha256: str) -> dict[str, Any]:
+    """The payload's ``TaiLieuNop`` item for one page (portal field names, reference §3)."""
+    return {
+        "TepDinhKemId": entry.sha256,
+        "TenTepDinhKem": f"{entry.component}-{entry.page}",
+        "MaThanhPhanHoSo": entry.component,
+        "TenThanhPhanHoSo": component_name,
+        "DuocSoHoa": "1",
+        "Trang": entry.page,
+        "MaHoaSHA256": plain_sha256,
+    }
+
+
+def build_payload(
+    draft: Draft,
+    *,
+    code: str,
+    procedure_code: str,
+    procedure_name: str,
+    unit_name: str,
+    received: dt.datetime,
+    due: dt.datetime | None,
+    pages: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The sealed payload, with the national portal's field names (reference §3)."""
+    return {
+        "MaHoSo": code,
+        "MaTTHC": procedure_code,
+        "TenTTHC": procedure_name,
+        "KenhThucHien": 1,
+        **draft.identity.to_payload(),
+        "SoDienThoai": draft.phone,
+        "Email": draft.email,
+        "NgayNopHoSo": received.strftime(PORTAL_TIME),
+        "NgayTiepNhan": received.strftime(PORTAL_TIME),
+        "NgayHenTra": due.strftime(PORTAL_TIME) if due else None,
+        "TrichYeuHoSo": f"{procedure_name} — {draft.identity.full_name}"[:1000],
+        "NoiNopHoSo": unit_name,
+        "HoSoCoThanhPhanSoHoa": "1" if pages else "0",
+        "TaiKhoanDuocXacThucVoiVNeID": "0",
+        "DuLieuBieuMau": dict(draft.form),
+        "TaiLieuNop": pages,
+        "HoSoThayThe": draft.replaces,
+    }
+
+
+@dataclass(frozen=True)
+class ManifestFacts:
+    """The clear facts a manifest states about a dossier (everything but its ciphertexts)."""
+
+    dossier_id: str
+    code: str
+    kiosk_id: str
+    unit_code: str
+    procedure_code: str
+    received: dt.datetime
+    clock_trusted: bool
+    due: dt.datetime | None
+    replaces: str | None
+    device_public_key: str
+
+
+def build_manifest(
+    facts: ManifestFacts, sealed_key: bytes, payload_ct: bytes, files: Sequence[FileEntry]
+) -> dict[str, Any]:
+    """The manifest the device key signs (docs/manifest.md)."""
+    return {
+        "format": MANIFEST_FORMAT,
+        "dossier_id": facts.dossier_id,
+        "dossier_code": facts.code,
+        "kiosk_id": facts.kiosk_id,
+        "unit_code": facts.unit_code,
+        "procedure_code": facts.procedure_code,
+        "finalized_at": facts.received.strftime(PORTAL_TIME),
+        "finalized_at_iso": facts.received.isoformat(timespec="seconds"),
+        "clock_trusted": facts.clock_trusted,
+        "due_at": facts.due.strftime(PORTAL_TIME) if facts.due else None,
+        "replaces": facts.replaces,
+        "device_public_key": facts.device_public_key,
+        "sealed_key": b64(sealed_key),
+        "payload": {
+            "sha256": sha256_hex(payload_ct),
+            "size": len(payload_ct),
+            "ciphertext": b64(payload_ct),
+        },
+        "files": [
+            {
+                "sha256": f.sha256,
+                "size": f.size,
+                "component": f.component,
+                "page": f.page,
+                "media_type": f.media_type,
+            }
+            for f in files
+        ],
+    }
+
+
+def sign_envelope(manifest: dict[str, Any], sign: Callable[[bytes], str]) -> tuple[bytes, str]:
+    """(envelope bytes, digest): the manifest, its device signature and its SHA-256."""
+    signed = canonical_json(manifest)
+    digest = sha256_hex(signed)
+    envelope = canonical_json({"manifest": manifest, "signature": sign(signed), "digest": digest})
+    return envelope, digest
+
+
+# --- checking (the gateway) ----------------------------------------------------------------------
 
 
 class ManifestError(Exception):

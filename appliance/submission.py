@@ -3,7 +3,8 @@
 ``finalize`` is the one door from the UI's memory into the store. In order: refuse early if the
 store cannot take it; encrypt every page under a fresh key; write the page blobs durably; then in
 one write transaction take the day's code number, seal the payload (which carries that code),
-sign the manifest and insert the rows. A SIGKILL anywhere leaves either the whole dossier queued
+sign the manifest and insert the rows. The payload and manifest themselves are built in
+``appliance.manifest``. A SIGKILL anywhere leaves either the whole dossier queued
 or no row at all (plus orphan blobs that start-up reconciliation reports). The per-dossier key is
 forgotten at the end: the kiosk cannot read the dossier back.
 """
@@ -12,17 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from appliance.crypto import DossierSealer, b64, canonical_json, sha256_hex
+from appliance import manifest as mf
+from appliance.crypto import DossierSealer, canonical_json, sha256_hex
 from appliance.domain.codes import format_dossier_code
 from appliance.domain.dossier import Draft
 from appliance.store.store import FileRecord, NewDossier, Store
-
-PORTAL_TIME = "%Y%m%d%H%M%S"
-MANIFEST_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,8 @@ class FinalizeContext:
     """Look a procedure up in the current catalogue."""
     due_date: Callable[[str, dt.datetime], dt.datetime | None]
     """Return date for a procedure and a receipt time (None: no statutory date)."""
+    site: str = ""
+    """The configured site; the store's ``site`` setting (staff's choice) wins over it."""
 
 
 @dataclass(frozen=True)
@@ -60,152 +61,111 @@ class FinalizeResult:
     due_at: dt.datetime | None
     clock_trusted: bool
     procedure: ProcedureInfo
+    site: str = ""
+    """Where the citizen handed the dossier in (kept with it, so a reprint says the same)."""
+    pages: dict[str, int] = field(default_factory=dict)
+    """Pages scanned per component, as the slip counts them."""
+
+
+@dataclass(frozen=True)
+class _SealedPage:
+    ciphertext: bytes
+    entry: mf.FileEntry
+    listing: dict[str, Any]
 
 
 class UnknownProcedure(ValueError):
     pass
 
 
-def _payload(
-    draft: Draft,
-    procedure: ProcedureInfo,
-    code: str,
-    unit_name: str,
-    received: dt.datetime,
-    due: dt.datetime | None,
-    pages: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """The sealed payload, with the national portal's field names (reference §3)."""
+def _seal_pages(sealer: DossierSealer, draft: Draft, procedure: ProcedureInfo
+                ) -> list[_SealedPage]:
+    """Every page encrypted under the dossier's key, with its manifest and payload entries."""
+    sealed = []
+    for component, pages in draft.pages.items():
+        name = procedure.component_names.get(component, component)
+        for number, page in enumerate(pages, start=1):
+            ciphertext = sealer.seal(page.data)
+            entry = mf.FileEntry(
+                sha256_hex(ciphertext), len(ciphertext), component, number, page.media_type)
+            listing = mf.page_listing(entry, name, sha256_hex(page.data))
+            sealed.append(_SealedPage(ciphertext, entry, listing))
+    return sealed
+
+
+def _slip_public(result: FinalizeResult) -> dict[str, Any]:
+    """The clear facts a reprint needs (no personal data: the kiosk cannot read those back)."""
+    due = result.due_at
     return {
-        "MaHoSo": code,
-        "MaTTHC": procedure.code,
-        "TenTTHC": procedure.name,
-        "KenhThucHien": 1,
-        **draft.identity.to_payload(),
-        "SoDienThoai": draft.phone,
-        "Email": draft.email,
-        "NgayNopHoSo": received.strftime(PORTAL_TIME),
-        "NgayTiepNhan": received.strftime(PORTAL_TIME),
-        "NgayHenTra": due.strftime(PORTAL_TIME) if due else None,
-        "TrichYeuHoSo": f"{procedure.name} — {draft.identity.full_name}"[:1000],
-        "NoiNopHoSo": unit_name,
-        "HoSoCoThanhPhanSoHoa": "1" if pages else "0",
-        "TaiKhoanDuocXacThucVoiVNeID": "0",
-        "DuLieuBieuMau": dict(draft.form),
-        "TaiLieuNop": pages,
-        "HoSoThayThe": draft.replaces,
+        "code": result.code,
+        "procedure_code": result.procedure.code,
+        "procedure_name": result.procedure.name,
+        "pages": result.pages,
+        "site": result.site,
+        "received_at": result.received_at.isoformat(timespec="seconds"),
+        "due_at": due.isoformat(timespec="seconds") if due else None,
+        "clock_trusted": result.clock_trusted,
     }
 
 
 def finalize(
-    store: Store, draft: Draft, ctx: FinalizeContext, *, dossier_id: str | None = None
+    store: Store,
+    draft: Draft,
+    ctx: FinalizeContext,
+    *,
+    dossier_id: str | None = None,
+    page_counts: Mapping[str, int] | None = None,
 ) -> FinalizeResult:
-    """Freeze, seal, write and queue ``draft``; raises SubmissionRefused before writing anything."""
+    """Freeze, seal, write and queue ``draft``; raises SubmissionRefused before writing anything.
+
+    ``page_counts``: pages scanned per component when the draft's pages were merged (one PDF per
+    component); by default, the draft's own page counts."""
     procedure: ProcedureInfo | None = ctx.procedure(draft.procedure_code)
     if procedure is None:
         raise UnknownProcedure(f"procedure {draft.procedure_code!r} is not in the catalogue")
     page_bytes = sum(len(p.data) for pages in draft.pages.values() for p in pages)
     store.check_can_accept(expected_bytes=page_bytes * 2)
     dossier_id = dossier_id or str(uuid.uuid4())
+    counts = dict(page_counts) if page_counts is not None else {
+        c: len(p) for c, p in draft.pages.items()}
+    site = str(store.get_setting("site", ctx.site) or ctx.site)
     sealer = DossierSealer(ctx.portal_public_key_b64)
     try:
         received = store.clock.wall()
         mono = store.clock.monotonic()
         trusted = store.clock.trusted(store)
         due = ctx.due_date(procedure.code, received) if trusted else None
-        sealed_pages: list[tuple[bytes, FileRecord, dict[str, Any]]] = []
-        for component, pages in draft.pages.items():
-            for number, page in enumerate(pages, start=1):
-                ciphertext = sealer.seal(page.data)
-                sha = sha256_hex(ciphertext)
-                record = FileRecord(sha, len(ciphertext), component, number, page.media_type, False)
-                listing = {
-                    "TepDinhKemId": sha,
-                    "TenTepDinhKem": f"{component}-{number}",
-                    "MaThanhPhanHoSo": component,
-                    "TenThanhPhanHoSo": procedure.component_names.get(component, component),
-                    "DuocSoHoa": "1",
-                    "Trang": number,
-                    "MaHoaSHA256": sha256_hex(page.data),
-                }
-                sealed_pages.append((ciphertext, record, listing))
+        sealed = _seal_pages(sealer, draft, procedure)
         with store.finalize_lock():
-            for ciphertext, record, _ in sealed_pages:
-                store.blobs.write(ciphertext, record.sha256)
-            with store.finalize_transaction():
+            for page in sealed:  # 1. page blobs durable before any row names them
+                store.blobs.write(page.ciphertext, page.entry.sha256)
+            with store.finalize_transaction():  # 2. code, seal, sign and rows: all or nothing
                 number = store.next_code_sequence(received.date())
                 code = format_dossier_code(ctx.unit_code, ctx.kiosk_id, received.date(), number)
-                payload = _payload(
-                    draft,
-                    procedure,
-                    code,
-                    ctx.unit_name,
-                    received,
-                    due,
-                    [listing for _, _, listing in sealed_pages],
-                )
+                payload = mf.build_payload(
+                    draft, code=code, procedure_code=procedure.code,
+                    procedure_name=procedure.name, unit_name=ctx.unit_name, received=received,
+                    due=due, pages=[p.listing for p in sealed])
                 payload_ct = sealer.seal(canonical_json(payload))
-                manifest = {
-                    "format": MANIFEST_FORMAT,
-                    "dossier_id": dossier_id,
-                    "dossier_code": code,
-                    "kiosk_id": ctx.kiosk_id,
-                    "unit_code": ctx.unit_code,
-                    "procedure_code": procedure.code,
-                    "finalized_at": received.strftime(PORTAL_TIME),
-                    "finalized_at_iso": received.isoformat(timespec="seconds"),
-                    "clock_trusted": trusted,
-                    "due_at": due.strftime(PORTAL_TIME) if due else None,
-                    "replaces": draft.replaces,
-                    "device_public_key": ctx.device_key_public_b64,
-                    "sealed_key": b64(sealer.sealed_key),
-                    "payload": {
-                        "sha256": sha256_hex(payload_ct),
-                        "size": len(payload_ct),
-                        "ciphertext": b64(payload_ct),
-                    },
-                    "files": [
-                        {
-                            "sha256": r.sha256,
-                            "size": r.size,
-                            "component": r.component,
-                            "page": r.page,
-                            "media_type": r.media_type,
-                        }
-                        for _, r, _ in sealed_pages
-                    ],
-                }
-                signed = canonical_json(manifest)
-                digest = sha256_hex(signed)
-                envelope = canonical_json(
-                    {"manifest": manifest, "signature": ctx.sign(signed), "digest": digest}
-                )
-                slip_public = {
-                    "code": code,
-                    "procedure_code": procedure.code,
-                    "procedure_name": procedure.name,
-                    "pages": {c: len(p) for c, p in draft.pages.items() if p},
-                    "received_at": received.isoformat(timespec="seconds"),
-                    "due_at": due.isoformat(timespec="seconds") if due else None,
-                    "clock_trusted": trusted,
-                }
-                seq = store.insert_finalized(
-                    NewDossier(
-                        id=dossier_id,
-                        procedure_code=procedure.code,
-                        finalized_at=received,
-                        finalized_mono=mono,
-                        clock_trusted=trusted,
-                        due_at=due,
-                        digest=digest,
-                        envelope=envelope,
-                        files=[r for _, r, _ in sealed_pages],
-                        replaces=draft.replaces,
-                        slip_public=slip_public,
-                        code=code,
-                    )
-                )
+                facts = mf.ManifestFacts(
+                    dossier_id, code, ctx.kiosk_id, ctx.unit_code, procedure.code, received,
+                    trusted, due, draft.replaces, ctx.device_key_public_b64)
+                envelope, digest = mf.sign_envelope(
+                    mf.build_manifest(facts, sealer.sealed_key, payload_ct,
+                                      [p.entry for p in sealed]), ctx.sign)
+                result = FinalizeResult(dossier_id, code, 0, received, due, trusted, procedure,
+                                        site, {c: n for c, n in counts.items() if n})
+                seq = store.insert_finalized(NewDossier(
+                    id=dossier_id, procedure_code=procedure.code, finalized_at=received,
+                    finalized_mono=mono, clock_trusted=trusted, due_at=due, digest=digest,
+                    envelope=envelope, files=[_record(p.entry) for p in sealed],
+                    replaces=draft.replaces, slip_public=_slip_public(result), code=code))
     finally:
-        sealer.forget()
+        sealer.forget()  # 3. the kiosk can no longer read the dossier back
     store.request_sync()
-    return FinalizeResult(dossier_id, code, seq, received, due, trusted, procedure)
+    return replace(result, seq=seq)
+
+
+def _record(entry: mf.FileEntry) -> FileRecord:
+    return FileRecord(entry.sha256, entry.size, entry.component, entry.page, entry.media_type,
+                      False)

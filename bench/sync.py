@@ -29,7 +29,7 @@ import tempfile
 import time
 import urllib.request
 
-from appliance import runtime
+from appliance.app import runtime
 from appliance.app.seeding import seed
 from appliance.config import load_file
 from appliance.store import Store

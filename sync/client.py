@@ -71,12 +71,12 @@ class Credentials:
     @classmethod
     def load(cls, path: Path) -> Credentials:
         """Read the technician-provisioned JSON file; a bad file is an auth problem for staff."""
-        from appliance.config import ConfigError, read_text
+        from kioskbase.files import FileRefused, read_text
 
         try:
             data = json.loads(read_text(path, limit=64 * 1024))
             return cls(str(data["client_id"]), str(data["client_secret"]))
-        except ConfigError as exc:  # missing, a FIFO, a device, huge: never blocks or fills memory
+        except FileRefused as exc:  # missing, a FIFO, a device, huge: never blocks or fills memory
             raise AuthError(f"credentials file {exc}", code="credentials") from None
         except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise AuthError(f"credentials file {path} is unusable: {exc}", code="credentials") \

@@ -33,21 +33,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build(config: KioskConfig) -> SyncDaemon:
     """Store, client and daemon from a configuration (also used by tests and the bench)."""
-    from appliance import runtime
-    from sync.client import Credentials, GatewayClient, RetryPolicy
+    from appliance.app import gateway, runtime
+    from sync.client import Credentials, RetryPolicy
     from sync.daemon import SyncDaemon, SyncSettings
     from sync.enrolment import Enroller
 
     store = runtime.open_store(config)  # the same store and clock as the UI
     gw = config.gateway
     credentials_file = Path(gw.credentials_file).expanduser()
-    client = GatewayClient(
-        gw.url, Credentials.load(credentials_file),
-        kiosk_id=config.kiosk.id, connect_timeout_s=gw.connect_timeout_s,
-        read_timeout_s=gw.read_timeout_s, ca_bundle=gw.ca_bundle,
-        retry=RetryPolicy(base_s=min(0.2, config.sync.backoff_cap_s / 10),
-                          cap_s=min(5.0, config.sync.backoff_cap_s),
-                          retry_after_cap_s=config.sync.backoff_cap_s))
+    client = gateway.client_for(
+        config, Credentials.load(credentials_file),
+        RetryPolicy(base_s=min(0.2, config.sync.backoff_cap_s / 10),
+                    cap_s=min(5.0, config.sync.backoff_cap_s),
+                    retry_after_cap_s=config.sync.backoff_cap_s))
     s = config.sync
     settings = SyncSettings(
         interval_s=s.interval_s, backoff_cap_s=s.backoff_cap_s,

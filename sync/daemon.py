@@ -29,6 +29,7 @@ from typing import Any
 import tenacity
 
 from appliance import __version__
+from appliance.app import gateway
 from appliance.crypto import CryptoError, canonical_json, verify_signature
 from appliance.domain.catalogue import CatalogueError, load_catalogue
 from appliance.domain.dossier import PENDING_STATES, DossierState, pending_total
@@ -166,13 +167,13 @@ class SyncDaemon:
 
     def _probe(self) -> None:
         try:
-            health = self.client.health()
+            server_time = gateway.probe(self.client)  # the same rule as ``kiosk doctor``
         except SyncError as err:
             if err.code == "captive_portal":
                 self._alert("sync_captive")
             raise
         self._resolve("sync_captive")
-        skew = (health.server_time - self.now()).total_seconds()
+        skew = (server_time - self.now()).total_seconds()
         if abs(skew) > self.settings.max_clock_skew_s:
             raise ClockSkew(f"kiosk clock is {-skew:+.0f} s off the gateway's server time")
         self.client.ensure_token()

@@ -1,4 +1,6 @@
-"""The application layer: one module per use case, called by the UI, the commands and the daemon.
+"""The application layer: each use case of the kiosk, once (docs/architecture.md).
 
-UI / commands / sync daemon → ``appliance.app`` → domain, store, hw, crypto (docs/decisions.md).
+The touch UI, the ``kiosk`` commands and the sync daemon call these plain, typed functions; they
+hold no Kivy and start no threads (the UI moves calls onto its worker threads itself). Below them
+are the domain rules, the store, the hardware seams, the crypto and the gateway client.
 """

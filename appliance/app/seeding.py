@@ -20,7 +20,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from appliance import runtime
+from appliance.app import runtime
 from appliance.config import GatewaySection, KioskConfig, KioskSection
 from appliance.domain.catalogue import Procedure
 from appliance.domain.dossier import Draft, Page

@@ -65,13 +65,11 @@ def understand(text: str, raw: bytes) -> dict[str, Any]:
 
 
 def decode_file(path: Path, decoder: str) -> dict[str, Any]:
-    from hw.errors import HardwareError
-    from hw.imagefile import ImageFileError, load_image
-    from hw.qr import decode
+    from appliance.app.devices import HardwareError, ImageFileError, decode_qr, load_image
 
     entry: dict[str, Any] = {"path": str(path), "error": None, "codes": []}
     try:
-        found = decode(load_image(path), decoder)  # bounded: no bomb, no FIFO
+        found = decode_qr(load_image(path), decoder)  # bounded: no bomb, no FIFO
     except ImageFileError as exc:
         entry["error"] = {"code": exc.code, "message": exc.reason_en}
         return entry

@@ -22,6 +22,7 @@ from pathlib import Path
 import tomlkit
 
 from appliance import exitcodes
+from appliance.app.samples import DEMO_SITES
 
 HELP = "desktop demo: local gateway, sync daemon and the touch UI with simulated hardware"
 NEEDS_CONFIG = False
@@ -54,10 +55,6 @@ def _say(text: str) -> None:
     print(f">> {text}", flush=True)
 
 
-DEMO_SITES = ["Trụ sở UBND xã", "Nhà văn hóa thôn Đông", "Nhà văn hóa thôn Tây"]
-"""Where a demo kiosk can be moved to (staff mode, "Địa điểm")."""
-
-
 def write_demo_config(gateway_toml: Path, data: Path) -> Path:
     """The gateway sim's kiosk.toml plus what a desktop demo needs (host clock, sample folder)."""
     doc = tomlkit.parse(gateway_toml.read_text(encoding="utf-8"))
@@ -81,11 +78,10 @@ def fill_samples(sim: Path) -> None:
         (camera / name).write_text(payload + "\n", encoding="utf-8")
     scanner = sim / "scanner"
     scanner.mkdir(parents=True, exist_ok=True)
-    from hw.scanner.synthetic import page_text, render_page
+    from appliance.app.samples import page_images
 
-    for i in range(2):
-        render_page(page_text(100 + i, lines=14), dpi=150, seed=100 + i).save(
-            scanner / f"trang-{i + 1}.png")
+    for i, image in enumerate(page_images(2, seed=100)):
+        image.save(scanner / f"trang-{i + 1}.png")
 
 
 def _start_gateway(data: Path, log: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:

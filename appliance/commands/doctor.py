@@ -14,14 +14,13 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from appliance import exitcodes
+from appliance.app import devices, gateway, runtime
+from appliance.app.devices import Devices, DeviceStatus
+from appliance.clock import VN_TZ
 from appliance.config import KioskConfig
-
-if TYPE_CHECKING:
-    from appliance.store import Store
-    from hw.factory import Devices
+from appliance.store import Store
 
 HELP = "hardware and system self-test, one line per check, non-zero on failure"
 
@@ -45,8 +44,8 @@ class Result:
     reason_en: str
 
 
-def _from_status(name: str, status: Any) -> Result:
-    """A device status as a check result: OK and DEGRADED pass, FAILED and UNKNOWN do not."""
+def _from_status(name: str, status: DeviceStatus) -> Result:
+    """A status as a check result: OK and DEGRADED pass, FAILED and UNKNOWN do not."""
     return Result(name, status.state in ("ok", "degraded"), str(status.state), status.code,
                   status.reason_vi, status.reason_en)
 
@@ -68,22 +67,13 @@ class Context:
     @property
     def devices(self) -> Devices:
         if self._devices is None:
-            from hw.factory import open_devices
-
-            hw = self.config.hardware
-            self._devices = open_devices(
-                camera=hw.camera, qr_decoder=hw.qr_decoder, scanner=hw.scanner,
-                printer=hw.printer, paper_width_mm=hw.paper_width_mm, gpio=hw.gpio,
-                network=hw.network, sim_dir=self.config.sim_dir, pins=hw.pins,
-            )
+            self._devices = devices.open_devices(self.config)
             self.closers.append(self._devices.close)
         return self._devices
 
     @property
     def store(self) -> Store | None:
         if self._store is None and self._store_error is None:
-            from appliance import runtime
-
             try:
                 self._store = runtime.open_store(self.config)
                 self.closers.append(self._store.close)
@@ -92,100 +82,41 @@ class Context:
         return self._store
 
 
-def _device_error(ctx: Context, name: str) -> Result | None:
-    error = ctx.devices.errors.get(name)
-    return _from_status(name, error.status) if error else None
-
-
 # ---------------------------------------------------------------------------------- devices
 
 
 def check_camera(ctx: Context) -> list[Result]:
-    from hw.errors import HardwareError
-
-    if (failed := _device_error(ctx, "camera")) is not None:
-        return [failed]
-    camera = ctx.devices.camera
-    assert camera is not None  # no open error recorded, so it was opened
-    try:
-        frame = camera.read_luma(timeout=3.0)
-    except HardwareError as exc:
-        return [_from_status("camera", exc.status)]
-    status = camera.status()
-    height, width = frame.shape
-    return [Result("camera", True, "ok", status.code, f"{status.reason_vi} ({width}×{height})",
-                   f"{status.reason_en}; frame {width}x{height}")]
+    return [_from_status("camera", devices.check_camera(ctx.devices))]
 
 
 def check_qr_decoder(ctx: Context) -> list[Result]:
-    from hw.camera.samples import card_payloads
-    from hw.camera.sim import render_payload
-    from hw.errors import HardwareError
-    from hw.qr import decode
-
-    if (failed := _device_error(ctx, "qr_decoder")) is not None:
-        return [failed]
-    decoder = ctx.config.hardware.qr_decoder
-    payload = card_payloads(1, seed=1)[0]
-    try:
-        texts = [qr.text for qr in decode(render_payload(payload), decoder)]
-    except HardwareError as exc:
-        return [_from_status("qr_decoder", exc.status)]
-    if texts == [payload]:
-        return [_result("qr_decoder", True, "qr.ok",
-                        f"Bộ giải mã QR {decoder} đọc đúng tiếng Việt.",
-                        f"{decoder} decodes a Vietnamese test payload exactly")]
-    return [_result("qr_decoder", False, "qr.wrong_text",
-                    f"Bộ giải mã QR {decoder} đọc sai mã thử.",
-                    f"{decoder} returned {len(texts)} result(s), none equal to the test payload")]
+    error = ctx.devices.errors.get("qr_decoder")
+    status = error.status if error else devices.check_decoder(ctx.config.hardware.qr_decoder)
+    return [_from_status("qr_decoder", status)]
 
 
 def check_scanner(ctx: Context) -> list[Result]:
-    if (failed := _device_error(ctx, "scanner")) is not None:
-        return [failed]
-    scanner = ctx.devices.scanner
-    assert scanner is not None  # no open error recorded, so it was opened
-    return [_from_status("scanner", scanner.status())]
+    return [_from_status("scanner", devices.status_of(ctx.devices, "scanner"))]
 
 
 def check_printer(ctx: Context) -> list[Result]:
-    from hw.errors import HardwareError
-    from hw.printer.testpage import render_test_page
-
-    if (failed := _device_error(ctx, "printer")) is not None:
-        return [failed]
-    printer = ctx.devices.printer
-    assert printer is not None  # no open error recorded, so it was opened
-    results = [_from_status("printer", printer.status().device)]
-    if ctx.print_test_page:
-        from appliance.clock import VN_TZ
-
-        now = dt.datetime.now(VN_TZ)
-        page = render_test_page(printer.width_dots, ctx.config.kiosk.id, now)
+    results = [_from_status("printer", devices.status_of(ctx.devices, "printer"))]
+    if ctx.print_test_page and ctx.devices.printer is not None:
         try:
-            printer.print_image(page)
-            printer.cut()
+            devices.print_test_page(ctx.devices, ctx.config.kiosk.id, dt.datetime.now(VN_TZ))
             results.append(_result("printer_test_page", True, "printer.test_page_sent",
                                    "Đã gửi trang in thử.", "test page sent to the printer"))
-        except HardwareError as exc:
+        except devices.HardwareError as exc:
             results.append(_from_status("printer_test_page", exc.status))
     return results
 
 
 def check_gpio(ctx: Context) -> list[Result]:
-    if (failed := _device_error(ctx, "gpio")) is not None:
-        return [failed]
-    gpio = ctx.devices.gpio
-    assert gpio is not None  # no open error recorded, so it was opened
-    return [_from_status("gpio", gpio.status())]
+    return [_from_status("gpio", devices.status_of(ctx.devices, "gpio"))]
 
 
 def check_network(ctx: Context) -> list[Result]:
-    if (failed := _device_error(ctx, "network")) is not None:
-        return [failed]
-    network = ctx.devices.network
-    assert network is not None  # no open error recorded, so it was opened
-    return [_from_status("network", network.status())]
+    return [_from_status("network", devices.status_of(ctx.devices, "network"))]
 
 
 # ----------------------------------------------------------------------------------- system
@@ -230,29 +161,8 @@ def check_clock(ctx: Context) -> list[Result]:
 
 
 def check_gateway(ctx: Context) -> list[Result]:
-    """The sync daemon's own probe (same Session, proxies ignored, size cap, deadline)."""
-    from sync.client import probe
-    from sync.errors import BadAnswer, CaptivePortal, SyncError
-    from sync.transport import redact_url
-
-    gw = ctx.config.gateway
-    if not gw.url:
-        return [_result("gateway", True, "gateway.not_configured",
-                        "Chưa cấu hình cổng kết nối; máy làm việc ngoại tuyến.",
-                        "no gateway.url configured: offline operation", warn=True)]
-    try:
-        health = probe(gw.url, connect_timeout_s=gw.connect_timeout_s,
-                       read_timeout_s=gw.read_timeout_s, ca_bundle=gw.ca_bundle)
-    except SyncError as err:
-        if isinstance(err, CaptivePortal | BadAnswer):
-            code = "gateway.not_gateway"
-        elif err.code in ("tls", "config"):
-            code = f"gateway.{err.code}"
-        else:
-            code = "gateway.unreachable"
-        return [_result("gateway", False, code, err.reason_vi,
-                        f"{redact_url(gw.url)}: {err.describe()}")]
-    return [_result("gateway", True, "gateway.ok", health.reason_vi, health.reason_en)]
+    """The same rule as the sync daemon's probe (appliance.app.gateway)."""
+    return [_from_status("gateway", gateway.probe_status(ctx.config))]
 
 
 CHECKS: list[Callable[[Context], list[Result]]] = [
@@ -273,25 +183,19 @@ def run_checks(ctx: Context) -> list[Result]:
     return results
 
 
-DEVICE_CHECKS = frozenset({"camera", "qr_decoder", "scanner", "printer", "gpio", "network"})
-
-
-def report_devices(ctx: Context, results: list[Result]) -> None:
-    """Leave the device results in the store for ``kiosk status`` and the sync heartbeat."""
+def report_devices(ctx: Context) -> None:
+    """Leave the devices' status in the store for ``kiosk status`` and the sync heartbeat, in
+    the shape the UI leaves it (appliance.app.devices)."""
     store = ctx.store
-    if store is None or not store.available:
-        return
-    store.report_devices({
-        r.name: {"state": r.state, "code": r.code, "reason_en": r.reason_en}
-        for r in results if r.name in DEVICE_CHECKS
-    })
+    if store is not None:
+        devices.report(store, devices.statuses(ctx.devices))
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
     ctx = Context(config, print_test_page=args.print_test_page)
     try:
         results = run_checks(ctx)
-        report_devices(ctx, results)
+        report_devices(ctx)
     finally:
         for close in reversed(ctx.closers):
             close()

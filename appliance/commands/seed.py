@@ -27,8 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
-    from appliance import runtime
-    from appliance.app import seeding
+    from appliance.app import runtime, seeding
     from appliance.store import SubmissionRefused
 
     store = runtime.open_store(config)

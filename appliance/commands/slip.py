@@ -7,13 +7,10 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from appliance import exitcodes
 from appliance.config import KioskConfig
-
-if TYPE_CHECKING:
-    from appliance.domain.slip import SlipData
+from appliance.domain.slip import SlipData
 
 HELP = "render (and optionally print) a slip: a sample, or an existing dossier's"
 
@@ -40,19 +37,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def dossier_slip_data(config: KioskConfig, code: str) -> SlipData:
-    """SlipData of a stored dossier (a reprint: no personal data, which the kiosk cannot read)."""
-    from appliance import runtime
+    """SlipData of a stored dossier (a reprint: no personal data, which the kiosk cannot read),
+    built as the touch UI builds the original (appliance.app.slips)."""
+    from appliance.app import runtime, slips
 
     store = runtime.open_store(config)
     try:
-        return runtime.stored_slip(config, store, code)
+        return slips.stored_slip(config, store, runtime.current_catalogue(store), code)
     finally:
         store.close()
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
-    from appliance.domain.slip import WIDTHS, render_slip, sample_slip
-    from hw.pdf import images_to_pdf
+    from appliance.app.slips import render, to_pdf
+    from appliance.domain.slip import WIDTHS, sample_slip
     from kioskbase.fonts import FontNotFound
 
     if not args.out and not args.pdf:
@@ -67,7 +65,7 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
         return exitcodes.FAILURE
     started = time.perf_counter()
     try:
-        image = render_slip(data, width)
+        image = render(data, width)
     except FontNotFound as exc:
         print(f"kiosk slip: {exc}", file=sys.stderr)
         return exitcodes.FAILURE
@@ -78,7 +76,7 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
             image.save(args.out, "PNG", dpi=(203.2, 203.2))
             written["png"] = str(Path(args.out))
         if args.pdf:
-            Path(args.pdf).write_bytes(images_to_pdf([image]))
+            Path(args.pdf).write_bytes(to_pdf(image))
             written["pdf"] = str(Path(args.pdf))
     except OSError as exc:
         print(f"kiosk slip: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)

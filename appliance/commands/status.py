@@ -7,7 +7,9 @@ import json
 from typing import Any
 
 from appliance import exitcodes
+from appliance.app import runtime, staff
 from appliance.config import KioskConfig
+from appliance.store import Store, SubmissionRefused
 
 HELP = "queue by state, oldest pending, last successful sync, disk, clock trust, database health"
 
@@ -18,78 +20,59 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def collect(config: KioskConfig) -> dict[str, Any]:
     """The status document (keys documented in docs/cli.md)."""
-    from appliance import runtime
-    from appliance.store import SubmissionRefused
-
     store = runtime.open_store(config)
     try:
-        health = store.health()
-        clock = store.clock.status(store if store.available else None)
-        free = store.free_bytes()
         doc: dict[str, Any] = {
             "kiosk_id": config.kiosk.id,
             "data_dir": str(config.data_dir),
-            "database": {
-                "ok": health.ok,
-                "code": health.code,
-                "reason_en": health.reason_en,
-                "reason_vi": health.reason_vi,
-                "orphans": len(health.orphans),
-                "missing": len(health.missing),
-            },
-            "disk": {
-                "free_bytes": free,
-                "reserve_bytes": store.reserve_bytes,
-            },
-            "clock": {
-                "trusted": clock.trusted,
-                "source": clock.source,
-                "reason_en": clock.reason_en,
-            },
+            "database": _database(store),
+            "disk": {"free_bytes": store.free_bytes(), "reserve_bytes": store.reserve_bytes},
+            "clock": _clock(store),
+            **_accepting(config, store),
         }
-        try:
-            runtime.check_accepting(config, store)
-            doc["accepting_submissions"] = True
-            doc["refusal"] = None
-        except SubmissionRefused as refused:
-            doc["accepting_submissions"] = False
-            doc["refusal"] = {"code": refused.code, "reason_en": refused.reason_en}
         if not store.available:
-            doc.update(
-                queue=None,
-                pending=None,
-                oldest_pending_age_s=None,
-                sync=None,
-                alerts=[],
-                devices=None,
-            )
+            doc.update(queue=None, pending=None, oldest_pending_age_s=None, sync=None,
+                       alerts=[], devices=None)
             return doc
         sync = store.sync_state()
         doc.update(
-            site=store.get_setting("site", config.kiosk.site),
+            site=staff.current_site(config, store),
             devices=store.device_status() or None,
             queue=store.counts_by_state(),
             pending=store.pending_count(),
             oldest_pending_age_s=store.oldest_pending_age_s(),
-            sync={
-                "last_success": sync.get("last_success"),
-                "last_attempt": sync.get("last_attempt"),
-                "last_error": sync.get("last_error"),
-                "next_attempt": sync.get("next_attempt"),
-            },
-            alerts=[
-                {
-                    "code": a.code,
-                    "reason_en": a.reason_en,
-                    "reason_vi": a.reason_vi,
-                    "raised_at": a.raised_at.isoformat(),
-                }
-                for a in store.alerts()
-            ],
+            sync={k: sync.get(k) for k in SYNC_KEYS},
+            alerts=[{"code": a.code, "reason_en": a.reason_en, "reason_vi": a.reason_vi,
+                     "raised_at": a.raised_at.isoformat()} for a in store.alerts()],
         )
         return doc
     finally:
         store.close()
+
+
+SYNC_KEYS = ("last_success", "last_attempt", "last_error", "next_attempt")
+
+
+def _database(store: Store) -> dict[str, Any]:
+    health = store.health()
+    return {"ok": health.ok, "code": health.code, "reason_en": health.reason_en,
+            "reason_vi": health.reason_vi, "orphans": len(health.orphans),
+            "missing": len(health.missing)}
+
+
+def _clock(store: Store) -> dict[str, Any]:
+    clock = store.clock.status(store if store.available else None)
+    return {"trusted": clock.trusted, "source": clock.source, "reason_en": clock.reason_en}
+
+
+def _accepting(config: KioskConfig, store: Store) -> dict[str, Any]:
+    """The same answer the UI and ``kiosk seed`` act on (app.runtime.check_accepting)."""
+    try:
+        runtime.check_accepting(config, store)
+    except SubmissionRefused as refused:
+        return {"accepting_submissions": False,
+                "refusal": {"code": refused.code, "reason_en": refused.reason_en}}
+    return {"accepting_submissions": True, "refusal": None}
 
 
 def _age(seconds: float | None) -> str:

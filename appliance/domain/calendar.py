@@ -34,10 +34,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
-
-if TYPE_CHECKING:
-    from appliance.config import CalendarSection
+from typing import Any, Protocol, TypeVar
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 NO_DATE_VI = "Không có ngày hẹn trả cụ thể theo quy định"
@@ -158,11 +155,11 @@ def shipped_overrides() -> tuple[CalendarOverride, ...]:
 
 def load_overrides_file(path: Path) -> tuple[CalendarOverride, ...]:
     """A technician's TOML file of ``[[override]]`` tables (date, kind, name, source)."""
-    from appliance.config import ConfigError, read_text
+    from kioskbase.files import FileRefused, read_text
 
     try:  # bounded: a FIFO, a device or a huge file is refused, never read
         data = tomllib.loads(read_text(path, limit=1024 * 1024))
-    except ConfigError as exc:
+    except FileRefused as exc:
         raise CalendarError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise CalendarError(f"{path}: not valid TOML ({exc})") from None
@@ -220,6 +217,23 @@ def day_label(day: dt.date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day:%d/%m/%Y}"
 
 
+class CalendarSettings(Protocol):
+    """``[calendar]`` of kiosk.toml (``appliance.config.CalendarSection``) as the domain reads
+    it (the domain imports nothing of the kiosk's configuration code)."""
+
+    @property
+    def office_hours(self) -> list[str]: ...
+
+    @property
+    def saturday_hours(self) -> list[str]: ...
+
+    @property
+    def overrides_file(self) -> str: ...
+
+    @property
+    def working_day_count(self) -> str: ...
+
+
 class WorkingCalendar:
     """Working days and office hours of one receiving unit."""
 
@@ -252,7 +266,7 @@ class WorkingCalendar:
     @classmethod
     def from_config(
         cls,
-        section: CalendarSection | None = None,
+        section: CalendarSettings | None = None,
         overrides: Iterable[CalendarOverride] = (),
         *,
         shipped: bool = True,
@@ -391,20 +405,25 @@ class WorkingCalendar:
 
 
 class TimeLimitLike(Protocol):
-    # Read-only members, so the frozen catalogue dataclasses satisfy the protocol.
     @property
     def unit(self) -> str: ...
+
     @property
     def value(self) -> int: ...
+
     @property
     def cutoff(self) -> dt.time | None: ...
 
 
 class ProcedureLike(Protocol):
+    """What a return date needs of a procedure (read-only, as the catalogue's frozen ones are)."""
+
     @property
     def code(self) -> str: ...
+
     @property
     def name(self) -> str: ...
+
     @property
     def time_limit(self) -> TimeLimitLike: ...
 

@@ -432,17 +432,19 @@ def build_slip(
     pages: Mapping[str, int] | None = None,
     clock_trusted: bool = True,
     gateway_code: str | None = None,
+    site: str | None = None,
 ) -> SlipData:
-    """Slip content from a dossier. ``kiosk`` is the ``[kiosk]`` config section (id, unit_name,
-    parent_body, place, site). ``pages`` maps component code → pages scanned; a component not in
-    it was not handed in and is left off the slip (all components are listed when ``pages`` is
-    None). Without ``identity`` the slip is a reprint without personal data.
+    """Slip content from a dossier: the one slip builder, for originals and reprints alike.
 
-    The store builds reprints from its clear columns with ``identity=None``."""
+    ``kiosk`` is the ``[kiosk]`` config section (id, unit_name, parent_body, place, site);
+    ``site`` is where the dossier was received, when staff chose one (default: the configured
+    site). ``pages`` maps component code → pages scanned; the slip lists the components handed in
+    and every required one (all components when ``pages`` is None). Without ``identity`` the
+    slip is a reprint without personal data."""
     components = tuple(
-        SlipComponent(c.name, c.paper_vi, c.quantity, pages.get(c.code) if pages else None)
+        SlipComponent(c.name, c.paper_vi, c.quantity, (pages or {}).get(c.code) or None)
         for c in procedure.components
-        if pages is None or pages.get(c.code)
+        if pages is None or pages.get(c.code) or c.required
     )
     return SlipData(
         dossier_code=dossier_code,
@@ -457,7 +459,7 @@ def build_slip(
         place=kiosk.place,
         lookup_url=lookup_url,
         kiosk_id=kiosk.id,
-        site=kiosk.site,
+        site=site or kiosk.site,
         citizen_name=identity.full_name if identity else None,
         citizen_address=identity.address if identity else None,
         citizen_phone=(phone or None) if identity else None,

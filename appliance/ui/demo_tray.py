@@ -88,7 +88,7 @@ class DemoTray(ModalView):
         self.dismiss()
 
     def _paper(self, state: str) -> None:
-        from hw.printer import PaperState
+        from appliance.app.samples import set_paper
 
-        self.services.devices.printer.set_paper(PaperState(state))
+        set_paper(self.services.opened_devices, state)
         self.dismiss()

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 def _shoot(tmp: Path, out: Path) -> int:
     import tomlkit
 
-    from appliance.commands.demo import DEMO_SITES
+    from appliance.app.samples import DEMO_SITES
     from appliance.config import parse
     from appliance.crypto import PortalKey
     from appliance.ui import lockdown

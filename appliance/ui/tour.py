@@ -19,10 +19,9 @@ PROCEDURE = "1.001193"
 
 
 def sample_pages(count: int, seed: int = 0) -> list[Any]:
-    from hw.scanner.synthetic import page_text, render_page
+    from appliance.app.samples import page_images
 
-    return [render_page(page_text(seed + i, lines=14), dpi=150, seed=seed + i)
-            for i in range(count)]
+    return list(page_images(count, seed))
 
 
 def steps(app: Any) -> Iterator[tuple[str, Callable[[], None]]]:

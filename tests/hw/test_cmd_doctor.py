@@ -64,8 +64,12 @@ def by_name(doc: dict) -> dict[str, dict]:
     return {c["name"]: c for c in doc["checks"]}
 
 
+GATEWAY_HEALTH = (b'{"service": "kiosk-gateway", "status": "ok",'
+                  b' "server_time": "2026-07-01T08:00:00+07:00"}')
+
+
 def test_all_simulated_with_a_real_gateway_passes(tmp_path, capsys, http_server):
-    url = http_server(b'{"service": "kiosk-gateway", "server_time": "2026-07-01T08:00:00+07:00"}')
+    url = http_server(GATEWAY_HEALTH)
     status, doc = doctor(capsys, write_config(tmp_path, url))
     checks = by_name(doc)
     assert status == 0 and doc["ok"] is True
@@ -82,6 +86,14 @@ def test_captive_portal_html_is_not_online(tmp_path, capsys, http_server):
     assert status == 1
     assert (gateway["ok"], gateway["code"]) == (False, "gateway.not_gateway")
     assert "not the gateway's JSON" in gateway["reason_en"]
+
+
+def test_json_from_another_service_is_not_the_gateway(tmp_path, capsys, http_server):
+    """The sync daemon's rule: a JSON answer with a ``service`` key is not enough (the old
+    doctor said "ok" to this where the daemon said "captive portal")."""
+    url = http_server(b'{"service": "portal-sim", "time": "2026-07-01T08:00:00+07:00"}')
+    status, doc = doctor(capsys, write_config(tmp_path, url))
+    assert status == 1 and by_name(doc)["gateway"]["code"] == "gateway.not_gateway"
 
 
 def test_unreachable_gateway(tmp_path, capsys, http_server):

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from appliance import runtime
-from appliance.app import seeding
+from appliance.app import runtime, seeding
 from appliance.config import KioskConfig, load_file
 from appliance.store import Store
 from appliance.submission import FinalizeResult, finalize

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from appliance import config as cfg
-from appliance import runtime
+from appliance.app import runtime, slips
 from appliance.crypto import PortalKey
 from appliance.domain.slip import slip_text
 
@@ -37,7 +37,7 @@ def test_reprint_has_code_procedure_and_no_personal_data(tmp_path):
 
     config = cfg.load_file(conf)
     store = runtime.open_store(config)
-    data = runtime.stored_slip(config, store, code)
+    data = slips.stored_slip(config, store, runtime.current_catalogue(store), code)
     store.close()
     text = slip_text(data)
     assert code in text and "Cấp Giấy xác nhận tình trạng hôn nhân" in text

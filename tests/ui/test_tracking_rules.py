@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from appliance import runtime
+from appliance.app import runtime
 from appliance.config import parse
 from appliance.crypto import PortalKey
 from appliance.domain.dossier import Draft

@@ -1,7 +1,7 @@
 """Building a process's long-lived objects from the configuration, the same way everywhere.
 
 The UI, the sync daemon and the commands each call these once at start-up, so where the device
-key lives and how the store is opened are decided in one place.
+key lives, how the store is opened and which catalogue is current are decided in one place.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from pathlib import Path
 from appliance.clock import VN_TZ, Clock
 from appliance.config import KioskConfig
 from appliance.crypto import DeviceKey
-from appliance.domain.calendar import DueDate, WorkingCalendar, due_date
+from appliance.domain.calendar import WorkingCalendar, due_date
 from appliance.domain.catalogue import Catalogue, CatalogueError, default_catalogue, load_catalogue
-from appliance.domain.slip import SlipData, build_slip
 from appliance.store import Store, SubmissionRefused
 from appliance.submission import FinalizeContext, ProcedureInfo
 
@@ -104,28 +103,5 @@ def finalize_context(
         sign=key.sign,
         procedure=procedure,
         due_date=due,
-    )
-
-
-def stored_slip(config: KioskConfig, store: Store, code: str) -> SlipData:
-    """The slip of a stored dossier, rebuilt from its clear columns: without personal data, which
-    the kiosk cannot read back. Raises LookupError when no such dossier is here."""
-    record = store.find_by_code(code)
-    if record is None:
-        raise LookupError(f"no dossier with code {code!r} in {config.data_dir}")
-    public = record.slip_public
-    procedure = current_catalogue(store).get(record.procedure_code)
-    if procedure is None:
-        raise LookupError(f"procedure {record.procedure_code} is no longer in the catalogue")
-    due = DueDate(record.due_at.astimezone(VN_TZ).replace(tzinfo=None) if record.due_at else None)
-    return build_slip(
-        procedure=procedure,
-        dossier_code=record.code,
-        received=record.finalized_at,
-        due=due,
-        kiosk=config.kiosk,
-        lookup_url=config.gateway.lookup_url,
-        pages=public.get("pages"),
-        clock_trusted=record.clock_trusted,
-        gateway_code=record.portal_code,
+        site=config.kiosk.site,
     )
