@@ -63,6 +63,22 @@ class Stopping(Exception):
     """The daemon is shutting down: abandon the current wait."""
 
 
+CREDENTIALS_LIMIT = 64 * 1024
+"""The credentials file holds an id, a secret and perhaps an enrolment code: a few hundred bytes."""
+
+
+def read_credentials_json(path: Path) -> Any:
+    """The credentials file's JSON, read bounded (a FIFO, a device or a huge file is refused at
+    once, FileRefused); ValueError when it is not JSON or nested too deep to parse."""
+    from kioskbase.files import read_text
+
+    text = read_text(path, limit=CREDENTIALS_LIMIT)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+
+
 @dataclass(frozen=True)
 class Credentials:
     client_id: str
@@ -71,10 +87,10 @@ class Credentials:
     @classmethod
     def load(cls, path: Path) -> Credentials:
         """Read the technician-provisioned JSON file; a bad file is an auth problem for staff."""
-        from kioskbase.files import FileRefused, read_text
+        from kioskbase.files import FileRefused
 
         try:
-            data = json.loads(read_text(path, limit=64 * 1024))
+            data = read_credentials_json(path)
             return cls(str(data["client_id"]), str(data["client_secret"]))
         except FileRefused as exc:  # missing, a FIFO, a device, huge: never blocks or fills memory
             raise AuthError(f"credentials file {exc}", code="credentials") from None

@@ -18,7 +18,8 @@ from pathlib import Path
 from appliance.crypto import DeviceKey
 from appliance.durable import write_atomic
 from appliance.store import Store
-from sync.client import JSON, GatewayClient
+from kioskbase.files import FileRefused
+from sync.client import JSON, GatewayClient, read_credentials_json
 from sync.errors import AuthError, SyncError
 
 log = logging.getLogger("sync")
@@ -41,8 +42,8 @@ class Enroller:
 
     def stored_code(self) -> str:
         try:
-            data = json.loads(self.credentials_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = read_credentials_json(self.credentials_file)
+        except (FileRefused, ValueError):
             return ""
         code = data.get(CODE_KEY) if isinstance(data, dict) else None
         return code if isinstance(code, str) else ""
@@ -72,8 +73,8 @@ class Enroller:
     def drop_code(self) -> None:
         """Remove the used code from the credentials file (atomic, stays 0600)."""
         try:
-            data = json.loads(self.credentials_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = read_credentials_json(self.credentials_file)
+        except (FileRefused, ValueError):
             return
         if isinstance(data, dict) and CODE_KEY in data:
             del data[CODE_KEY]

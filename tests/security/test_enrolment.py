@@ -111,3 +111,31 @@ def test_revoke_refuses_the_key_and_a_rotation_code_enrols_a_new_one(sim, kiosk,
     assert "retired_device_key" in again.record(old.id).quarantine_reason
     listed = admin("GET", "/admin/kiosks").json()["kiosks"]
     assert [k["device_key"] for k in listed] == [again.daemon.enroller.public_key()]
+
+
+def test_a_credentials_file_that_is_a_fifo_never_blocks_enrolment(tmp_path):
+    """The daemon reads the credentials file again to find and drop the code: a FIFO put in its
+    place (nothing writing) must be refused at once, not hang the daemon on open()."""
+    import os
+    import threading
+
+    from sync.enrolment import Enroller
+
+    fifo = tmp_path / "gateway.json"
+    os.mkfifo(fifo)
+    enroller = Enroller(fifo, tmp_path / "device.key")
+    results: list[str] = []
+
+    def read_then_drop() -> None:
+        results.append(enroller.stored_code())
+        enroller.drop_code()
+
+    worker = threading.Thread(target=read_then_drop, daemon=True)
+    worker.start()
+    worker.join(timeout=5)
+    blocked = worker.is_alive()
+    if blocked:  # release the old code's blocking open() so the thread can end
+        with open(fifo, "w"):
+            pass
+        worker.join(timeout=5)
+    assert not blocked and results == [""]
