@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from appliance.domain.tracking_code import normalise_tracking_code
+
 MAX_CODE_LEN = 64
 """Longest code accepted from outside (a typed or scanned code); real codes are ~30 characters."""
 MAX_QR_TEXT_LEN = 2048
@@ -98,13 +100,14 @@ def is_counter_code(text: str) -> bool:
 
 
 def normalise_lookup_code(text: str) -> str | None:
-    """A kiosk or counter code in canonical (upper-case) form, or None if it is neither."""
+    """A kiosk, counter or short tracking code in canonical form (upper case; a tracking code
+    without its dash), or None if it is none of them."""
     norm = _normalise(text)
     if norm is None:
         return None
     if parse_dossier_code(norm) is not None or is_counter_code(norm):
         return norm
-    return None
+    return normalise_tracking_code(norm)
 
 
 def _parse_day(yymmdd: str) -> dt.date | None:
