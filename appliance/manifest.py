@@ -67,6 +67,7 @@ def build_payload(
     draft: Draft,
     *,
     code: str,
+    tracking_code: str | None = None,
     procedure_code: str,
     procedure_name: str,
     unit_name: str,
@@ -74,9 +75,14 @@ def build_payload(
     due: dt.datetime | None,
     pages: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """The sealed payload, with the national portal's field names (reference §3)."""
+    """The sealed payload, with the national portal's field names (reference §3).
+
+    ``NgayNopHoSo`` is the kiosk's time; ``NgayTiepNhan`` and ``NgayHenTra`` are the province's
+    to set when an officer accepts the dossier (sent back in the updates feed), so they go out
+    empty; the kiosk's own estimate travels as ``NgayHenTraDuKien`` (issue 14 item 1)."""
     return {
         "MaHoSo": code,
+        "MaTraCuu": tracking_code,
         "MaTTHC": procedure_code,
         "TenTTHC": procedure_name,
         "KenhThucHien": 1,
@@ -84,8 +90,9 @@ def build_payload(
         "SoDienThoai": draft.phone,
         "Email": draft.email,
         "NgayNopHoSo": received.strftime(PORTAL_TIME),
-        "NgayTiepNhan": received.strftime(PORTAL_TIME),
-        "NgayHenTra": due.strftime(PORTAL_TIME) if due else None,
+        "NgayTiepNhan": None,
+        "NgayHenTra": None,
+        "NgayHenTraDuKien": due.strftime(PORTAL_TIME) if due else None,
         "TrichYeuHoSo": f"{procedure_name} — {draft.identity.full_name}"[:1000],
         "NoiNopHoSo": unit_name,
         "HoSoCoThanhPhanSoHoa": "1" if pages else "0",
@@ -110,6 +117,7 @@ class ManifestFacts:
     due: dt.datetime | None
     replaces: str | None
     device_public_key: str
+    tracking_code: str | None = None
 
 
 def build_manifest(
@@ -120,6 +128,7 @@ def build_manifest(
         "format": MANIFEST_FORMAT,
         "dossier_id": facts.dossier_id,
         "dossier_code": facts.code,
+        "tracking_code": facts.tracking_code,
         "kiosk_id": facts.kiosk_id,
         "unit_code": facts.unit_code,
         "procedure_code": facts.procedure_code,

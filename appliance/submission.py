@@ -21,6 +21,7 @@ from appliance import manifest as mf
 from appliance.crypto import DossierSealer, canonical_json, sha256_hex
 from appliance.domain.codes import format_dossier_code
 from appliance.domain.dossier import Draft
+from appliance.domain.tracking_code import new_tracking_code
 from appliance.store.store import FileRecord, NewDossier, Store
 
 
@@ -65,6 +66,8 @@ class FinalizeResult:
     """Where the citizen handed the dossier in (kept with it, so a reprint says the same)."""
     pages: dict[str, int] = field(default_factory=dict)
     """Pages scanned per component, as the slip counts them."""
+    tracking_code: str | None = None
+    """The short code the citizen types to track it (``domain.tracking_code``)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,16 @@ def _slip_public(result: FinalizeResult) -> dict[str, Any]:
         "received_at": result.received_at.isoformat(timespec="seconds"),
         "due_at": due.isoformat(timespec="seconds") if due else None,
         "clock_trusted": result.clock_trusted,
+        "tracking_code": result.tracking_code,
     }
+
+
+def _fresh_tracking_code(store: Store) -> str:
+    """A tracking code no dossier of this store holds (inside the finalize transaction)."""
+    while True:
+        code = new_tracking_code()
+        if not store.tracking_code_taken(code):
+            return code
 
 
 def finalize(
@@ -142,24 +154,26 @@ def finalize(
             with store.finalize_transaction():  # 2. code, seal, sign and rows: all or nothing
                 number = store.next_code_sequence(received.date())
                 code = format_dossier_code(ctx.unit_code, ctx.kiosk_id, received.date(), number)
+                tracking = _fresh_tracking_code(store)
                 payload = mf.build_payload(
-                    draft, code=code, procedure_code=procedure.code,
+                    draft, code=code, tracking_code=tracking, procedure_code=procedure.code,
                     procedure_name=procedure.name, unit_name=ctx.unit_name, received=received,
                     due=due, pages=[p.listing for p in sealed])
                 payload_ct = sealer.seal(canonical_json(payload))
                 facts = mf.ManifestFacts(
                     dossier_id, code, ctx.kiosk_id, ctx.unit_code, procedure.code, received,
-                    trusted, due, draft.replaces, ctx.device_key_public_b64)
+                    trusted, due, draft.replaces, ctx.device_key_public_b64, tracking)
                 envelope, digest = mf.sign_envelope(
                     mf.build_manifest(facts, sealer.sealed_key, payload_ct,
                                       [p.entry for p in sealed]), ctx.sign)
                 result = FinalizeResult(dossier_id, code, 0, received, due, trusted, procedure,
-                                        site, {c: n for c, n in counts.items() if n})
+                                        site, {c: n for c, n in counts.items() if n}, tracking)
                 seq = store.insert_finalized(NewDossier(
                     id=dossier_id, procedure_code=procedure.code, finalized_at=received,
                     finalized_mono=mono, clock_trusted=trusted, due_at=due, digest=digest,
                     envelope=envelope, files=[_record(p.entry) for p in sealed],
-                    replaces=draft.replaces, slip_public=_slip_public(result), code=code))
+                    replaces=draft.replaces, slip_public=_slip_public(result), code=code,
+                    tracking_code=tracking))
     finally:
         sealer.forget()  # 3. the kiosk can no longer read the dossier back
     store.request_sync()

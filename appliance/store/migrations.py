@@ -134,3 +134,22 @@ def apply(db: sqlite_utils.Database) -> list[str]:
         pending = [m.name for m in migrations.pending(db)]
         migrations.apply(db)
     return pending
+
+
+_TRACKING = [
+    "ALTER TABLE dossiers ADD COLUMN tracking_code TEXT",
+    "CREATE UNIQUE INDEX dossiers_tracking_code ON dossiers(tracking_code)"
+    " WHERE tracking_code IS NOT NULL",
+    "ALTER TABLE dossiers ADD COLUMN official_code TEXT",
+    "ALTER TABLE dossiers ADD COLUMN official_received_at TEXT",
+    "ALTER TABLE dossiers ADD COLUMN official_due_at TEXT",
+    "ALTER TABLE dossiers ADD COLUMN official_reason TEXT",
+]
+
+
+@migrations(name="0002_tracking_official_answer")
+def _tracking(db: sqlite_utils.Database) -> None:
+    """The short tracking code (unique per kiosk) and the province's answer: official MaHoSo,
+    NgayTiepNhan, NgayHenTra and the reason of a "needs more papers" or a refusal."""
+    for statement in _TRACKING:
+        db.execute(statement)

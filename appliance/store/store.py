@@ -114,6 +114,14 @@ class DossierRecord:
     portal_status: int | None
     portal_status_at: dt.datetime | None
     purged_at: dt.datetime | None
+    tracking_code: str | None = None
+    """The short code the citizen types (None for dossiers finalized before it existed)."""
+    official_code: str | None = None
+    """The province's answer (docs/sync.md): its MaHoSo, NgayTiepNhan and NgayHenTra, and the
+    reason of a "needs more papers" (status 5) or a refusal (status 3)."""
+    official_received_at: dt.datetime | None = None
+    official_due_at: dt.datetime | None = None
+    official_reason: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> DossierRecord:
@@ -141,6 +149,11 @@ class DossierRecord:
             portal_status=row["portal_status"],
             portal_status_at=_parse_time(row["portal_status_at"]),
             purged_at=_parse_time(row["purged_at"]),
+            tracking_code=row.get("tracking_code"),
+            official_code=row.get("official_code"),
+            official_received_at=_parse_time(row.get("official_received_at")),
+            official_due_at=_parse_time(row.get("official_due_at")),
+            official_reason=row.get("official_reason"),
         )
 
 
@@ -168,6 +181,20 @@ class NewDossier:
     replaces: str | None
     slip_public: dict[str, Any]
     code: str
+    tracking_code: str | None = None
+
+
+@dataclass(frozen=True)
+class OfficialAnswer:
+    """What the province answered about a dossier (the gateway's updates feed)."""
+
+    status: int
+    """TrangThaiHoSo 1–10."""
+    at: dt.datetime
+    code: str | None = None
+    received_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
+    reason: str | None = None
 
 
 class Store:
@@ -409,9 +436,9 @@ class Store:
         seq: int = self.db.execute(
             "INSERT INTO dossiers (id, seq, code, procedure_code, state, finalized_at,"
             " finalized_mono, boot_id, clock_trusted, due_at, digest, envelope, total_bytes,"
-            " page_count, replaces, slip_public)"
+            " page_count, replaces, slip_public, tracking_code)"
             " VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dossiers),"
-            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
             [
                 new.id,
                 new.code,
@@ -428,6 +455,7 @@ class Store:
                 len(new.files),
                 new.replaces,
                 json.dumps(new.slip_public, ensure_ascii=False),
+                new.tracking_code,
             ],
         ).fetchone()[0]
         self.db.conn.executemany(
@@ -448,10 +476,18 @@ class Store:
         return rows[0] if rows else None
 
     def find_by_code(self, code: str) -> DossierRecord | None:
+        """By the kiosk's dossier code, the gateway's MaHoSo or the short tracking code."""
+        code = code.strip()
         rows = self._rows(
-            "SELECT * FROM dossiers WHERE code = ? OR portal_code = ?", [code.strip(), code.strip()]
+            "SELECT * FROM dossiers WHERE code = ? OR portal_code = ? OR official_code = ?"
+            " OR tracking_code = ?", [code, code, code, code.replace("-", "").upper()]
         )
         return rows[0] if rows else None
+
+    def tracking_code_taken(self, code: str) -> bool:
+        """Inside the finalize transaction: whether a new tracking code clashes with one here."""
+        return self.db.execute(
+            "SELECT 1 FROM dossiers WHERE tracking_code = ?", [code]).fetchone() is not None
 
     def all_dossiers(self) -> list[DossierRecord]:
         return self._rows("SELECT * FROM dossiers ORDER BY seq")
@@ -677,6 +713,23 @@ class Store:
                 [status, _iso(at), dossier_id],
             )
             self._insert_event("portal_status", dossier_id, {"status": status})
+
+    def set_official_answer(self, dossier_id: str, answer: OfficialAnswer) -> None:
+        """Store the province's answer; fields it leaves out keep what an earlier one said."""
+        if not 1 <= answer.status <= 10:
+            raise ValueError(f"portal status {answer.status} is not in 1–10")
+        with self._lock, write_transaction(self.db):
+            self.db.execute(
+                "UPDATE dossiers SET portal_status = ?, portal_status_at = ?,"
+                " official_code = COALESCE(?, official_code),"
+                " official_received_at = COALESCE(?, official_received_at),"
+                " official_due_at = COALESCE(?, official_due_at), official_reason = ?"
+                " WHERE id = ?",
+                [answer.status, _iso(answer.at), answer.code, _iso(answer.received_at),
+                 _iso(answer.due_at), answer.reason, dossier_id],
+            )
+            self._insert_event("portal_status", dossier_id, {
+                "status": answer.status, "official_due": _iso(answer.due_at)})
 
     # ------------------------------------------------------------------ sync state and alerts
     def _kv_get(self, table: str) -> dict[str, Any]:

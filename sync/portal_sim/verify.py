@@ -79,8 +79,8 @@ check_pages = _as_api_error(checks.check_pages)
 
 def summary(manifest: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
     """What the admin API shows of a dossier: decrypted, but only the routing-relevant fields."""
-    keep = ("MaHoSo", "MaTTHC", "TenTTHC", "ChuHoSo", "NgayNopHoSo", "NgayHenTra",
-            "KenhThucHien", "HoSoCoThanhPhanSoHoa", "NguonDinhDanh")
+    keep = ("MaHoSo", "MaTraCuu", "MaTTHC", "TenTTHC", "ChuHoSo", "NgayNopHoSo",
+            "NgayHenTraDuKien", "KenhThucHien", "HoSoCoThanhPhanSoHoa", "NguonDinhDanh")
     out = {k: payload[k] for k in keep if k in payload}
     out["pages"] = len(manifest.get("files", []))
     return out
