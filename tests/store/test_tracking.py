@@ -18,7 +18,6 @@ from appliance.manifest import open_payload
 from appliance.store import OfficialAnswer, Store
 from appliance.store import migrations as store_migrations
 from appliance.submission import finalize
-
 from tests.store.conftest import make_draft
 
 
