@@ -394,6 +394,19 @@ class GatewayClient:
             raise BadAnswer("updates answer lacks updates/cursor")
         return updates, cursor
 
+    def track(self, code: str) -> dict[str, Any] | None:
+        """What the gateway knows of the dossier holding this short tracking code (any kiosk's):
+        None when it knows none; ``{"ambiguous": True}`` when two kiosks drew the same code."""
+        response, body = self.call("GET", f"/api/v1/tracking/{code}", ok=(200, 404, 409),
+                                   cap=HEALTH_CAP)
+        if response.status_code == 404:
+            return None
+        if response.status_code == 409:
+            return {"ambiguous": True}
+        if not isinstance(body.get("dossier_code"), str):
+            raise BadAnswer("tracking answer lacks dossier_code")
+        return body
+
     def put_rating(self, rating_id: str, body: dict[str, Any]) -> None:
         data = json.dumps(body, ensure_ascii=False).encode()
         self.call("PUT", f"/api/v1/ratings/{rating_id}", per_record=True, data=data,

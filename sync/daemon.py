@@ -30,6 +30,7 @@ import tenacity
 
 from appliance import __version__
 from appliance.app import gateway
+from appliance.app.tracking import official_answer
 from appliance.crypto import CryptoError, canonical_json, verify_signature
 from appliance.domain.catalogue import CatalogueError, load_catalogue
 from appliance.domain.dossier import PENDING_STATES, DossierState, pending_total
@@ -351,13 +352,9 @@ class SyncDaemon:
             for u in updates:
                 if not isinstance(u, dict) or self.store.get(str(u.get("dossier_id"))) is None:
                     continue
-                status = u.get("TrangThaiHoSo")
-                try:
-                    at = dt.datetime.fromisoformat(str(u.get("at")))
-                except ValueError:
-                    at = self.now()
-                if isinstance(status, int) and 1 <= status <= 10:
-                    self.store.set_portal_status(u["dossier_id"], status, at)
+                answer = official_answer(u, self.now())
+                if answer is not None:
+                    self.store.set_official_answer(u["dossier_id"], answer)
             self.store.update_sync_state(updates_cursor=new_cursor)
             if not updates or new_cursor == cursor:
                 return

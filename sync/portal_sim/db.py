@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from appliance.durable import fsync_dir
+from sync.portal_sim import answers
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS clients (
@@ -115,6 +116,7 @@ class SimDB:
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._drop_plain_tokens()
         self._conn.executescript(SCHEMA)
+        answers.add_answer_columns(self._conn)
 
     def _drop_plain_tokens(self) -> None:
         """Older sims kept bearer tokens in clear; they are short-lived, so drop them all."""

@@ -28,7 +28,7 @@ from appliance.crypto import DeviceKey, PortalKey, canonical_json, sha256_hex
 from appliance.domain.codes import parse_dossier_code
 from appliance.domain.rating import CRITERIA, LEVELS, MAX_REASON_LEN
 from appliance.durable import write_atomic
-from sync.portal_sim import verify
+from sync.portal_sim import answers, verify
 from sync.portal_sim.db import SimDB, dumps
 from sync.portal_sim.enrolment import Enrolment
 from sync.portal_sim.verify import ApiError, parse_json
@@ -36,8 +36,9 @@ from sync.portal_sim.verify import ApiError, parse_json
 log = logging.getLogger("portal_sim")
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 SERVICE_NAME = "kiosk-gateway"
-STATUS_RECEIVED = 2
-"""TrangThaiHoSo 2, Được tiếp nhận: set when the last file arrives and every page verifies."""
+STATUS_RECEIVED = answers.STATUS_SUBMITTED
+"""TrangThaiHoSo 1, Mới đăng ký: set when the last file arrives and every page verifies; an
+officer's answer (``answers.py``) moves it on."""
 
 
 HEARTBEAT_FIELDS: dict[str, tuple[type, ...]] = {
@@ -226,14 +227,12 @@ class Gateway:
     def _receipt(self, conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
         files = [r["sha256"] for r in conn.execute(
             "SELECT sha256 FROM files WHERE dossier_id = ? ORDER BY page, sha256", (row["id"],))]
-        received = dt.datetime.fromisoformat(row["completed_at"])
         receipt = {
             "dossier_id": row["id"],
             "digest": row["digest"],
             "files": files,
             "MaHoSo": row["portal_code"],
             "received_at": row["completed_at"],
-            "NgayTiepNhan": stamp(received),
         }
         return {**receipt, "signature": self.receipt_key.sign(canonical_json(receipt))}
 
@@ -256,6 +255,7 @@ class Gateway:
             raise ApiError(422, "unknown_procedure",
                            f"procedure {manifest['procedure_code']} is not in the catalogue")
         payload, _ = verify.open_payload(manifest, self.portal_key)
+        tracking_code = answers.manifest_tracking_code(manifest)
         with self.db.tx() as conn:
             held = conn.execute("SELECT digest, rejected, kiosk_id FROM dossiers WHERE id = ?",
                                 (dossier_id,)).fetchone()
@@ -263,10 +263,10 @@ class Gateway:
                 self._check_code_free(conn, dossier_id, manifest["dossier_code"])
                 conn.execute(
                     "INSERT INTO dossiers(id, kiosk_id, digest, dossier_code, procedure_code, "
-                    "envelope, created_at, summary) VALUES(?,?,?,?,?,?,?,?)",
+                    "envelope, created_at, summary, tracking_code) VALUES(?,?,?,?,?,?,?,?,?)",
                     (dossier_id, kiosk_id, digest, manifest["dossier_code"],
                      manifest["procedure_code"], canonical_json(envelope).decode(),
-                     self.now_iso(), dumps(verify.summary(manifest, payload))),
+                     self.now_iso(), dumps(verify.summary(manifest, payload)), tracking_code),
                 )
                 for f in files:
                     conn.execute(
@@ -428,14 +428,15 @@ class Gateway:
             raise ApiError(400, "bad_request", "'after' must be ≥ 0 and 'limit' 1..500")
         with self.db.locked() as conn:
             rows = conn.execute(
-                "SELECT u.seq, u.dossier_id, u.status, u.at, d.portal_code, d.dossier_code "
+                "SELECT u.seq, u.dossier_id, u.status, u.at, u.answer, d.portal_code, "
+                "d.dossier_code "
                 "FROM updates u JOIN dossiers d ON d.id = u.dossier_id "
                 "WHERE u.kiosk_id = ? AND u.seq > ? ORDER BY u.seq LIMIT ?",
                 (kiosk_id, after_n, limit_n)).fetchall()
         updates = [
             {"cursor": str(r["seq"]), "dossier_id": r["dossier_id"],
              "dossier_code": r["dossier_code"], "MaHoSo": r["portal_code"],
-             "TrangThaiHoSo": r["status"], "at": r["at"]}
+             "TrangThaiHoSo": r["status"], "at": r["at"], **answers.feed_fields(r["answer"])}
             for r in rows
         ]
         return {"updates": updates, "cursor": updates[-1]["cursor"] if updates else str(after_n)}
@@ -554,14 +555,17 @@ class Gateway:
     def set_status(self, dossier_id: str, status: object) -> dict[str, Any]:
         if not verify.is_int(status) or not 1 <= status <= 10:
             raise ApiError(400, "bad_request", "status must be an integer 1–10 (TrangThaiHoSo)")
-        now = self.now_iso()
         with self.db.tx() as conn:
-            row = conn.execute("SELECT kiosk_id, completed_at FROM dossiers WHERE id = ?",
-                               (dossier_id,)).fetchone()
-            if row is None or row["completed_at"] is None:
-                raise ApiError(404, "not_found", "no complete dossier with this id")
-            conn.execute("UPDATE dossiers SET status = ?, status_at = ? WHERE id = ?",
-                         (status, now, dossier_id))
-            conn.execute("INSERT INTO updates(kiosk_id, dossier_id, status, at) VALUES(?,?,?,?)",
-                         (row["kiosk_id"], dossier_id, status, now))
-        return {"dossier_id": dossier_id, "TrangThaiHoSo": status, "at": now}
+            return answers.record_answer(conn, dossier_id, status, self.now())
+
+    def answer(self, dossier_id: str, body: object) -> dict[str, Any]:
+        """The officer's answer: accept (official date), ask for more papers, or refuse."""
+        status, due, reason = answers.parse_decision(body, self.now())
+        with self.db.tx() as conn:
+            return answers.record_answer(conn, dossier_id, status, self.now(), due=due,
+                                         reason=reason)
+
+    def track(self, text: str) -> dict[str, Any]:
+        """Any authenticated kiosk of the unit may resolve a tracking code (no personal data)."""
+        with self.db.locked() as conn:
+            return answers.track(conn, text)

@@ -59,6 +59,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("PUT", re.compile(rf"^/api/v1/dossiers/{ID}/files/{ID}$"), "file_put"),
     ("HEAD", re.compile(rf"^/api/v1/dossiers/{ID}/files/{ID}$"), "file_head"),
     ("GET", re.compile(rf"^/api/v1/kiosks/{ID}/updates$"), "updates"),
+    ("GET", re.compile(rf"^/api/v1/tracking/{ID}$"), "tracking"),
     ("PUT", re.compile(rf"^/api/v1/ratings/{ID}$"), "rating"),
     ("PUT", re.compile(rf"^/api/v1/kiosks/{ID}/heartbeat$"), "heartbeat"),
     ("POST", re.compile(rf"^/api/v1/kiosks/{ID}/enrolment$"), "enrol"),
@@ -69,13 +70,14 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("GET", re.compile(r"^/admin/stats$"), "admin_stats"),
     ("GET", re.compile(r"^/admin/dossiers$"), "admin_dossiers"),
     ("POST", re.compile(rf"^/admin/dossiers/{ID}/status$"), "admin_status"),
+    ("POST", re.compile(rf"^/admin/dossiers/{ID}/answer$"), "admin_answer"),
     ("GET", re.compile(r"^/admin/faults$"), "admin_faults_get"),
     ("POST", re.compile(r"^/admin/faults$"), "admin_faults"),
     ("PUT", re.compile(r"^/admin/catalogue$"), "admin_catalogue"),
     ("POST", re.compile(r"^/admin/clock$"), "admin_clock"),
 ]
-BODILESS = {"health", "catalogue", "file_head", "updates", "admin_stats", "admin_dossiers",
-            "admin_faults_get", "admin_kiosks"}
+BODILESS = {"health", "catalogue", "file_head", "updates", "tracking", "admin_stats",
+            "admin_dossiers", "admin_faults_get", "admin_kiosks"}
 """Routes that never read a request body."""
 CAPTIVE_PAGE = (
     "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Đăng nhập Wi-Fi"
@@ -473,6 +475,10 @@ class Handler(BaseHTTPRequestHandler):
         limit = query.get("limit", [None])[0]
         self._finish(200, self.sim.gateway.updates(kiosk, kiosk_path, after, limit), fault)
 
+    def _r_tracking(self, code: str, *, query: Query, fault: Fault | None) -> None:
+        self._kiosk()
+        self._finish(200, self.sim.gateway.track(code), fault)
+
     def _r_rating(self, rating_id: str, *, query: Query, fault: Fault | None) -> None:
         kiosk = self._kiosk()
         status, answer = self.sim.gateway.put_rating(kiosk, rating_id,
@@ -525,6 +531,9 @@ class Handler(BaseHTTPRequestHandler):
         body = self._body_json()
         status = body.get("status") if isinstance(body, dict) else None
         self._json(200, self.sim.gateway.set_status(dossier_id, status))
+
+    def _r_admin_answer(self, dossier_id: str, *, query: Query, fault: Fault | None) -> None:
+        self._json(200, self.sim.gateway.answer(dossier_id, self._body_json()))
 
     def _r_admin_faults_get(self, *, query: Query, fault: Fault | None) -> None:
         self._json(200, self.sim.faults.settings())

@@ -47,7 +47,7 @@ def test_gateway_can_open_every_page_the_kiosk_sealed(sim, daemon, seed):
 def test_status_updates_flow_back_to_the_kiosk(sim, daemon, seed):
     (first, second) = seed(2)
     daemon.run_once()
-    assert daemon.store.get(first.id).portal_status == 2  # Được tiếp nhận, from the feed
+    assert daemon.store.get(first.id).portal_status == 1  # Mới đăng ký: no officer yet
     sim.gateway.set_status(first.id, 4)
     sim.gateway.set_status(first.id, 9)
     sim.gateway.set_status(second.id, 5)
