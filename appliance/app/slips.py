@@ -8,6 +8,7 @@ The only difference: a reprint has no personal data (the kiosk cannot read the p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,11 +40,16 @@ class SlipFacts:
     site: str = ""
     """Empty for dossiers finalized before the site was kept: the configured one is used."""
     gateway_code: str | None = None
+    tracking_code: str | None = None
+    official_due: dt.datetime | None = None
+    """The province's NgayHenTra once an officer accepted it (a reprint prints it)."""
+    official_code: str | None = None
 
     @classmethod
     def of_result(cls, result: FinalizeResult) -> SlipFacts:
         return cls(result.code, result.procedure.code, result.received_at, result.due_at,
-                   result.clock_trusted, result.pages, result.site)
+                   result.clock_trusted, result.pages, result.site,
+                   tracking_code=result.tracking_code)
 
     @classmethod
     def of_record(cls, record: DossierRecord) -> SlipFacts:
@@ -51,7 +57,9 @@ class SlipFacts:
         pages = public.get("pages") or {}
         return cls(record.code, record.procedure_code, record.finalized_at, record.due_at,
                    record.clock_trusted, {str(k): int(v) for k, v in pages.items()},
-                   str(public.get("site") or ""), record.portal_code)
+                   str(public.get("site") or ""), record.portal_code,
+                   tracking_code=record.tracking_code, official_due=record.official_due_at,
+                   official_code=record.official_code)
 
 
 def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
@@ -62,7 +70,7 @@ def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
     if procedure is None:
         raise LookupError(f"procedure {facts.procedure_code} is no longer in the catalogue")
     due = facts.due_at.astimezone(VN_TZ).replace(tzinfo=None) if facts.due_at else None
-    return build_slip(
+    slip = build_slip(
         procedure=procedure,
         dossier_code=facts.code,
         received=facts.received,
@@ -76,7 +84,10 @@ def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
         clock_trusted=facts.clock_trusted,
         gateway_code=facts.gateway_code,
         site=facts.site or None,
+        tracking_code=facts.tracking_code,
     )
+    official = facts.official_due.astimezone(VN_TZ) if facts.official_due else None
+    return dataclasses.replace(slip, official_due=official, official_code=facts.official_code)
 
 
 def stored_slip(config: KioskConfig, store: Store, catalogue: Catalogue, code: str) -> SlipData:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from appliance.domain.calendar import DueDate, format_vn_date_long, format_vn_datetime, to_local
 from appliance.domain.codes import parse_dossier_code, slip_qr_url
+from appliance.domain.tracking_code import display_tracking_code
 from kioskbase.fonts import find_font
 
 if TYPE_CHECKING:
@@ -40,6 +41,13 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 SEALED_VI = "Bản in lại: thông tin cá nhân đã được niêm phong nên không in lại."
 CLOCK_UNTRUSTED_VI = "Cán bộ sẽ thông báo sau (đồng hồ của máy chưa được xác nhận)"
+WAITS_FOR_OFFICER_VI = (
+    "Hồ sơ đang chờ cán bộ kiểm tra. Nếu cần bổ sung giấy tờ, cán bộ sẽ liên hệ với ông/bà "
+    "để yêu cầu bổ sung. Ngày trả kết quả ở mục 5 là dự kiến; ngày chính thức do cán bộ xác nhận "
+    "khi tiếp nhận hồ sơ.")
+"""Issue 14 item 1: the kiosk takes the dossier in; only an officer accepts it (TrangThaiHoSo 2)."""
+ACCEPTED_VI = "Hồ sơ đã được cán bộ tiếp nhận. Ngày trả kết quả ở mục 5 là ngày chính thức."
+TRACKING_LABEL_VI = "Mã tra cứu (nhập tại máy):"
 
 @dataclass(frozen=True)
 class SlipComponent:
@@ -79,6 +87,13 @@ class SlipData:
     """False: the kiosk cannot stand behind its clock, so no times are printed (DESIGN §4)."""
     gateway_code: str | None = None
     """The gateway's MaHoSo, once the receipt has arrived (printed on reprints)."""
+    tracking_code: str | None = None
+    """The short code the citizen types to track the dossier (printed large under the QR)."""
+    official_due: dt.date | None = None
+    """The province's NgayHenTra (a datetime), once an officer accepted it: a reprint prints it
+    as the return date, and the kiosk's estimate as what was printed before."""
+    official_code: str | None = None
+    """The province's MaHoSo from its answer (printed on reprints)."""
 
     @property
     def qr_text(self) -> str:
@@ -118,6 +133,7 @@ def slip_lines(data: SlipData) -> tuple[list[Line], list[Line]]:
            *_times(data, seq, day)]
     bottom = [
         Line("Quét mã QR để tra cứu tiến độ hồ sơ", "small", "center"),
+        *_tracking(data),
         Line(data.qr_text, "small", "center"),
         Line(f"Máy tiếp nhận {data.kiosk_id} — {data.site}", "small", "center"),
     ]
@@ -148,7 +164,36 @@ def _heading(data: SlipData, seq: str, day: dt.date) -> list[Line]:
     if data.gateway_code:
         lines.append(Line(f"Mã hồ sơ trên cổng dịch vụ công: {data.gateway_code}", "small",
                           "center"))
+    if data.official_code and data.official_code != data.gateway_code:
+        lines.append(Line(f"Mã hồ sơ chính thức: {data.official_code}", "small", "center"))
     return [*lines, Line("", "gap")]
+
+
+def _tracking(data: SlipData) -> list[Line]:
+    """The short tracking code, large, under the QR (issue 13: typed at any kiosk)."""
+    if not data.tracking_code:
+        return []
+    return [Line(TRACKING_LABEL_VI, "bold", "center"),
+            Line(display_tracking_code(data.tracking_code), "tracking", "center")]
+
+
+def _due_lines(data: SlipData) -> list[Line]:
+    """Item 5: the kiosk's estimate, or on a reprint after the province answered, the official
+    date (whatever the kiosk's clock) with the estimate printed before."""
+    estimate = data.due.text_vi if data.clock_trusted else CLOCK_UNTRUSTED_VI
+    if data.official_due is None:
+        return [Line(f"5. Thời gian trả kết quả: {estimate}", "bold", indent="5. ")]
+    official = (format_vn_datetime(data.official_due)
+                if isinstance(data.official_due, dt.datetime)
+                else format_vn_date_long(data.official_due))
+    lines = [Line(f"5. Thời gian trả kết quả (chính thức): {official}", "bold", indent="5. ")]
+    if data.clock_trusted:
+        lines.append(Line(f"Ngày hẹn dự kiến in khi nộp: {estimate}", "small"))
+    return lines
+
+
+def _status_note(data: SlipData) -> Line:
+    return Line(ACCEPTED_VI if data.official_due is not None else WAITS_FOR_OFFICER_VI, "italic")
 
 
 def _citizen(data: SlipData) -> list[Line]:
@@ -187,18 +232,18 @@ def _contents(data: SlipData) -> list[Line]:
 def _times(data: SlipData, seq: str, day: dt.date) -> list[Line]:
     """Items 3–6 (time limit, received, due, where to collect), the register entry, signatures."""
     received = format_vn_datetime(data.received) if data.clock_trusted else CLOCK_UNTRUSTED_VI
-    due = data.due.text_vi if data.clock_trusted else CLOCK_UNTRUSTED_VI
     book = f"Quyển số: {data.kiosk_id}/{day.year}, Số thứ tự: {seq}"
     provisional = [Line(provisional_vi(data.due.unknown_years), "small")] if (
         data.clock_trusted and data.due.provisional) else []
     return [
         Line(f"3. Thời gian giải quyết hồ sơ theo quy định: {data.time_limit_text}", indent="3. "),
-        Line(f"4. Thời gian nhận hồ sơ: {received}", indent="4. "),
-        Line(f"5. Thời gian trả kết quả: {due}", "bold", indent="5. "),
+        Line(f"4. Thời gian nộp hồ sơ tại máy: {received}", indent="4. "),
+        *_due_lines(data),
         *provisional,
         Line(f"6. Đăng ký nhận kết quả tại: {data.result_place or data.receiving_unit}",
              indent="6. "),
         Line(f"Vào Sổ theo dõi hồ sơ, {book}", "small"),
+        _status_note(data),
         Line("-", "rule"),
         Line("SIGNATURES", "signatures"),
         Line("-", "rule"),
@@ -247,6 +292,7 @@ STYLES = {
     "italic": _Style("DejaVuSans-Oblique.ttf", 22, 19),
     "title": _Style("DejaVuSans-Bold.ttf", 30, 24),
     "code": _Style("DejaVuSansCondensed-Bold.ttf", 28, 24),
+    "tracking": _Style("DejaVuSansMono-Bold.ttf", 56, 44),
 }
 """Type sizes in dots. Body text at 24 dots has capitals about 2.2 mm tall on 203 dpi paper,
 the size of a receipt printer's own font A (12×24)."""
@@ -346,7 +392,7 @@ def render_slip(data: SlipData, width_dots: int = WIDTHS[80]) -> Image.Image:
                 ops.append(("sign", None, _signature_height(width_dots, inner)))
             else:
                 font = _font(ln.style, width_dots)
-                if ln.style == "code":  # the code stays on one line: shrink rather than wrap
+                if ln.style in ("code", "tracking"):  # one line: shrink rather than wrap
                     font = _fit(font, ln.text, inner)
                 line_h = int(font.size * 1.3)
                 for text in wrap(ln.text, font, inner, ln.indent):
@@ -433,6 +479,7 @@ def build_slip(
     clock_trusted: bool = True,
     gateway_code: str | None = None,
     site: str | None = None,
+    tracking_code: str | None = None,
 ) -> SlipData:
     """Slip content from a dossier: the one slip builder, for originals and reprints alike.
 
@@ -466,12 +513,15 @@ def build_slip(
         citizen_email=(email or None) if identity else None,
         clock_trusted=clock_trusted,
         gateway_code=gateway_code,
+        tracking_code=tracking_code,
     )
 
 
 SAMPLE_PROCEDURE = "1.004873"
 SAMPLE_RECEIVED = dt.datetime(2026, 2, 13, 16, 5)
 """Friday before Tết Bính Ngọ: the sample shows the holiday being skipped."""
+SAMPLE_TRACKING_CODE = "MAU7K2PC"
+"""A valid tracking code for the sample slip (its check symbol holds)."""
 
 
 def sample_slip(config: Any, *, seq: int = 7) -> SlipData:
@@ -506,6 +556,7 @@ def sample_slip(config: Any, *, seq: int = 7) -> SlipData:
         phone="0912345678",
         email="mau@example.com",
         pages={"TO_KHAI": 1, "GIAY_TO_LY_HON": 2},
+        tracking_code=SAMPLE_TRACKING_CODE,
     )
 
 

@@ -112,3 +112,31 @@ def test_a_store_made_before_tracking_codes_opens_and_keeps_its_dossiers(data_di
         assert {"tracking_code", "official_due_at", "official_reason"} <= columns
     finally:
         store.close()
+
+
+def test_a_reprint_after_the_answer_prints_the_official_date(tmp_path) -> None:
+    from appliance import config as cfg
+    from appliance.app import runtime, slips
+    from appliance.app.seeding import seed
+    from appliance.clock import VN_TZ
+    from appliance.domain.slip import slip_text
+
+    portal = PortalKey.generate()
+    config = cfg.parse(f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\nclock = "host"\n'
+                       f'[gateway]\nportal_public_key = "{portal.public_key_b64}"\n', "test")
+    (result,) = seed(config.data_dir, portal.public_key_b64, 1, pages=1, page_size=200)
+    store = runtime.open_store(config)
+    try:
+        catalogue = runtime.current_catalogue(store)
+        before = slips.stored_slip(config, store, catalogue, result.tracking_code or "")
+        assert before.tracking_code == result.tracking_code and before.official_due is None
+        official = dt.datetime(2027, 1, 8, 16, 30, tzinfo=VN_TZ)
+        store.set_official_answer(result.id, OfficialAnswer(
+            2, official, code="H56-270104-0001", due_at=official))
+        after = slips.stored_slip(config, store, catalogue, result.code)
+    finally:
+        store.close()
+    text = slip_text(after)
+    assert "5. Thời gian trả kết quả (chính thức): 16 giờ 30 phút, ngày 08/01/2027" in text
+    assert "Mã hồ sơ chính thức: H56-270104-0001" in text
+    assert display_tracking_code(result.tracking_code or "") in text

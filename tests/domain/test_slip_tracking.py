@@ -1,0 +1,71 @@
+"""What the slip says about tracking and about the officer's check (issues 13 item 10, 14 item 1):
+the short code printed large under the QR, the dossier waiting for an officer, and a reprint
+after the province answered that prints the official date."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import shutil
+
+import pytest
+from PIL import Image
+
+from appliance.clock import VN_TZ
+from appliance.config import KioskConfig
+from appliance.domain.slip import (
+    ACCEPTED_VI,
+    STYLES,
+    TRACKING_LABEL_VI,
+    WAITS_FOR_OFFICER_VI,
+    render_slip,
+    sample_slip,
+    slip_lines,
+    slip_text,
+)
+
+SAMPLE = sample_slip(KioskConfig())
+OFFICIAL = dt.datetime(2026, 3, 4, 16, 30, tzinfo=VN_TZ)
+
+
+def _ocr(img: Image.Image) -> str:
+    pytesseract = pytest.importorskip("pytesseract", reason="pytesseract (dev extra) not installed")
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract binary not installed (Debian package tesseract-ocr)")
+    text = pytesseract.image_to_string(img.convert("L"), lang="vie", config="--psm 4")
+    return re.sub(r"\s+", " ", text)
+
+
+def test_the_tracking_code_is_printed_grouped_and_large_under_the_qr() -> None:
+    assert SAMPLE.tracking_code == "MAU7K2PC"
+    _top, bottom = slip_lines(SAMPLE)
+    assert [ln.text for ln in bottom[1:3]] == [TRACKING_LABEL_VI, "MAU7-K2PC"]
+    assert bottom[2].style == "tracking"
+    assert STYLES["tracking"].size_80 >= 2 * STYLES["body"].size_80
+    assert STYLES["tracking"].size_58 >= 2 * STYLES["body"].size_58
+
+
+@pytest.mark.parametrize("width", [576, 384], ids=["80mm", "58mm"])
+def test_ocr_reads_the_tracking_code_and_the_officer_note(width: int) -> None:
+    text = _ocr(render_slip(SAMPLE, width))
+    assert "MAU7-K2PC" in text.replace(" ", "")
+    assert "chờ cán bộ kiểm tra" in text and "yêu cầu bổ sung" in text
+
+
+def test_an_original_slip_says_it_waits_for_the_officer_and_the_date_is_an_estimate() -> None:
+    text = slip_text(SAMPLE)
+    assert WAITS_FOR_OFFICER_VI in text and ACCEPTED_VI not in text
+    assert "4. Thời gian nộp hồ sơ tại máy: 16 giờ 05 phút, ngày 13/02/2026" in text
+    assert "5. Thời gian trả kết quả: 17 giờ 00 phút, ngày 25/02/2026" in text
+
+
+def test_a_reprint_after_acceptance_prints_the_official_date_and_code() -> None:
+    reprint = dataclasses.replace(SAMPLE, official_due=OFFICIAL, official_code="H56.1-260216-0003",
+                                  citizen_name=None)
+    text = slip_text(reprint)
+    assert "5. Thời gian trả kết quả (chính thức): 16 giờ 30 phút, ngày 04/03/2026" in text
+    assert "Ngày hẹn dự kiến in khi nộp: 17 giờ 00 phút, ngày 25/02/2026" in text
+    assert "Mã hồ sơ chính thức: H56.1-260216-0003" in text
+    assert ACCEPTED_VI in text and WAITS_FOR_OFFICER_VI not in text
+    assert render_slip(reprint, 384).width == 384
