@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from appliance.domain.dossier import PENDING_STATES
 from appliance.domain.tracking_code import normalise_tracking_code
 from appliance.store import DossierRecord, OfficialAnswer, Store
 
+log = logging.getLogger(__name__)
 STALE_AFTER_S = 6 * 3600
 """A status older than this (or than the last successful sync) is shown with a warning."""
 LOOKUP_TIMEOUT_S = 4.0
@@ -104,24 +106,29 @@ def gateway_online(config: KioskConfig, store: Store) -> bool:
 
 def track_at_gateway(config: KioskConfig, code: str) -> Tracking | str | None:
     """Ask the gateway about a short tracking code this kiosk does not hold: the tracking facts,
-    None when it knows none, or ``"ambiguous"``. Raises SyncError when it cannot be asked."""
+    None when it knows none, ``"ambiguous"``, or ``"offline"`` when it cannot be asked."""
     from pathlib import Path
 
     from appliance.app.gateway import client_for
     from sync.client import Credentials, RetryPolicy
+    from sync.errors import SyncError
 
     canonical = normalise_tracking_code(code)
     if canonical is None:
         return None
     gw = dataclasses.replace(config.gateway, connect_timeout_s=LOOKUP_TIMEOUT_S,
                              read_timeout_s=LOOKUP_TIMEOUT_S)
-    credentials = Credentials.load(Path(gw.credentials_file).expanduser())
-    client = client_for(dataclasses.replace(config, gateway=gw), credentials,
-                        RetryPolicy(attempts=1))
     try:
-        answer = client.track(canonical)
-    finally:
-        client.close()
+        credentials = Credentials.load(Path(gw.credentials_file).expanduser())
+        client = client_for(dataclasses.replace(config, gateway=gw), credentials,
+                            RetryPolicy(attempts=1))
+        try:
+            answer = client.track(canonical)
+        finally:
+            client.close()
+    except SyncError as err:
+        log.info("tracking lookup at the gateway failed: %s", err.describe())
+        return "offline"
     if answer is None or answer.get("ambiguous"):
         return "ambiguous" if answer else None
     return tracking_of_answer(answer, dt.datetime.now(VN_TZ))

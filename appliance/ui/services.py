@@ -24,6 +24,7 @@ from appliance.config import KioskConfig
 from appliance.ui import strings as T
 from appliance.ui.capture import CaptureServices
 from appliance.ui.staff_services import DEFAULT_PIN, DEVICE_NAMES, StaffServices
+from appliance.ui.tracking_words import TrackAnswer, describe
 from appliance.ui.workers import Done, Failed, citizen_message, on_ui
 
 if TYPE_CHECKING:  # the application layer loads on the worker threads (first frame first)
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # the application layer loads on the worker threads (first fr
     from appliance.domain.dossier import Draft
     from appliance.domain.idcard import QrRefusal
     from appliance.domain.identity import Identity
+    from appliance.domain.slip import SlipData
     from appliance.store import DossierRecord, Store
 
 log = logging.getLogger(__name__)
@@ -308,15 +310,24 @@ class Services(StaffServices, CaptureServices):
                       lambda _m: done(None), "find")
 
     def track(self, code: str, done: Done) -> None:
-        """``done((status line, staleness warning))``, or ``done(None)`` for an unknown code."""
+        """``done(TrackAnswer)``; ``done(message)`` when the code cannot be answered (ambiguous,
+        or not here while the gateway is out of reach); ``done(None)`` for an unknown code."""
+        self.on_store(lambda: self._track(code), done, lambda _m: done(None), "track")
+
+    def _track(self, code: str) -> TrackAnswer | str | None:
+        """Local first; a short tracking code this kiosk does not hold goes to the gateway."""
         from appliance.app import tracking
+        from appliance.domain.tracking_code import normalise_tracking_code
 
-
-        def run() -> tuple[str, str] | None:
-            found = tracking.track(self.opened_store, code)
-            return status_words(found) if found is not None else None
-
-        self.on_store(run, done, lambda _m: done(None), "track")
+        found = tracking.track(self.opened_store, code)
+        if found is not None or normalise_tracking_code(code) is None:
+            return describe(found) if found is not None else None
+        if not tracking.gateway_online(self.config, self.opened_store):
+            return T.TRACK_OFFLINE
+        asked = tracking.track_at_gateway(self.config, code)
+        if isinstance(asked, str):
+            return T.TRACK_AMBIGUOUS if asked == "ambiguous" else T.TRACK_OFFLINE
+        return describe(asked) if asked is not None else None
 
     def describe_status(self, record: DossierRecord) -> tuple[str, str]:
         """(status line, staleness warning or "") for a dossier found by its code (reads the
@@ -324,6 +335,28 @@ class Services(StaffServices, CaptureServices):
         from appliance.app import tracking
 
         return status_words(tracking.tracking_of(self.opened_store, record))
+
+    def reprint_official(self, code: str, done: Done, failed: Failed) -> None:
+        """Reprint a stored dossier's slip, now with the province's official date (tracking)."""
+        from appliance.app import devices, slips, staff
+
+        def build() -> SlipData:
+            catalogue = self._catalogue.catalogue if self._catalogue else None
+            if catalogue is None:
+                raise LookupError("no catalogue loaded")
+            return slips.stored_slip(self.config, self.opened_store, catalogue, code)
+
+        def print_it(slip: SlipData) -> None:
+            def run() -> SlipData:
+                slips.print_slip(devices.printer(self.opened_devices), slip)
+                record = self.opened_store.find_by_code(code)
+                self.on_store(lambda: staff.record_event(
+                    self.opened_store, "slip_reprinted", record.id if record else None))
+                return slip
+
+            self.on_devices(run, done, failed, "reprint_official")
+
+        self.on_store(build, print_it, failed, "reprint_slip")
 
     def add_rating(self, code: str, level: int, reason: str, done: Done, failed: Failed) -> None:
         from appliance.app import ratings
@@ -372,20 +405,9 @@ class Services(StaffServices, CaptureServices):
 
 
 def status_words(found: Tracking) -> tuple[str, str]:
-    """Tracking facts in the citizen's words: (status line, staleness warning or "")."""
-    if found.kind == "portal":
-        line = f"{T.TRACK_STATUS}: {T.PORTAL_STATUS.get(found.portal_status or 0, '?')}"
-    else:
-        line = {"sent": T.TRACK_SENT, "checking": T.TRACK_CHECKING}.get(found.kind,
-                                                                         T.TRACK_WAITING)
-    if found.due_at:
-        line += f"\n{T.SUCCESS_DUE}: {found.due_at:%d/%m/%Y}"
-    if found.as_of is not None:
-        line += "\n" + T.TRACK_AS_OF.format(when=f"{found.as_of:%H:%M %d/%m/%Y}")
-    if not found.stale:
-        return line, ""
-    shown = f"{found.heard_at:%H:%M %d/%m/%Y}" if found.heard_at else T.STAFF_NEVER
-    return line, T.TRACK_OLD.format(when=shown)
+    """Tracking facts in the citizen's words: (status lines, staleness warning or "")."""
+    answer = describe(found)
+    return answer.text, answer.stale
 
 
 def release_memory() -> None:

@@ -155,8 +155,9 @@ RATING_FAIL = "Chưa lưu được đánh giá. Hãy thử lại hoặc gọi c�
 
 # --- tracking
 TRACK_TITLE = "Tra cứu hồ sơ"
-TRACK_SAY = "Hãy đưa mã QR trên giấy hẹn vào trước máy ảnh, hoặc nhập mã hồ sơ."
-TRACK_TYPE = "Nhập mã hồ sơ"
+TRACK_SAY = "Hãy đưa mã QR trên giấy hẹn vào máy ảnh. Hoặc nhập mã tra cứu in dưới mã QR."
+TRACK_QR = "Đưa mã QR trên giấy hẹn vào máy ảnh"
+TRACK_TYPE = "Hoặc nhập mã tra cứu, ví dụ ABCD-2345"
 TRACK_FIND = "Tìm"
 TRACK_AGAIN = "Tra mã khác"
 TRACK_NOT_FOUND = "Không tìm thấy hồ sơ có mã này ở máy này. Hãy kiểm tra lại mã trên giấy hẹn, hoặc hỏi cán bộ."
@@ -172,6 +173,31 @@ PORTAL_STATUS = {
     5: "Yêu cầu bổ sung giấy tờ", 6: "Yêu cầu thực hiện nghĩa vụ tài chính",
     7: "Công dân yêu cầu rút hồ sơ", 8: "Dừng xử lý", 9: "Đã xử lý xong", 10: "Đã trả kết quả",
 }
+
+# --- tracking: the short code and the province's answer (owner: tracking)
+SUCCESS_TRACKING = "Mã tra cứu"
+SUCCESS_DUE_ESTIMATE = "Ngày hẹn trả dự kiến"
+SUCCESS_TRACKING_NOTE = "Dùng mã này hoặc mã QR để tra cứu hồ sơ tại máy."
+TRACK_BAD_CODE = "Mã chưa đúng. Hãy xem lại từng ký tự của mã tra cứu trên giấy hẹn."
+TRACK_AMBIGUOUS = "Có hai hồ sơ trùng mã tra cứu này. Hãy đưa mã QR trên giấy hẹn vào máy ảnh, hoặc hỏi cán bộ."
+TRACK_OFFLINE = "Không tìm thấy hồ sơ ở máy này, và máy chưa kết nối được tới cơ quan giải quyết để hỏi. Hãy thử lại sau, hoặc hỏi cán bộ."
+TRACK_PROCEDURE = "Thủ tục"
+TRACK_SUBMITTED = "Đã gửi, đang chờ cán bộ kiểm tra hồ sơ"
+TRACK_ACCEPTED = "Đã tiếp nhận"
+TRACK_MORE_PAPERS = "Cần bổ sung: {reason}"
+TRACK_MORE_PAPERS_COME = "Hãy mang giấy tờ cần bổ sung tới bộ phận một cửa."
+TRACK_REFUSED = "Không được tiếp nhận: {reason}"
+TRACK_REFUSED_COME = "Hãy hỏi cán bộ tại bộ phận một cửa nếu cần giải thích thêm."
+TRACK_RESULT_READY = "Đã có kết quả"
+TRACK_RESULT_COME = "Mời bạn tới bộ phận một cửa nhận kết quả, nhớ mang theo căn cước."
+TRACK_NO_REASON = "cán bộ sẽ liên hệ với bạn"
+TRACK_DUE_OFFICIAL = "Ngày hẹn trả kết quả: {when}. Mời bạn tới nhận kết quả từ thời gian này."
+TRACK_DUE_ESTIMATE = "Ngày hẹn trả dự kiến: {when}. Cán bộ sẽ xác nhận ngày chính thức khi tiếp nhận hồ sơ."
+TRACK_DUE_CHANGED = "Ngày hẹn chính thức khác ngày in trên giấy hẹn ({printed}). Hãy theo ngày chính thức. Bạn có thể in lại giấy hẹn có ngày chính thức."
+TRACK_DUE_CHANGED_ELSEWHERE = "Ngày hẹn chính thức khác ngày in trên giấy hẹn ({printed}). Hãy theo ngày chính thức."
+TRACK_REPRINT = "In lại giấy hẹn"
+PRINT_FAIL_TRACK = "Máy in đang hết giấy hoặc bị lỗi nên chưa in lại được. Hãy gọi cán bộ."
+TRACK_REPRINTED = "Đã in lại giấy hẹn với ngày hẹn chính thức. Hãy cầm giấy ở khe in."
 
 # --- help
 HELP_TITLE = "Gọi cán bộ"

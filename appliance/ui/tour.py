@@ -48,6 +48,7 @@ class _Tour:
             ("scan", self.scan), ("review", go("review")),
             ("confirm", go("confirm", fresh=True)), ("success", self.success),
             ("rating", self.rating), ("rating-reason", self.rating_reason),
+            ("track-keypad", self.track_keypad),
             ("track", self.track), ("help", go("help")), ("refused", self.refused),
             ("countdown", self.countdown), ("staff-pin", self.pin),
             *[(f"staff-{tab}", self.staff(tab))
@@ -122,13 +123,20 @@ class _Tour:
     def rating_reason(self) -> None:
         self.screen("rating").phase = "reason"
 
-    def track(self) -> None:
-        code = self.session.result.code
+    def track_keypad(self) -> None:
+        """The tracking code keypad with the first five symbols typed."""
+        self.tracking_code = self.session.result.result.tracking_code
         self.app.end_session("welcome")
         self.app.go("track")
+        keypad = self.screen("track").ids.keypad
+        for symbol in self.tracking_code[:5]:
+            keypad.press(symbol)
+
+    def track(self) -> None:
+        """The eighth symbol looks the code up."""
         screen = self.screen("track")
-        screen.ids.entry.text = code
-        screen.go_next()
+        for symbol in self.tracking_code[5:]:
+            screen.ids.keypad.press(symbol)
         wait_until(lambda: screen.result, 10, "tracking result")
 
     def refused(self) -> None:
