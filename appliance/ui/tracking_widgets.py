@@ -1,9 +1,9 @@
 """Widgets for the short tracking code: its keypad, its field, and the slip's QR on screen.
 
 The keypad holds exactly the code's 31 symbols (``domain.tracking_code.ALPHABET``) as one
-8 × 4 grid (the delete key is a word beside the field): no letter/number switching, no key that cannot be part of a code, and the
-dash appears by itself after the fourth symbol. Typing the eighth symbol looks the code up, so a
-code costs 8 taps.
+8 × 4 grid (the delete key is a word beside the field): no letter/number switching, no key that
+cannot be part of a code, and the dash appears by itself after the fourth symbol. Typing the
+eighth symbol looks the code up, so a code costs 8 taps.
 """
 
 from __future__ import annotations
