@@ -49,14 +49,14 @@ def _status(found: Tracking) -> list[str]:
 
 
 def _dates(found: Tracking) -> list[str]:
-    """When to come: the official date, else the kiosk's estimate (not after a refusal)."""
-    if found.portal_status in (3, 10):
+    """When to come: the official date, else the kiosk's estimate (not after a refusal, nor
+    while papers are missing: the time limit waits for them)."""
+    if found.portal_status in (3, 5, 10):
         return []
     if found.official_due is not None:
         lines = [T.TRACK_DUE_OFFICIAL.format(when=when_text(found.official_due))]
         if found.due_changed and found.due_at is not None:
-            said = T.TRACK_DUE_CHANGED if found.local else T.TRACK_DUE_CHANGED_ELSEWHERE
-            lines.append(said.format(printed=when_text(found.due_at)))
+            lines.append(T.TRACK_DUE_CHANGED.format(printed=when_text(found.due_at)))
         return lines
     if found.due_at is not None:
         return [T.TRACK_DUE_ESTIMATE.format(when=when_text(found.due_at))]

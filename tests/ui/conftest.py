@@ -40,6 +40,11 @@ class Gateway:
     def set_status(self, dossier_id: str, status: int) -> dict:
         return self._call(f"/admin/dossiers/{dossier_id}/status", {"status": status})
 
+    def answer(self, dossier_id: str, decision: str, **fields: str) -> dict:
+        """The officer's answer: accept (``due``), more_papers or reject (``reason``)."""
+        return self._call(f"/admin/dossiers/{dossier_id}/answer",
+                          {"decision": decision, **fields})
+
 
 def _kiosk(*args: str) -> list[str]:
     return [sys.executable, "-m", "appliance.cli", *args]

@@ -37,14 +37,15 @@ def test_a_fresh_status_is_shown_plainly(sent_dossier) -> None:
     services, code, now = sent_dossier
     services.store.update_sync_state(last_success=now.isoformat())
     line, stale = services.describe_status(services.store.find_by_code(code))
-    assert T.PORTAL_STATUS[9] in line and stale == ""
+    assert T.TRACK_RESULT_READY in line and T.TRACK_RESULT_COME in line and stale == ""
+    assert line.startswith(f"{T.TRACK_PROCEDURE}: ")
 
 
 def test_an_old_status_says_it_may_be_old(sent_dossier) -> None:
     services, code, now = sent_dossier
     services.store.update_sync_state(last_success=(now - dt.timedelta(days=3)).isoformat())
     line, stale = services.describe_status(services.store.find_by_code(code))
-    assert T.PORTAL_STATUS[9] in line
+    assert T.TRACK_RESULT_READY in line
     assert "có thể đã cũ" in stale and (now - dt.timedelta(days=3)).strftime("%d/%m/%Y") in stale
 
 
@@ -58,7 +59,8 @@ def test_a_waiting_dossier_says_it_is_waiting_to_be_sent(tmp_path) -> None:
     result = finalize(store, Draft("1.001193", person), runtime.finalize_context(config, store))
     services = Services(config, store=store, catalogue=None, devices=None)
     line, stale = services.describe_status(store.find_by_code(result.code))
-    assert line.startswith(T.TRACK_WAITING) and stale == ""
+    assert T.TRACK_WAITING in line and stale == ""
+    assert f"{T.TRACK_PROCEDURE}: Đăng ký khai sinh" in line
     store.close()
 
 

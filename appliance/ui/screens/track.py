@@ -1,7 +1,7 @@
 """Tracking: scan the slip's QR (one step) or type the short tracking code on a keypad that
 holds only its symbols; show the procedure, the status and when to come, say plainly when that
 status may be old (the kiosk only knows what sync last pulled), and when the official return date
-is not the printed one, offer a reprint with it."""
+is not the printed one, offer a reprint with it (then the screen's one main action)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,9 @@ class TrackScreen(KioskScreen):
         self.go_next()
 
     def go_next(self) -> None:
+        if self.reprint_code:  # the one action offered with an official date: reprint
+            self.reprint()
+            return
         if self.showing:
             self.reset()
             return
@@ -81,7 +84,7 @@ class TrackScreen(KioskScreen):
         self.printing, self.message, self.info = True, "", ""
 
         def printed(_slip: Any) -> None:
-            self.printing, self.info = False, T.TRACK_REPRINTED
+            self.printing, self.info, self.reprint_code = False, T.TRACK_REPRINTED, ""
 
         def failed(_message: str) -> None:
             self.printing, self.message = False, T.PRINT_FAIL_TRACK
