@@ -97,3 +97,38 @@ def test_the_kiosk_asks_the_gateway_for_a_code_it_does_not_hold(sim, daemon, see
     assert isinstance(found, tracking.Tracking) and not found.local
     assert found.portal_status == 2 and found.procedure_name == first.procedure.name
     assert found.official_due == dt.datetime(2027, 1, 8, 16, 30, tzinfo=VN_TZ)
+
+
+def test_the_tracking_screen_s_lookup_asks_the_gateway_only_when_online(sim, daemon, seed,
+                                                                      kiosk_config,
+                                                                      tmp_path) -> None:
+    """Another kiosk's store (it holds no dossier): the code goes to the gateway while the sync
+    daemon last found it online, and the answer names the procedure and the official date."""
+    from appliance.app import runtime
+    from appliance.ui import strings as T
+    from appliance.ui.services import Services
+    from appliance.ui.tracking_words import TrackAnswer, when_text
+
+    (first,) = seed(1)
+    assert daemon.run_once()
+    official = dt.datetime(2027, 1, 8, 16, 30, tzinfo=VN_TZ)
+    _admin(sim, f"/admin/dossiers/{first.id}/answer",
+           {"decision": "accept", "due": official.isoformat()})
+    other = kiosk_config.with_data_dir(tmp_path / "other-kiosk")
+    store = runtime.open_store(other)
+    services = Services(other, store=store, catalogue=None, devices=None)
+    try:
+        store.update_sync_state(online=False)
+        assert services._track(first.tracking_code) == T.TRACK_OFFLINE
+        store.update_sync_state(online=True)
+        answer = services._track(display_tracking_code(first.tracking_code).lower())
+        assert isinstance(answer, TrackAnswer) and answer.reprint_code is None  # not ours
+        assert f"{T.TRACK_PROCEDURE}: {first.procedure.name}" in answer.text
+        assert T.TRACK_ACCEPTED in answer.text and when_text(official) in answer.text
+        unknown = next(c for c in iter(new_tracking_code, None) if c != first.tracking_code)
+        assert services._track(unknown) is None
+        sim.stop()  # the gateway goes away: said plainly, never an error screen
+        assert services._track(first.tracking_code) == T.TRACK_OFFLINE
+    finally:
+        services.close()
+        store.close()
