@@ -49,6 +49,8 @@ class CodeInput(TextInput):
     may type into it too (any case; symbols outside the alphabet are ignored). A full dossier
     code may still be set as its text (the QR path, tests): ``text`` is then left alone."""
 
+    text: str  # TextInput's Kivy property (declared for the checker; no runtime effect)
+
     def insert_text(self, substring: str, from_undo: bool = False) -> None:
         app = App.get_running_app()
         if app is not None:

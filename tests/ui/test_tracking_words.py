@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 from appliance.app.tracking import Tracking
 from appliance.clock import VN_TZ
@@ -16,7 +17,7 @@ BASE = Tracking("portal", 1, AT, PRINTED, False, AT, procedure_name="Đăng ký 
                 code="000.00.00.H56-261202-KK01-0001")
 
 
-def _with(**changes: object) -> Tracking:
+def _with(**changes: Any) -> Tracking:
     return dataclasses.replace(BASE, **changes)
 
 
