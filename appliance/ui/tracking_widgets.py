@@ -26,7 +26,7 @@ DELETE = T.DELETE
 Builder.load_string("""
 <CodeKeypad>:
     cols: 8
-    spacing: app.ui.pad // 3
+    spacing: max(2, app.ui.pad // 4)
 <CodeInput>:
     font_size: app.ui.title
     multiline: False
