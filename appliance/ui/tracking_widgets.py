@@ -16,7 +16,7 @@ from kivy.lang import Builder
 from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
-from kivy.uix.textinput import TextInput
+from kivy.uix.label import Label
 
 from appliance.domain.tracking_code import ALPHABET, LENGTH
 from appliance.ui import strings as T
@@ -24,16 +24,28 @@ from appliance.ui import strings as T
 DELETE = T.DELETE
 
 Builder.load_string("""
+#:import C appliance.ui.theme
 <CodeKeypad>:
     cols: 8
     spacing: max(2, app.ui.pad // 4)
 <CodeInput>:
-    font_size: app.ui.title
-    multiline: False
     size_hint_y: None
     height: app.ui.target
+    font_size: app.ui.title
     halign: "center"
-    padding: app.ui.pad, (self.height - self.line_height) / 2
+    valign: "middle"
+    text_size: self.size
+    canvas.before:
+        Color:
+            rgba: 1, 1, 1, 1
+        Rectangle:
+            pos: self.pos
+            size: self.size
+        Color:
+            rgba: C.MUTED
+        Line:
+            rectangle: self.x, self.y, self.width, self.height
+            width: 1.5
 <QrImage>:
     fit_mode: "contain"
 """)
@@ -44,19 +56,12 @@ def symbols(text: str) -> str:
     return "".join(c for c in text.upper() if c in ALPHABET)[:LENGTH]
 
 
-class CodeInput(TextInput):
-    """The tracking code field: shows what was typed as ``ABCD-2345``. A plugged-in keyboard
-    may type into it too (any case; symbols outside the alphabet are ignored). A full dossier
-    code may still be set as its text (the QR path, tests): ``text`` is then left alone."""
+class CodeInput(Label):
+    """The tracking code as typed so far, ``ABCD-2345`` (the keypad writes ``text``). A display,
+    not a text field: nothing to select, no cursor to place, and a full dossier code from a
+    scanned QR is shown as it is."""
 
-    text: str  # TextInput's Kivy property (declared for the checker; no runtime effect)
-
-    def insert_text(self, substring: str, from_undo: bool = False) -> None:
-        app = App.get_running_app()
-        if app is not None:
-            app.activity()
-        self.text = display_code(symbols(self.text) + symbols(substring))
-        self.cursor = (len(self.text), 0)
+    text: str  # Label's Kivy property (declared for the checker; no runtime effect)
 
 
 def display_code(typed: str) -> str:
