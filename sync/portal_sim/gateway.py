@@ -305,7 +305,8 @@ class Gateway:
             raise ApiError(422, "unit_code_mismatch",
                            "unit_code is not the unit this gateway receives for")
         code = parse_dossier_code(manifest["dossier_code"])
-        if code is None or code.kiosk_id != kiosk_id.upper() \
+        # "K" + id: the kiosk segment of codes issued before issue 14 item 5, still in queues
+        if code is None or code.kiosk_id not in (kiosk_id.upper(), f"K{kiosk_id.upper()}") \
                 or code.unit_code != self.unit_code.upper():
             raise ApiError(422, "dossier_code_foreign",
                            "dossier_code is not a code of this kiosk and unit")
