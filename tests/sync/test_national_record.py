@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import requests
 
+from sync.portal_sim import verify
 from sync.portal_sim.national import GatewayFacts, national_record
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "national-record.schema.json"
@@ -93,6 +94,13 @@ def test_a_kiosk_dossier_exported_over_http_matches_the_documented_record(sim, s
         assert (doc["DuocSoHoa"], doc["DuocTaiSuDung"], doc["DuocLayTuKhoDMQG"],
                 doc["MaKetQuaThayThe"]) == ("1", "0", "0", "")
     assert record["TaiKhoanDuocXacThucVoiVNeID"] == "0" and record["DSKetNoiCSDL"] == []
+    # the kiosk's sealed payload itself carries the per-file flags (not only the export's defaults)
+    with sim.gateway.db.locked() as conn:
+        envelope = json.loads(conn.execute("SELECT envelope FROM dossiers WHERE id = ?",
+                                           (result.id,)).fetchone()[0])
+    payload, _ = verify.open_payload(envelope["manifest"], sim.gateway.portal_key)
+    assert {(p["DuocSoHoa"], p["DuocTaiSuDung"], p["DuocLayTuKhoDMQG"], p["MaKetQuaThayThe"])
+            for p in payload["TaiLieuNop"]} == {("1", "0", "0", "")}
     (ident,) = record["DinhDanhCHS"]
     assert ident["LoaiDinhDanh"] == "1" and re.fullmatch(r"\d{12}", ident["SoDinhDanh"])
     assert ident["SoDinhDanh"] == record["SoGiayToChuHoSo"]
