@@ -70,6 +70,23 @@ def test_register_numbers_never_repeat_within_a_year(plan):
         assert seqs == list(range(1, len(seqs) + 1))
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1), days), min_size=1, max_size=30))
+def test_two_connections_taking_turns_never_share_a_number(plan):
+    """Two handles (the UI's and another process's connection) on one store, in any order."""
+    with tempfile.TemporaryDirectory() as tmp:
+        stores = [Store.open(Path(tmp), reserve_mb=0, clock=Clock("host")) for _ in range(2)]
+        try:
+            taken = [(day.year, _take(stores[who], day)[1]) for who, day in plan]
+        finally:
+            for store in stores:
+                store.close()
+    assert len(set(taken)) == len(taken)
+    for year in {y for y, _ in taken}:
+        numbers = [n for y, n in taken if y == year]
+        assert numbers == list(range(1, len(numbers) + 1))
+
+
 def test_finalize_gives_the_slip_the_years_number(data_dir, portal_key, device_key):
     clock = _PinnedClock()
     store = Store.open(data_dir, reserve_mb=0, clock=clock)
