@@ -40,6 +40,8 @@ class SlipFacts:
     site: str = ""
     """Empty for dossiers finalized before the site was kept: the configured one is used."""
     gateway_code: str | None = None
+    register_no: int | None = None
+    """Per-year register number; None for dossiers finalized before it existed."""
     tracking_code: str | None = None
     official_due: dt.datetime | None = None
     """The province's NgayHenTra once an officer accepted it (a reprint prints it)."""
@@ -49,7 +51,7 @@ class SlipFacts:
     def of_result(cls, result: FinalizeResult) -> SlipFacts:
         return cls(result.code, result.procedure.code, result.received_at, result.due_at,
                    result.clock_trusted, result.pages, result.site,
-                   tracking_code=result.tracking_code)
+                   register_no=result.register_no, tracking_code=result.tracking_code)
 
     @classmethod
     def of_record(cls, record: DossierRecord) -> SlipFacts:
@@ -58,8 +60,8 @@ class SlipFacts:
         return cls(record.code, record.procedure_code, record.finalized_at, record.due_at,
                    record.clock_trusted, {str(k): int(v) for k, v in pages.items()},
                    str(public.get("site") or ""), record.portal_code,
-                   tracking_code=record.tracking_code, official_due=record.official_due_at,
-                   official_code=record.official_code)
+                   register_no=record.register_no, tracking_code=record.tracking_code,
+                   official_due=record.official_due_at, official_code=record.official_code)
 
 
 def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
@@ -84,9 +86,10 @@ def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
         clock_trusted=facts.clock_trusted,
         gateway_code=facts.gateway_code,
         site=facts.site or None,
+        register_no=facts.register_no,
         tracking_code=facts.tracking_code,
     )
-    official = facts.official_due.astimezone(VN_TZ) if facts.official_due else None
+    official = facts.official_due.astimezone(VN_TZ).date() if facts.official_due else None
     return dataclasses.replace(slip, official_due=official, official_code=facts.official_code)
 
 

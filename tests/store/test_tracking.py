@@ -137,6 +137,6 @@ def test_a_reprint_after_the_answer_prints_the_official_date(tmp_path) -> None:
     finally:
         store.close()
     text = slip_text(after)
-    assert "5. Thời gian trả kết quả (chính thức): 16 giờ 30 phút, ngày 08/01/2027" in text
-    assert "Mã hồ sơ chính thức: H56-270104-0001" in text
+    assert after.official_due == dt.date(2027, 1, 8)
+    assert "Ngày hẹn trả chính thức: ngày 08/01/2027" in text and "H56-270104-0001" in text
     assert display_tracking_code(result.tracking_code or "") in text

@@ -118,7 +118,7 @@ def test_an_official_date_that_differs_is_said_and_reprinted(ui: Driver, fresh: 
     assert track.info == T.TRACK_REPRINTED, track.message
     assert len(printer.jobs) == jobs + 1 and ui.nav("next").text == T.TRACK_AGAIN
     text = slip_text(reprinted[-1])
-    assert f"5. Thời gian trả kết quả (chính thức): {when_text(official)}" in text
+    assert f"Ngày hẹn trả chính thức: ngày {official:%d/%m/%Y}" in text
     assert display_tracking_code(fresh["tracking_code"]) in text
 
 
