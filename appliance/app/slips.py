@@ -22,6 +22,7 @@ from appliance.domain.calendar import DueDate
 from appliance.domain.catalogue import Catalogue
 from appliance.domain.identity import Identity
 from appliance.domain.slip import SlipData, build_slip, render_slip
+from appliance.domain.tracking_code import display_tracking_code
 from appliance.store import DossierRecord, Store
 from appliance.submission import FinalizeResult
 from hw.printer import Printer
@@ -87,10 +88,11 @@ def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
         gateway_code=facts.gateway_code,
         site=facts.site or None,
         register_no=facts.register_no,
-        tracking_code=facts.tracking_code,
     )
+    tracking = display_tracking_code(facts.tracking_code) if facts.tracking_code else None
     official = facts.official_due.astimezone(VN_TZ).date() if facts.official_due else None
-    return dataclasses.replace(slip, official_due=official, official_code=facts.official_code)
+    return dataclasses.replace(slip, tracking_code=tracking, official_due=official,
+                               official_code=facts.official_code)
 
 
 def stored_slip(config: KioskConfig, store: Store, catalogue: Catalogue, code: str) -> SlipData:

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 from appliance.domain.calendar import DueDate, format_vn_date_long, format_vn_datetime, to_local
 from appliance.domain.codes import parse_dossier_code, slip_qr_url
-from appliance.domain.tracking_code import display_tracking_code
 from kioskbase.fonts import find_font
 
 if TYPE_CHECKING:
@@ -627,7 +626,6 @@ def build_slip(
     site: str | None = None,
     register_no: int | None = None,
     submitter: Identity | None = None,
-    tracking_code: str | None = None,
 ) -> SlipData:
     """Slip content from a dossier: the one slip builder, for originals and reprints alike.
 
@@ -670,7 +668,6 @@ def build_slip(
         fee_text=procedure.fee.text or None,
         fee_amount=procedure.fee.estimate(),
         hotline=getattr(kiosk, "hotline", "") or None,
-        tracking_code=display_tracking_code(tracking_code) if tracking_code else None,
     )
 
 
