@@ -221,7 +221,8 @@ class Services(StaffServices, CaptureServices):
         p = self.catalogue.get(code) if self.catalogue else None
         if p is None:
             return []
-        return [ComponentView(c.code, c.name, c.paper == "original", c.required, c.max_pages)
+        originals = ("original", "present_original")
+        return [ComponentView(c.code, c.name, c.paper in originals, c.required, c.max_pages)
                 for c in p.components if c.digitise]
 
     def form_fields(self, code: str | None) -> list[FormField]:
