@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from appliance.clock import VN_TZ, Clock
 from appliance.config import KioskConfig
 from appliance.crypto import DeviceKey
 from appliance.domain.calendar import WorkingCalendar, due_date
-from appliance.domain.catalogue import Catalogue, CatalogueError, default_catalogue, load_catalogue
+from appliance.domain.catalogue import (
+    Catalogue,
+    CatalogueError,
+    Procedure,
+    default_catalogue,
+    load_catalogue,
+)
+from appliance.domain.dossier import Draft
 from appliance.store import Store, SubmissionRefused
 from appliance.submission import FinalizeContext, ProcedureInfo
 
@@ -74,6 +83,15 @@ def check_accepting(config: KioskConfig, store: Store) -> None:
     check_configured(config)
 
 
+def national_fields(catalogue: Catalogue, procedure: Procedure, draft: Draft) -> dict[str, Any]:
+    """The payload fields the answers and the card decide: the fee list and how the result is
+    received (``Procedure.payload_fields``), and ``DiaChiHienNay``, the card's address with
+    today's commune and province (``DiaChiThuongTru`` stays as the card reads)."""
+    mapped = catalogue.address_map.map(draft.identity.address or "")
+    return {**procedure.payload_fields(draft.form), "DiaChiHienNay": mapped.text or None,
+            "MaXaHienNay": mapped.change.code or None if mapped.change else None}
+
+
 def finalize_context(
     config: KioskConfig, store: Store, catalogue: Catalogue | None = None
 ) -> FinalizeContext:
@@ -87,11 +105,13 @@ def finalize_context(
         found = catalogue.get(code)
         if found is None:
             return None
-        return ProcedureInfo(found.code, found.name, {c.code: c.name for c in found.components})
+        return ProcedureInfo(found.code, found.name, {c.code: c.name for c in found.components},
+                             lambda draft: national_fields(catalogue, found, draft),
+                             lambda draft: found.public_facts(draft.form))
 
-    def due(code: str, received: dt.datetime) -> dt.datetime | None:
+    def due(code: str, received: dt.datetime, answers: Mapping[str, str]) -> dt.datetime | None:
         found = catalogue.get(code)
-        when = due_date(found, received, calendar).when if found else None
+        when = due_date(found.for_answers(answers), received, calendar).when if found else None
         return when.replace(tzinfo=VN_TZ) if when is not None and when.tzinfo is None else when
 
     return FinalizeContext(

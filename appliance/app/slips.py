@@ -39,11 +39,15 @@ class SlipFacts:
     site: str = ""
     """Empty for dossiers finalized before the site was kept: the configured one is used."""
     gateway_code: str | None = None
+    form_public: Mapping[str, Any] = field(default_factory=dict)
+    """``Procedure.public_facts``: the answers that select the time limit and the delivery, and
+    the fee text (nothing personal), so a reprint says what the original said."""
 
     @classmethod
     def of_result(cls, result: FinalizeResult) -> SlipFacts:
         return cls(result.code, result.procedure.code, result.received_at, result.due_at,
-                   result.clock_trusted, result.pages, result.site)
+                   result.clock_trusted, result.pages, result.site,
+                   form_public=result.form_public)
 
     @classmethod
     def of_record(cls, record: DossierRecord) -> SlipFacts:
@@ -51,13 +55,15 @@ class SlipFacts:
         pages = public.get("pages") or {}
         return cls(record.code, record.procedure_code, record.finalized_at, record.due_at,
                    record.clock_trusted, {str(k): int(v) for k, v in pages.items()},
-                   str(public.get("site") or ""), record.portal_code)
+                   str(public.get("site") or ""), record.portal_code,
+                   public.get("form_public") or {})
 
 
 def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
              identity: Identity | None = None, phone: str | None = None,
-             email: str | None = None) -> SlipData:
-    """The slip's content (Mẫu 01). Raises LookupError when the procedure left the catalogue."""
+             email: str | None = None, answers: Mapping[str, str] | None = None) -> SlipData:
+    """The slip's content (Mẫu 01). Raises LookupError when the procedure left the catalogue.
+    ``answers``: the citizen's form (the original); a reprint uses ``facts.form_public``."""
     procedure = catalogue.get(facts.procedure_code)
     if procedure is None:
         raise LookupError(f"procedure {facts.procedure_code} is no longer in the catalogue")
@@ -76,7 +82,14 @@ def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
         clock_trusted=facts.clock_trusted,
         gateway_code=facts.gateway_code,
         site=facts.site or None,
+        answers=answers if answers is not None else _public_answers(facts),
+        fee_text=None if answers is not None else facts.form_public.get("fee_text"),
     )
+
+
+def _public_answers(facts: SlipFacts) -> Mapping[str, str] | None:
+    kept = facts.form_public.get("answers")
+    return {str(k): str(v) for k, v in kept.items()} if isinstance(kept, dict) else None
 
 
 def stored_slip(config: KioskConfig, store: Store, catalogue: Catalogue, code: str) -> SlipData:

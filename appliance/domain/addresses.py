@@ -22,7 +22,8 @@ from functools import cached_property
 from typing import Any
 
 _UNIT_WORDS = re.compile(
-    r"^(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?|tỉnh)\s+", re.IGNORECASE)
+    r"^(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?|tỉnh)(?:\s+|$)",
+    re.IGNORECASE)
 MAX_ADDRESS = 500
 """Longer text is not an address from a card: it is returned unchanged, unexamined."""
 

@@ -375,6 +375,14 @@ class Procedure:
         """How the citizen receives the result; at the office when the form does not ask."""
         return DELIVERIES.get(answers.get(DELIVERY_FIELD, ""), DELIVERIES[_AT_OFFICE])
 
+    def public_facts(self, answers: Mapping[str, str]) -> dict[str, Any]:
+        """What a reprint needs from the answers, nothing personal: the answers that select the
+        time limit and the delivery, and the fee text without the exempt group."""
+        names = {n for v in self.time_limit.variants for n, _ in v.when} | {DELIVERY_FIELD}
+        quote = self.fee_quote(answers)
+        return {"answers": {n: answers[n] for n in sorted(names) if n in answers},
+                "fee_text": "Miễn lệ phí" if quote.exemption else quote.text}
+
     def payload_fields(self, answers: Mapping[str, str]) -> dict[str, Any]:
         """The national fields the citizen's answers decide: the fee list (``DanhSachLePhi``)
         and how the result is received (``HinhThuc``; docs/domain.md §0)."""

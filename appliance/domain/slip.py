@@ -79,6 +79,10 @@ class SlipData:
     """False: the kiosk cannot stand behind its clock, so no times are printed (DESIGN §4)."""
     gateway_code: str | None = None
     """The gateway's MaHoSo, once the receipt has arrived (printed on reprints)."""
+    result_delivery: str | None = None
+    """How the citizen receives the result, in Vietnamese (the form's ``nhan_ket_qua``)."""
+    fee_text: str | None = None
+    """The fee under the citizen's answers (``Procedure.fee_quote``), e.g. "Miễn lệ phí"."""
 
     @property
     def qr_text(self) -> str:
@@ -198,6 +202,9 @@ def _times(data: SlipData, seq: str, day: dt.date) -> list[Line]:
         *provisional,
         Line(f"6. Đăng ký nhận kết quả tại: {data.result_place or data.receiving_unit}",
              indent="6. "),
+        *([Line(f"Hình thức nhận kết quả: {data.result_delivery}")]
+          if data.result_delivery else []),
+        *([Line(f"Phí, lệ phí: {data.fee_text}")] if data.fee_text else []),
         Line(f"Vào Sổ theo dõi hồ sơ, {book}", "small"),
         Line("-", "rule"),
         Line("SIGNATURES", "signatures"),
@@ -433,6 +440,9 @@ def build_slip(
     clock_trusted: bool = True,
     gateway_code: str | None = None,
     site: str | None = None,
+    answers: Mapping[str, str] | None = None,
+    result_delivery: str | None = None,
+    fee_text: str | None = None,
 ) -> SlipData:
     """Slip content from a dossier: the one slip builder, for originals and reprints alike.
 
@@ -440,7 +450,13 @@ def build_slip(
     ``site`` is where the dossier was received, when staff chose one (default: the configured
     site). ``pages`` maps component code → pages scanned; the slip lists the components handed in
     and every required one (all components when ``pages`` is None). Without ``identity`` the
-    slip is a reprint without personal data."""
+    slip is a reprint without personal data. ``answers`` (the citizen's form) select the time
+    limit, how the result is received and the fee; a reprint passes the kept ``result_delivery``
+    and ``fee_text`` instead."""
+    if answers is not None:
+        procedure = procedure.for_answers(answers)
+        result_delivery = result_delivery or procedure.delivery(answers).slip
+        fee_text = fee_text or procedure.fee_quote(answers).text
     components = tuple(
         SlipComponent(c.name, c.paper_vi, c.quantity, (pages or {}).get(c.code) or None)
         for c in procedure.components
@@ -466,6 +482,8 @@ def build_slip(
         citizen_email=(email or None) if identity else None,
         clock_trusted=clock_trusted,
         gateway_code=gateway_code,
+        result_delivery=result_delivery,
+        fee_text=fee_text,
     )
 
 
