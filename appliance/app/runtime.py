@@ -6,6 +6,7 @@ key lives, how the store is opened and which catalogue is current are decided in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Mapping
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from appliance.clock import VN_TZ, Clock
-from appliance.config import KioskConfig
+from appliance.config import KioskConfig, KioskSection
 from appliance.crypto import DeviceKey
 from appliance.domain.calendar import WorkingCalendar, due_date
 from appliance.domain.catalogue import (
@@ -83,6 +84,18 @@ def check_accepting(config: KioskConfig, store: Store) -> None:
     check_configured(config)
 
 
+def kiosk_section(config: KioskConfig, catalogue: Catalogue) -> KioskSection:
+    """``[kiosk]`` with the receiving unit the gateway's catalogue states (code, name, parent
+    body, place): the gateway's data wins over kiosk.toml, which is the fallback."""
+    unit = dict(catalogue.unit)
+    kiosk = config.kiosk
+    return dataclasses.replace(
+        kiosk, unit_code=unit.get("unit_code", kiosk.unit_code),
+        unit_name=unit.get("unit_name", kiosk.unit_name),
+        parent_body=unit.get("parent_body", kiosk.parent_body),
+        place=unit.get("place", kiosk.place))
+
+
 def national_fields(catalogue: Catalogue, procedure: Procedure, draft: Draft) -> dict[str, Any]:
     """The payload fields the answers and the card decide: the fee list and how the result is
     received (``Procedure.payload_fields``), and ``DiaChiHienNay``, the card's address with
@@ -114,10 +127,11 @@ def finalize_context(
         when = due_date(found.for_answers(answers), received, calendar).when if found else None
         return when.replace(tzinfo=VN_TZ) if when is not None and when.tzinfo is None else when
 
+    kiosk = kiosk_section(config, catalogue)
     return FinalizeContext(
         kiosk_id=config.kiosk.id,
-        unit_code=config.kiosk.unit_code,
-        unit_name=config.kiosk.unit_name,
+        unit_code=kiosk.unit_code,
+        unit_name=kiosk.unit_name,
         portal_public_key_b64=config.gateway.portal_public_key,
         device_key_public_b64=key.public_key_b64,
         sign=key.sign,

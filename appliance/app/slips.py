@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image
 
+from appliance.app import runtime
 from appliance.clock import VN_TZ
 from appliance.config import KioskConfig
 from appliance.domain.calendar import DueDate
@@ -73,7 +74,7 @@ def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
         dossier_code=facts.code,
         received=facts.received,
         due=DueDate(due),
-        kiosk=config.kiosk,
+        kiosk=runtime.kiosk_section(config, catalogue),
         lookup_url=config.gateway.lookup_url,
         identity=identity,
         phone=phone,

@@ -409,6 +409,9 @@ class Catalogue:
     """Sites the gateway lists (passed through unchanged for staff mode)."""
     address_map: AddressMap = dataclasses.field(default_factory=AddressMap)
     """Old commune → today's commune and province (appliance.domain.addresses)."""
+    unit: tuple[tuple[str, str], ...] = ()
+    """The receiving unit as the gateway states it (UNIT_KEYS → text): it wins over kiosk.toml,
+    so a renamed or merged commune reaches the slip and the dossier codes without a visit."""
 
     def get(self, code: str) -> Procedure | None:
         return next((p for p in self.procedures if p.code == code), None)
@@ -430,6 +433,7 @@ class Catalogue:
             "calendar_overrides": [o.to_dict() for o in self.calendar_overrides],
             "sites": [dict(s) for s in self.sites],
             "address_map": self.address_map.to_list(),
+            "unit": dict(self.unit),
         }
 
     def to_json(self) -> str:
@@ -755,7 +759,7 @@ def load_catalogue(data: Mapping[str, Any]) -> Catalogue:
         dict(data) if isinstance(data, Mapping) else data,
         "catalogue",
         {"schema", "version", "published", "procedures", "calendar_overrides", "sites",
-         "address_map"},
+         "address_map", "unit"},
     )
     if r.raw.get("schema", SCHEMA) != SCHEMA:
         raise r.fail("schema", f"this kiosk reads schema {SCHEMA}, got {r.raw.get('schema')!r}")
@@ -785,7 +789,21 @@ def load_catalogue(data: Mapping[str, Any]) -> Catalogue:
         published=r.text("published", "", nonempty=False),
         sites=tuple(sites),
         address_map=addresses,
+        unit=_load_unit(r.raw.get("unit") or {}),
     )
+
+
+UNIT_KEYS = ("unit_code", "unit_name", "parent_body", "place")
+"""``[kiosk]`` keys the gateway's catalogue may state for this kiosk's receiving unit."""
+
+
+def _load_unit(raw: Any) -> tuple[tuple[str, str], ...]:
+    r = _Reader(raw, "catalogue: unit", set(UNIT_KEYS))
+    unit = tuple((k, r.text(k)) for k in UNIT_KEYS if k in r.raw)
+    code = dict(unit).get("unit_code")
+    if code is not None and not re.fullmatch(r"[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*", code):
+        raise r.fail("unit_code", "letters/digits separated by dots, e.g. 000.00.00.H56")
+    return unit
 
 
 def load_catalogue_json(text: str | bytes) -> Catalogue:

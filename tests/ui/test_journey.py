@@ -54,6 +54,13 @@ def fill_form(ui: Driver) -> None:
     ui.type_keys(kb, "Bênh{nặng}␣viên{nặng}␣huyên{nặng}")
     assert form.ids.value.text == "Bệnh viện huyện"
     ui.tap(ui.nav("next"))
+    # what the fee and the result depend on: big buttons (issue 14 items 7 and 9)
+    ui.tap_text("Trong 60 ngày kể từ ngày sinh")
+    ui.tap_text("Không thuộc các trường hợp trên")
+    ui.tap_text("Nhận qua dịch vụ bưu chính công ích")
+    assert form.label.startswith("Địa chỉ nhận kết quả qua bưu chính")
+    assert form.ids.value.text == "Thôn Thử, xã Mẫu, tỉnh Mẫu"  # pre-filled from the card
+    ui.tap(ui.nav("next"))
 
 
 def scan_both(ui: Driver, watch: list[list[float]] | None = None) -> None:
