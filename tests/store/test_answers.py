@@ -114,6 +114,7 @@ def test_the_demo_uses_todays_names(tmp_path):
     config = load(write_demo_config(gateway_toml, tmp_path))
     assert config.kiosk.parent_body == "UBND XÃ THĂNG PHÚ" and config.kiosk.place == "Thăng Phú"
     old_card = parse_card_qr(SAMPLE_CARDS["04-the-cu-dia-chi-cu.txt"])
+    assert isinstance(old_card, Identity)
     assert default_catalogue().address_map.map(old_card.address).text == TODAY
 
 
