@@ -132,6 +132,7 @@ def test_whole_journey_to_a_printed_slip(ui: Driver, monkeypatch) -> None:
     review = ui.at("review")
     text = " ".join(w.text for w in review.ids.summary.children)
     assert "Trần Minh Khang" in text and "Nguyễn Thị Mẫu" in text and "2 trang" in text
+    assert f"[b]{T.FEE}:[/b] Miễn lệ phí" in text  # on time, not exempt: the quote
     ui.tap(ui.nav("next"))
     printer = ui.app.services.devices.printer
     jobs_before = len(printer.jobs)
