@@ -372,7 +372,7 @@ def test_component_lists_and_time_limits_corrected():
     assert "không quá 23 ngày." in cert and "23 ngày làm việc" not in cert
     again = CAT.get("1.004884")
     assert [c.code for c in again.components] == ["TO_KHAI", "GIAY_TO_KHAI_SINH",
-                                                  "VAN_BAN_UY_QUYEN"]
+                                                  "XAC_NHAN_CO_QUAN", "VAN_BAN_UY_QUYEN"]
     assert "cam đoan" in again.components[0].name
     business = [c.code for c in CAT.get("1.001612").components]
     assert "HOP_DONG_THUE" not in business and "GIAY_TO_PHAP_LY" in business

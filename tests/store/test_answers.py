@@ -21,6 +21,7 @@ from appliance.domain.catalogue import (
 )
 from appliance.domain.dossier import Draft
 from appliance.domain.identity import Identity
+from appliance.domain.slip import slip_text
 from appliance.manifest import open_dossier, parse_envelope
 from appliance.submission import finalize
 
@@ -60,6 +61,9 @@ def test_answers_decide_fee_delivery_time_limit_and_address(tmp_path):
         assert original.result_delivery == DELIVERIES[POST].slip
         assert original.fee_text == "Miễn lệ phí (Người khuyết tật)"
         assert original.time_limit_text.startswith("Bổ sung thông tin hộ tịch")
+        printed = slip_text(original)
+        assert f"Hình thức nhận kết quả: {DELIVERIES[POST].slip}" in printed
+        assert "Phí, lệ phí: Miễn lệ phí (Người khuyết tật)" in printed
         reprint = stored_slip(config, store, catalogue, result.code)
         assert reprint.result_delivery == original.result_delivery
         assert reprint.time_limit_text == original.time_limit_text
