@@ -40,6 +40,8 @@ class SlipFacts:
     site: str = ""
     """Empty for dossiers finalized before the site was kept: the configured one is used."""
     gateway_code: str | None = None
+    register_no: int | None = None
+    """Per-year register number; None for dossiers finalized before it existed."""
     form_public: Mapping[str, Any] = field(default_factory=dict)
     """``Procedure.public_facts``: the answers that select the time limit and the delivery, and
     the fee text (nothing personal), so a reprint says what the original said."""
@@ -48,7 +50,7 @@ class SlipFacts:
     def of_result(cls, result: FinalizeResult) -> SlipFacts:
         return cls(result.code, result.procedure.code, result.received_at, result.due_at,
                    result.clock_trusted, result.pages, result.site,
-                   form_public=result.form_public)
+                   register_no=result.register_no, form_public=result.form_public)
 
     @classmethod
     def of_record(cls, record: DossierRecord) -> SlipFacts:
@@ -57,7 +59,7 @@ class SlipFacts:
         return cls(record.code, record.procedure_code, record.finalized_at, record.due_at,
                    record.clock_trusted, {str(k): int(v) for k, v in pages.items()},
                    str(public.get("site") or ""), record.portal_code,
-                   public.get("form_public") or {})
+                   register_no=record.register_no, form_public=public.get("form_public") or {})
 
 
 def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
@@ -83,9 +85,17 @@ def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
         clock_trusted=facts.clock_trusted,
         gateway_code=facts.gateway_code,
         site=facts.site or None,
+        register_no=facts.register_no,
         answers=answers if answers is not None else _public_answers(facts),
-        fee_text=None if answers is not None else facts.form_public.get("fee_text"),
+        fee=None if answers is not None else _kept_fee(facts),
     )
+
+
+def _kept_fee(facts: SlipFacts) -> tuple[str, int | None] | None:
+    text, amount = facts.form_public.get("fee_text"), facts.form_public.get("fee_amount")
+    if not isinstance(text, str):
+        return None
+    return text, amount if isinstance(amount, int) else None
 
 
 def _public_answers(facts: SlipFacts) -> Mapping[str, str] | None:

@@ -381,7 +381,8 @@ class Procedure:
         names = {n for v in self.time_limit.variants for n, _ in v.when} | {DELIVERY_FIELD}
         quote = self.fee_quote(answers)
         return {"answers": {n: answers[n] for n in sorted(names) if n in answers},
-                "fee_text": "Miễn lệ phí" if quote.exemption else quote.text}
+                "fee_text": "Miễn lệ phí" if quote.exemption else quote.text,
+                "fee_amount": quote.amount}
 
     def payload_fields(self, answers: Mapping[str, str]) -> dict[str, Any]:
         """The national fields the citizen's answers decide: the fee list (``DanhSachLePhi``)
