@@ -145,7 +145,6 @@ def finalize(
     page_counts: Mapping[str, int] | None = None,
 ) -> FinalizeResult:
     """Freeze, seal, write and queue ``draft``; raises SubmissionRefused before writing anything.
-
     ``page_counts``: pages scanned per component when the draft's pages were merged (one PDF per
     component); by default, the draft's own page counts."""
     procedure: ProcedureInfo | None = ctx.procedure(draft.procedure_code)
