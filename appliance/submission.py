@@ -149,7 +149,8 @@ def finalize(
                 payload_ct = sealer.seal(canonical_json(payload))
                 facts = mf.ManifestFacts(
                     dossier_id, code, ctx.kiosk_id, ctx.unit_code, procedure.code, received,
-                    trusted, due, draft.replaces, ctx.device_key_public_b64)
+                    trusted, due, draft.replaces, ctx.device_key_public_b64,
+                    identity_assurance=str(draft.identity.assurance_level))
                 envelope, digest = mf.sign_envelope(
                     mf.build_manifest(facts, sealer.sealed_key, payload_ct,
                                       [p.entry for p in sealed]), ctx.sign)

@@ -249,13 +249,16 @@ def virtual_cccd(
     names: str = "NGUYEN<<THI<LAN",
     pace_oid: str | None = f"{pace.ID_PACE}.2.2",
     aa_key: ec.EllipticCurvePrivateKey | None = None,
+    face: bytes | None = None,
 ) -> SimCard:
     """A CCCD for the person in ``fields`` (DG13 layout), signed by ``signer``: the CAN and the
-    BAC data both follow from ``fields[1]``, the 12-digit number."""
+    BAC data both follow from ``fields[1]``, the 12-digit number. ``face``: DG2's content."""
     id_number = fields[1][0]
     dg1 = issuer.encode_dg1(issuer.td1(id_number[-9:], birth, sex, expiry, names, id_number))
     dg13 = issuer.encode_dg13(fields)
     groups = {1: dg1, 13: dg13}
+    if face is not None:
+        groups[2] = tlv.encode(0x75, face)
     if aa_key is not None:
         groups[15] = issuer.encode_dg15(aa_key.public_key())
     files = {DG_FID[n]: data for n, data in groups.items()}
