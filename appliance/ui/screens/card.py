@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kivy.properties import NumericProperty, OptionProperty
+from kivy.properties import NumericProperty, OptionProperty, StringProperty
 
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
@@ -26,6 +26,11 @@ class CardScreen(KioskScreen):
     back_to = "identity"
     phase = OptionProperty("wait", options=("wait", "reading", "retry", "unreadable", "staff"))
     progress = NumericProperty(0.0)
+    action = StringProperty(T.CHIP_CANT)
+    """The label of the phase's one primary action ('' while reading)."""
+
+    def on_phase(self, *_args: object) -> None:
+        self.action = next_label(self.phase, self.services.allow_qr_only)
 
     def on_enter(self, *_args: object) -> None:
         self.start()
@@ -40,22 +45,22 @@ class CardScreen(KioskScreen):
     def start(self) -> None:
         """Wait for the card on the reader and read it with the QR's ID number as the key."""
         self.message, self.phase, self.progress = "", "wait", 0.0
-        self.services.read_chip(self.session.identity, on_reading=self.on_reading,
-                                on_progress=self.on_progress, done=self.on_read,
-                                failed=self.on_refused)
+        self.services.read_chip(self.session.identity, on_reading=self.reading_started,
+                                on_progress=self.show_progress, done=self.chip_read,
+                                failed=self.chip_refused)
 
-    def on_reading(self) -> None:
+    def reading_started(self) -> None:
         self.phase = "reading"
 
-    def on_progress(self, fraction: float) -> None:
+    def show_progress(self, fraction: float) -> None:
         self.progress = fraction
 
-    def on_read(self, identity: Any) -> None:
+    def chip_read(self, identity: Any) -> None:
         self.progress = 1.0
         self.session.identity = identity  # the chip wins over the QR's text
         self.app.go("form", start=True)
 
-    def on_refused(self, refusal: Any) -> None:
+    def chip_refused(self, refusal: Any) -> None:
         log.info("chip_refused code=%s", refusal.code)
         self.progress = 0.0
         if refusal.next == "retry":
@@ -74,7 +79,7 @@ class CardScreen(KioskScreen):
         self.message = f"{reason_vi} {advice}".strip()
 
     def go_next(self) -> None:
-        action = next_label(self.phase, self.services.allow_qr_only)
+        action = self.action
         if action == T.CHIP_CANT:
             self.cannot_read()
         elif action == T.CHIP_RETRY:
