@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from appliance.domain.identity import Identity
+from hw.cardreader.sim import SimCardReader
 from hw.emrtd import issuer
 from hw.emrtd.simcard import SimCard, virtual_cccd
 
@@ -91,3 +92,8 @@ def put_demo_card(reader: object, person: Identity, sim_dir: Path, trust_store: 
 def lift_demo_card(reader: object) -> None:
     if hasattr(reader, "lift"):
         reader.lift()
+
+
+def sim_reader() -> SimCardReader:
+    """An empty simulated reader (the screenshot tour's card screen on a kiosk without one)."""
+    return SimCardReader()
