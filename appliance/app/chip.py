@@ -13,10 +13,13 @@ config asks for it (``[identity] read_face``).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 
@@ -223,3 +226,37 @@ def trust_store_status(config: KioskConfig) -> DeviceStatus:
     counts = f"{len(store.cscas)} chứng thư, {len(store.crls)} danh sách thu hồi"
     return ok("chip.trust_store.ok", f"Kho chứng thư gốc: {counts}.",
               f"{len(store.cscas)} CSCA certificate(s), {len(store.crls)} CRL(s) in {folder}")
+
+
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+TRUST_SUFFIXES = (".pem", ".crt", ".cer", ".der", ".ml", ".crl")
+
+
+def install_trust_store(folder: Path, files: Mapping[str, str]) -> int:
+    """Install a trust store the gateway sent (file name → base64): every file must load
+    (``TrustStore.load``) and hold at least one CSCA, else nothing changes. The new folder
+    replaces the old one by rename, so a reader never sees half an update. The CSCA count."""
+    staging = folder.with_name(folder.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        for name, data in files.items():
+            if not _FILE_NAME.fullmatch(name) or not name.lower().endswith(TRUST_SUFFIXES):
+                raise TrustStoreError(f"file name {name[:80]!r} is not accepted")
+            try:
+                (staging / name).write_bytes(base64.b64decode(data, validate=True))
+            except binascii.Error:
+                raise TrustStoreError(f"{name} is not base64") from None
+        count = len(TrustStore.load(staging).cscas)
+        if not count:
+            raise TrustStoreError("the update holds no CSCA certificate")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = folder.with_name(folder.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    staging.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return count
