@@ -101,3 +101,17 @@ def test_an_unreadable_chip_goes_on_with_the_qr_alone_marked(ui, reader):
     ui.at("form")
     identity = ui.app.session.identity
     assert identity.source == "card_qr" and identity.to_payload()["MucDoXacThucDinhDanh"] == "qr"
+
+
+def test_the_demo_tray_puts_the_scanned_persons_card_on_the_reader(ui, reader):
+    from appliance.ui.demo_tray import DemoTray
+
+    to_card_screen(ui)
+    tray = DemoTray(ui.app.services)
+    tray.open()
+    ui.pump(3)
+    ui.tap_text("Đặt thẻ lên đầu đọc (người của mã QR vừa quét)")
+    ui.at("form")
+    identity = ui.app.session.identity
+    assert identity.source == "chip" and identity.full_name == "Nguyễn Thị Mẫu"
+    assert identity.assurance_level == "chip_active_authenticated"
