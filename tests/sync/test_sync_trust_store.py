@@ -16,7 +16,6 @@ from hw.emrtd import issuer
 from hw.emrtd.truststore import TrustStore
 
 
-
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
