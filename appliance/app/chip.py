@@ -3,7 +3,8 @@ protocol package (``hw.emrtd``) and the card-reader seam (``hw.cardreader``).
 
 The QR scanned first gives the CAN (the last 6 digits of its ID number); the chip's DG13 then
 gives the identity, which wins over the QR's text. Its assurance (``Identity.assurance``) is
-``chip_active_authenticated`` when passive and active authentication both pass,
+``chip_active_authenticated`` when passive authentication and chip or active authentication
+pass (the chip proved it is not a copy),
 ``chip_passive_authenticated`` with passive authentication alone, and ``chip_read`` only when the
 kiosk has no trust store to check with (``chip, not verified: <why>``). Data that fails a check
 (changed after signing, unknown or revoked signer, a cloned chip) is refused, never downgraded:
@@ -34,8 +35,9 @@ from hw.emrtd.truststore import TrustStore
 from hw.status import DeviceStatus, degraded, failed, ok
 from kioskbase.errors import BilingualError
 
-GROUPS = (1, 13, 15)
-"""DG1 (MRZ), DG13 (Vietnamese personal data), DG15 (active-authentication key, when present)."""
+GROUPS = (1, 13, 14, 15)
+"""DG1 (MRZ), DG13 (Vietnamese personal data), DG14 (chip authentication) and DG15 (active
+authentication), each when the card has it."""
 FACE = 2
 EXPECTED_APDUS = 22
 """A CCCD read with PACE and DG15 (bench/chip.py counts 20 without DG15): for progress only."""
@@ -164,7 +166,8 @@ def read_identity(reader: CardReader, qr: Identity, policy: ChipPolicy, now: dt.
         assurance = Assurance.CHIP_READ
     else:
         session.verify_chip(read, store, now)  # chip.pa.*: refused, never downgraded
-        assurance = Assurance.CHIP_ACTIVE if read.active_authenticated else Assurance.CHIP_PASSIVE
+        genuine = read.active_authenticated or read.chip_authenticated
+        assurance = Assurance.CHIP_ACTIVE if genuine else Assurance.CHIP_PASSIVE
     return identity_of(personal, read.mrz, assurance=assurance, problem=problem, card=qr.card,
                        face=read.groups.get(FACE) if policy.read_face else None)
 
@@ -194,7 +197,7 @@ class ChipRefusal:
 
 
 _RETRY = ("chip.lifted", "cardreader.no_card", "chip.sm.invalid")
-_STAFF = ("chip.mismatch", "chip.pa.", "chip.aa.")
+_STAFF = ("chip.mismatch", "chip.pa.", "chip.aa.", "chip.ca.")
 
 
 def refusal(exc: BaseException) -> ChipRefusal:

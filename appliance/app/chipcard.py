@@ -8,6 +8,7 @@ cards its tray puts down agree across restarts.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from cryptography import x509
@@ -71,14 +72,15 @@ def dg13_fields(person: Identity) -> dict[int, tuple[str, ...]]:
 
 
 def chip_card(person: Identity, signer: issuer.Authority, *, face: bytes | None = None,
-              active: bool = True) -> SimCard:
-    """A virtual CCCD for ``person`` signed by ``signer`` (with an active-authentication key
-    unless ``active`` is False)."""
+              active: bool = True, chip_auth: bool = False) -> SimCard:
+    """A virtual CCCD for ``person`` signed by ``signer``: with an active-authentication key
+    (DG15) unless ``active`` is False, with a chip-authentication key (DG14) if ``chip_auth``."""
     birth = person.birth_date.strftime("%y%m%d") if person.birth_date else "000101"
     return virtual_cccd(
         signer, dg13_fields(person), birth=birth, expiry="991231",
         sex={"Nam": "M", "Nữ": "F"}.get(person.sex or "", "<"), names="CONG<<DAN<MAU",
-        aa_key=ec.generate_private_key(ec.SECP256R1()) if active else None, face=face)
+        aa_key=ec.generate_private_key(ec.SECP256R1()) if active else None, face=face,
+        ca_key=secrets.randbelow(2**200) + 1 if chip_auth else None)
 
 
 def put_demo_card(reader: object, person: Identity, sim_dir: Path, trust_store: Path) -> None:

@@ -73,6 +73,17 @@ def test_without_active_authentication_it_is_passive(person, authority, trust):
     assert found.assurance_level is Assurance.CHIP_PASSIVE
 
 
+def test_chip_authentication_alone_proves_the_chip_genuine(person, authority, trust):
+    card = chip_card(person, authority[1], active=False, chip_auth=True)
+    assert read(card, person, trust).assurance_level is Assurance.CHIP_ACTIVE
+    clone = chip_card(person, authority[1], active=False, chip_auth=True)
+    clone.ca_key = 7  # the signed DG14 on a chip without its private key
+    with pytest.raises(Exception) as caught:
+        read(clone, person, trust)
+    refusal = chip.refusal(caught.value)
+    assert (refusal.code, refusal.next) == ("chip.ca.failed", chip.Next.STAFF)
+
+
 @pytest.mark.parametrize("make, problem", [
     (lambda root: root / "nowhere", "chip.trust_store.missing"),
     (lambda root: root, "chip.trust_store.empty"),
