@@ -147,8 +147,7 @@ def finalize(
     site = str(store.get_setting("site", ctx.site) or ctx.site)
     sealer = DossierSealer(ctx.portal_public_key_b64)
     try:
-        received = store.clock.wall()
-        mono = store.clock.monotonic()
+        received, mono = store.clock.wall(), store.clock.monotonic()
         trusted = store.clock.trusted(store)
         due = ctx.due_date(procedure.code, received, draft.form) if trusted else None
         sealed = _seal_pages(sealer, draft, procedure)
