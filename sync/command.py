@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from appliance import exitcodes
+from appliance import __version__, exitcodes
 
 if TYPE_CHECKING:
     from appliance.config import KioskConfig
@@ -37,6 +37,7 @@ def build(config: KioskConfig) -> SyncDaemon:
     from sync.client import Credentials, RetryPolicy
     from sync.daemon import SyncDaemon, SyncSettings
     from sync.enrolment import Enroller
+    from sync.updater import UpdateAgent
 
     store = runtime.open_store(config)  # the same store and clock as the UI
     gw = config.gateway
@@ -53,8 +54,9 @@ def build(config: KioskConfig) -> SyncDaemon:
         batch_size=s.batch_size, retention_days=config.storage.retention_days,
         site=config.kiosk.site)
     enroller = Enroller(credentials_file, runtime.device_key_path(config), gw.enrolment_code)
+    updater = UpdateAgent(store, client, running_version=__version__)
     return SyncDaemon(store, client, settings, receipt_public_key=gw.receipt_public_key,
-                      enroller=enroller)
+                      enroller=enroller, updater=updater)
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:

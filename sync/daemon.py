@@ -48,6 +48,7 @@ from sync.errors import (
     Transient,
 )
 from sync.notify import Watchdog, notify
+from sync.updater import UpdateAgent
 
 log = logging.getLogger("sync")
 
@@ -102,13 +103,16 @@ class CycleResult:
 
 class SyncDaemon:
     def __init__(self, store: Store, client: GatewayClient, settings: SyncSettings, *,
-                 receipt_public_key: str = "", enroller: Enroller | None = None) -> None:
+                 receipt_public_key: str = "", enroller: Enroller | None = None,
+                 updater: UpdateAgent | None = None) -> None:
         self.store = store
         self.client = client
         self.settings = settings
         self.receipt_public_key = receipt_public_key
         """Base64 Ed25519 key every receipt must be signed with; empty: no receipt is trusted."""
         self.enroller = enroller
+        self.updater = updater
+        """Reads the software updates feed and downloads bundles, after everything else."""
         self.stop_event = threading.Event()
         self._failures = 0
         self._last_housekeeping = -1e18
@@ -343,6 +347,19 @@ class SyncDaemon:
         self.send_ratings()
         self.send_heartbeat()
         self.store.expire_tombstones(self.settings.retention_days)
+        self.fetch_bundle()
+
+    def fetch_bundle(self) -> None:
+        """Last of the housekeeping: a cut download resumes next time and never fails the cycle
+        the dossiers were delivered in."""
+        if self.updater is None:
+            return
+        try:
+            self.updater.run()
+        except Stopping:
+            raise
+        except SyncError as err:
+            log.info("bundle download paused: %s", err.describe())
 
     def pull_updates(self) -> None:
         cursor = self.store.sync_state().get("updates_cursor")
@@ -419,6 +436,7 @@ class SyncDaemon:
             "site": str(self.store.get_setting("site", self.settings.site)),
             "alerts": [a.code for a in self.store.alerts()],
             "sent_at": self.now().isoformat(),
+            **({"update": self.updater.report()} if self.updater else {}),
         })
         self.store.update_sync_state(last_heartbeat=self.now().isoformat())
 

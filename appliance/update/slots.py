@@ -135,3 +135,12 @@ def parse_slot_file(text: str) -> BootRecord:
     if tries < 0 or (trial is None and tries):
         raise SlotFileError("kiosk-slot.txt: tries_left without a trial slot")
     return BootRecord(BootMethod.COUNTER, committed, trial, tries)
+
+
+def slot_from_cmdline(cmdline: str) -> Slot | None:
+    """The running slot, from the kernel command line's ``rauc.slot=A|B`` (None: not A/B)."""
+    for word in cmdline.split():
+        if word.startswith("rauc.slot="):
+            value = word.split("=", 1)[1]
+            return value if value in SLOTS else None
+    return None

@@ -46,6 +46,7 @@ HEARTBEAT_FIELDS: dict[str, tuple[type, ...]] = {
     "disk_free_mb": (int, float), "version": (str,), "site": (str,), "alerts": (list,),
     "devices": (dict,),
     "sent_at": (str,),
+    "update": (dict,),
 }
 
 
