@@ -83,8 +83,7 @@ class UpdateAgent:
 
     def report(self) -> dict[str, Any]:
         """Version, slot and update state for the heartbeat and ``kiosk status``."""
-        state = self.load()
-        return report(state, self.running_version, self.slot())
+        return self.load().report(self.running_version, self.slot())
 
     def slot(self) -> str:
         try:
@@ -92,10 +91,3 @@ class UpdateAgent:
         except OSError:
             return "none"
 
-
-def report(state: UpdateState, running_version: str, slot: str) -> dict[str, Any]:
-    offer = state.offer
-    return {"version": running_version, "slot": slot, "state": state.phase.value,
-            "offered": offer.version if offer else None, "received": state.received,
-            "size": offer.size if offer else None, "reason": state.reason,
-            "refused": state.refused}

@@ -183,7 +183,15 @@ class UpdateState:
         """The trial failed its check: noted, then the kiosk reboots into the committed slot."""
         return self._to(Phase.TRYING, reason=f"health_check:{reason}")
 
-    # --- persistence (a JSON file on the data partition, replaced atomically)
+    def report(self, running_version: str, slot: str) -> dict[str, Any]:
+        """Version, slot and update state for the heartbeat and ``kiosk status``."""
+        offer = self.offer
+        return {"version": running_version, "slot": slot, "state": self.phase.value,
+                "offered": offer.version if offer else None, "received": self.received,
+                "size": offer.size if offer else None, "reason": self.reason,
+                "refused": self.refused}
+
+    # --- persistence (the store's sync_state on the data partition, one transaction)
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
 

@@ -200,3 +200,18 @@ def test_the_throttle_keeps_the_average_rate() -> None:
     for _ in range(4):
         throttle.account(500)
     assert sum(waits) == pytest.approx(2.0) and now[0] == pytest.approx(2.0)
+
+
+def test_kiosk_status_shows_version_slot_and_update_state(
+        sim: PortalSim, agent: UpdateAgent, kiosk_config: Any, tmp_path: Path) -> None:
+    from appliance import __version__
+    from appliance.commands import status
+
+    fresh = status.collect(kiosk_config)["update"]
+    assert (fresh["version"], fresh["state"], fresh["offered"]) == (__version__, "idle", None)
+    publish(sim, tmp_path)
+    agent.run()
+    doc = status.collect(kiosk_config)
+    assert (doc["update"]["state"], doc["update"]["offered"], doc["update"]["received"]) == (
+        "downloaded", "2.0.0", len(BUNDLE))
+    assert f"update downloaded 2.0.0 ({len(BUNDLE)}/{len(BUNDLE)} bytes)" in status.render(doc)
