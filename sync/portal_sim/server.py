@@ -571,6 +571,8 @@ class Handler(BaseHTTPRequestHandler):
         sent, length = 0, total - start
         self.send_response(status)
         self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("X-Server-Time", self.sim.gateway.now_iso())
+        self.send_header("Cache-Control", "no-store")
         self.send_header("Accept-Ranges", "bytes")
         if status == 206:
             self.send_header("Content-Range", f"bytes {start}-{total - 1}/{total}")
