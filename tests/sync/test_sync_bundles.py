@@ -215,3 +215,14 @@ def test_kiosk_status_shows_version_slot_and_update_state(
     assert (doc["update"]["state"], doc["update"]["offered"], doc["update"]["received"]) == (
         "downloaded", "2.0.0", len(BUNDLE))
     assert f"update downloaded 2.0.0 ({len(BUNDLE)}/{len(BUNDLE)} bytes)" in status.render(doc)
+
+
+def test_a_stale_session_flag_is_ignored(tmp_path: Path) -> None:
+    """A UI that crashed mid-session cannot hold updates back for ever."""
+    session_flag.mark(tmp_path, True)
+    set_at = session_flag.flag_path(tmp_path).stat().st_mtime
+    assert session_flag.is_active(tmp_path, set_at + 60)
+    assert not session_flag.is_active(tmp_path, set_at + session_flag.STALE_AFTER_S + 1)
+    session_flag.mark(tmp_path, False)
+    session_flag.mark(tmp_path, False)  # clearing twice is fine
+    assert not session_flag.is_active(tmp_path, set_at)
