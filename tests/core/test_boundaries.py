@@ -38,7 +38,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "base": set(),
     "domain": set(),
     "update": set(),
-    "core": {"domain"},
+    "core": {"domain", "update"},
     "emrtd": set(),
     "hw": {"emrtd"},
     "gateway": set(),
