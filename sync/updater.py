@@ -74,12 +74,25 @@ class UpdateAgent:
             state = state.withdraw()
         self.save(state)
         if next_action(state, self.facts()) is Action.DOWNLOAD:
+            if not self.room_for(state):
+                return state
             state = self.downloader.fetch(state)
             self.save(state)
             if state.reason == "bad_digest" and state.offer is None:
                 log.warning("bundle %s refused: its digest is not the announced one",
                             state.refused)
         return state
+
+    def room_for(self, state: UpdateState) -> bool:
+        """The rest of the bundle must fit above the store's reserve: a download never takes the
+        room a citizen's dossier needs."""
+        assert state.offer is not None
+        missing = state.offer.size - state.received
+        if self.store.free_bytes() - missing >= self.store.reserve_bytes:
+            return True
+        log.warning("bundle %s waits: %d MB missing above the store's reserve",
+                    state.offer.version, missing // 1_000_000)
+        return False
 
     def report(self) -> dict[str, Any]:
         """Version, slot and update state for the heartbeat and ``kiosk status``."""

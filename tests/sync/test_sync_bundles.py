@@ -226,3 +226,15 @@ def test_a_stale_session_flag_is_ignored(tmp_path: Path) -> None:
     session_flag.mark(tmp_path, False)
     session_flag.mark(tmp_path, False)  # clearing twice is fine
     assert not session_flag.is_active(tmp_path, set_at)
+
+
+def test_a_bundle_never_takes_the_room_dossiers_need(
+        sim: PortalSim, agent: UpdateAgent, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish(sim, tmp_path)
+    reserve = agent.store.reserve_bytes
+    monkeypatch.setattr(agent.store, "free_bytes", lambda: reserve + len(BUNDLE) - 1)
+    assert agent.run().phase is Phase.ANNOUNCED
+    assert not (agent.store.data_dir / "updates").exists()
+    monkeypatch.setattr(agent.store, "free_bytes", lambda: reserve + len(BUNDLE))
+    assert agent.run().phase is Phase.DOWNLOADED
