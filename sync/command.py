@@ -37,7 +37,7 @@ def build(config: KioskConfig) -> SyncDaemon:
     from sync.client import Credentials, RetryPolicy
     from sync.daemon import SyncDaemon, SyncSettings
     from sync.enrolment import Enroller
-    from sync.updater import UpdateAgent
+    from sync.updater import UpdateAgent, quiet_window
 
     store = runtime.open_store(config)  # the same store and clock as the UI
     gw = config.gateway
@@ -54,7 +54,9 @@ def build(config: KioskConfig) -> SyncDaemon:
         batch_size=s.batch_size, retention_days=config.storage.retention_days,
         site=config.kiosk.site)
     enroller = Enroller(credentials_file, runtime.device_key_path(config), gw.enrolment_code)
-    updater = UpdateAgent(store, client, running_version=__version__)
+    updater = UpdateAgent(store, client, running_version=__version__,
+                          rate_bps=config.update.rate_kib_s * 1024,
+                          quiet=quiet_window(config.update.quiet_start, config.update.quiet_end))
     return SyncDaemon(store, client, settings, receipt_public_key=gw.receipt_public_key,
                       enroller=enroller, updater=updater)
 

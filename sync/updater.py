@@ -9,6 +9,7 @@ out by the boot-time update service (see docs/technician.md, "Field updates").
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from pathlib import Path
@@ -28,6 +29,11 @@ STATE_KEY = "update"
 DEFAULT_RATE_BPS = 256 * 1024
 """2 Mbit/s: a bundle of ~400 MB arrives in well under a night on a rural 4G link."""
 CMDLINE = Path("/proc/cmdline")
+
+
+def quiet_window(start: str, end: str) -> QuietWindow:
+    """From ``[update] quiet_start/quiet_end`` ("HH:MM", checked by the configuration)."""
+    return QuietWindow(dt.time.fromisoformat(start), dt.time.fromisoformat(end))
 
 
 class UpdateAgent:

@@ -238,3 +238,20 @@ def test_a_bundle_never_takes_the_room_dossiers_need(
     assert not (agent.store.data_dir / "updates").exists()
     monkeypatch.setattr(agent.store, "free_bytes", lambda: reserve + len(BUNDLE))
     assert agent.run().phase is Phase.DOWNLOADED
+
+
+def test_the_update_section_sets_the_rate_and_the_quiet_hours(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from appliance.config import ConfigError, parse
+    from sync.updater import quiet_window
+
+    config = parse('[update]\nrate_kib_s = 64\nquiet_start = "23:30"\nquiet_end = "04:00"\n',
+                   "test")
+    window = quiet_window(config.update.quiet_start, config.update.quiet_end)
+    assert config.update.rate_kib_s == 64
+    assert window.contains(dt.time(0, 15)) and not window.contains(dt.time(23, 0))
+    for bad in ('quiet_start = "25:00"', 'quiet_end = "5:00"', 'quiet_end = "5h"',
+                "rate_kib_s = 0"):
+        with pytest.raises(ConfigError, match="update"):
+            parse(f"[update]\n{bad}\n", "test")
