@@ -15,17 +15,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from appliance import session_flag
+from appliance import session_flag, update_state
 from appliance.store import Store
 from appliance.update.machine import UpdateState
 from appliance.update.plan import Action, next_action
 from appliance.update.policy import Facts, QuietWindow, may_download
 from appliance.update.slots import slot_from_cmdline
-from sync.bundle_fetch import Downloader, read_feed
+from sync.bundle_fetch import URL_PREFIX, Downloader, read_feed
 from sync.client import GatewayClient
 
 log = logging.getLogger("sync")
-STATE_KEY = "update"
 DEFAULT_RATE_BPS = 256 * 1024
 """2 Mbit/s: a bundle of ~400 MB arrives in well under a night on a rural 4G link."""
 CMDLINE = Path("/proc/cmdline")
@@ -51,13 +50,10 @@ class UpdateAgent:
 
     # --- state
     def load(self) -> UpdateState:
-        text = self.store.sync_state().get(STATE_KEY)
-        if not isinstance(text, str):
-            return UpdateState(running=self.running_version)
-        return UpdateState.from_json(text)
+        return update_state.load(self.store, self.running_version)
 
     def save(self, state: UpdateState) -> None:
-        self.store.update_sync_state(**{STATE_KEY: state.to_json()})
+        update_state.save(self.store, state)
 
     def facts(self) -> Facts:
         return Facts(session_active=session_flag.is_active(self.store.data_dir, time.time()),
@@ -76,8 +72,8 @@ class UpdateAgent:
         if announced is not None and announced.rollout.includes(self.client.kiosk_id,
                                                                 announced.offer.version):
             state = state.announce(announced.offer)
-        else:
-            state = state.withdraw()
+        elif state.offer is None or state.offer.url.startswith(URL_PREFIX):
+            state = state.withdraw()  # a bundle from a USB stick is not the gateway's to withdraw
         self.save(state)
         if next_action(state, self.facts()) is Action.DOWNLOAD:
             if not self.room_for(state):

@@ -104,3 +104,47 @@ def test_a_bad_version_is_refused_before_signing(tmp_path: Path) -> None:
     done = _bundle(tmp_path, str(_root_image(tmp_path)), "../2", str(tmp_path / "v.raucb"))
     assert done.returncode == 2 and "bad version" in done.stderr
     assert not (tmp_path / "v.raucb").exists()
+
+
+# --- the USB stick path (appliance/app/usb_update.py) ---------------------------------------------
+
+
+def test_a_bundle_from_a_usb_stick_is_verified_copied_and_ready_to_install(
+        built: tuple[Path, Path], tmp_path: Path) -> None:
+    from appliance.app.usb_update import find_bundles, take_bundle
+    from appliance.store import Store
+    from appliance.update.machine import Phase
+
+    bundle, keyring = built
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "kiosk-2.0.0.raucb").write_bytes(bundle.read_bytes())
+    (stick / "notes.txt").write_text("not a bundle")
+    assert find_bundles([stick, tmp_path / "absent"]) == [stick / "kiosk-2.0.0.raucb"]
+    with Store.open(tmp_path / "data", reserve_mb=1) as store:
+        state = take_bundle(store, stick / "kiosk-2.0.0.raucb", tmp_path / "data" / "updates",
+                            running_version="1.0.0", keyring=keyring)
+        assert (state.phase, state.offer.version if state.offer else None) == (
+            Phase.DOWNLOADED, "2.0.0")
+        assert (tmp_path / "data" / "updates" / "2.0.0.raucb").read_bytes() == bundle.read_bytes()
+        assert store.sync_state()["update"] == state.to_json()
+
+
+def test_a_changed_bundle_on_a_stick_is_refused_before_it_is_copied(
+        built: tuple[Path, Path], tmp_path: Path) -> None:
+    from appliance.app.usb_update import take_bundle
+    from appliance.store import Store
+
+    bundle, keyring = built
+    data = bytearray(bundle.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (tmp_path / "bad.raucb").write_bytes(data)
+    with Store.open(tmp_path / "data", reserve_mb=1) as store:
+        with pytest.raises(BundleRefused):
+            take_bundle(store, tmp_path / "bad.raucb", tmp_path / "data" / "updates",
+                        running_version="1.0.0", keyring=keyring)
+        assert not (tmp_path / "data" / "updates").exists()
+        assert "update" not in store.sync_state()
+        with pytest.raises(BundleRefused, match="the version this kiosk runs"):
+            take_bundle(store, bundle, tmp_path / "data" / "updates", running_version="2.0.0",
+                        keyring=keyring)

@@ -255,3 +255,14 @@ def test_the_update_section_sets_the_rate_and_the_quiet_hours(tmp_path: Path) ->
                 "rate_kib_s = 0"):
         with pytest.raises(ConfigError, match="update"):
             parse(f"[update]\n{bad}\n", "test")
+
+
+def test_the_feed_never_withdraws_a_bundle_from_a_usb_stick(sim: PortalSim,
+                                                            agent: UpdateAgent) -> None:
+    from appliance import update_state
+    from appliance.update.machine import Offer, UpdateState
+
+    offer = Offer("3.0.0", 10, "0" * 64, "usb:kiosk-3.0.0.raucb")
+    taken = UpdateState(running="1.0.0").announce(offer).downloading(10).downloaded("0" * 64)
+    update_state.save(agent.store, taken)
+    assert agent.run() == taken  # the gateway announces nothing: the stick's bundle stays
