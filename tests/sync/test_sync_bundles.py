@@ -266,3 +266,19 @@ def test_the_feed_never_withdraws_a_bundle_from_a_usb_stick(sim: PortalSim,
     taken = UpdateState(running="1.0.0").announce(offer).downloading(10).downloaded("0" * 64)
     update_state.save(agent.store, taken)
     assert agent.run() == taken  # the gateway announces nothing: the stick's bundle stays
+
+
+def test_a_broken_feed_or_a_cut_download_never_fails_the_dossiers_cycle(
+        sim: PortalSim, agent: UpdateAgent, daemon: SyncDaemon, seed: Any,
+        tmp_path: Path) -> None:
+    publish(sim, tmp_path)
+    seed(1)
+    sim.faults.plan.append(PlannedFault(FaultKind.RESET, "/api/v1/bundles/"))
+    result = daemon.cycle(drain=True)
+    assert result.error is None and len(result.sent) == 1
+    assert agent.load().phase is Phase.ANNOUNCED  # the cut download resumes next time
+    with sim.gateway.db.tx() as conn:
+        conn.execute("UPDATE bundles SET sha256 = 'nope'")
+    seed(1)
+    result = daemon.cycle(drain=True)
+    assert result.error is None and len(result.sent) == 1
