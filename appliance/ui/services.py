@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from appliance.config import KioskConfig
 from appliance.ui import strings as T
 from appliance.ui.capture import CaptureServices
+from appliance.ui.chip_services import ChipServices
 from appliance.ui.staff_services import DEFAULT_PIN, DEVICE_NAMES, StaffServices
 from appliance.ui.workers import Done, Failed, citizen_message, on_ui
 
@@ -95,7 +96,7 @@ class ProcedureView:
     fee: str
 
 
-class Services(StaffServices, CaptureServices):
+class Services(StaffServices, CaptureServices, ChipServices):
     def __init__(self, config: KioskConfig, *, store: Store | None,
                  catalogue: Catalogue | None, devices: Devices | None,
                  finalize_context: Readiness | None = None, demo: bool = False) -> None:
@@ -104,6 +105,7 @@ class Services(StaffServices, CaptureServices):
         self._ready: Readiness | None = finalize_context
         self.demo = demo
         self._init_capture()
+        self._init_chip()
         self.app: KioskAppLike | None = None
         self._store_ready: Future[None] | None = None
         self._devices_ready: Future[None] | None = None
@@ -184,6 +186,7 @@ class Services(StaffServices, CaptureServices):
         with self._lock:
             self._closed = True  # work submitted from now on is dropped, not an exception
         self.stop_camera()
+        self._close_chip()
         self._camera_pool.shutdown(wait=True)
         self._device_pool.shutdown(wait=True)
         self._store_pool.shutdown(wait=True)
@@ -221,20 +224,25 @@ class Services(StaffServices, CaptureServices):
         p = self.catalogue.get(code) if self.catalogue else None
         if p is None:
             return []
-        return [ComponentView(c.code, c.name, c.paper == "original", c.required, c.max_pages)
+        originals = ("original", "present_original")
+        return [ComponentView(c.code, c.name, c.paper in originals, c.required, c.max_pages)
                 for c in p.components if c.digitise]
 
     def form_fields(self, code: str | None) -> list[FormField]:
         p = self.catalogue.get(code) if self.catalogue else None
         return list(p.form) if p is not None else []
 
-    @staticmethod
-    def prefill(field: FormField, identity: Identity | None) -> str:
-        """The identity's value for a field the catalogue says it pre-fills, as text."""
+    def prefill(self, field: FormField, identity: Identity | None) -> str:
+        """The identity's value for a field the catalogue says it pre-fills, as text. An address
+        in an older card's names (a district, the old province) comes out with today's commune
+        and province (the catalogue's ``address_map``); the card's text stays in the identity."""
         source = field.prefill
         if not source or identity is None:
             return ""
-        return str(identity.prefill_text(source))  # a year-only birth date shows "1950"
+        text = str(identity.prefill_text(source))  # a year-only birth date shows "1950"
+        if source == "address" and self.catalogue is not None:
+            return self.catalogue.catalogue.address_map.map(text).text
+        return text
 
     @staticmethod
     def check_field(field: FormField, value: str) -> str | None:

@@ -99,7 +99,8 @@ def test_original_and_reprint_after_a_site_change_carry_the_same_site_and_papers
     assert [(c.name, c.pages) for c in reprint.components] == papers
     assert papers[0][1] == 3 and len(papers) == 2, "3 pages scanned; the birth paper required"
     without_person = dataclasses.replace(original, citizen_name=None, citizen_address=None,
-                                         citizen_phone=None, citizen_email=None)
+                                         citizen_phone=None, citizen_email=None,
+                                         owner_id_masked=None)
     assert reprint == without_person, "the same slip, less what the kiosk cannot read back"
 
 
@@ -113,8 +114,8 @@ def test_staff_screen_and_doctor_leave_the_same_device_report(ui, capsys):
     from_doctor = ui.store.device_status()["devices"]
 
     assert from_ui == from_doctor
-    assert set(from_ui) == {"camera", "scanner", "printer", "gpio", "network"}
-    assert [state for _, state, _ in rows[:5]] == [s["state"] for s in from_ui.values()]
+    assert set(from_ui) == {"camera", "scanner", "printer", "gpio", "network", "card_reader"}
+    assert [state for _, state, _ in rows[:6]] == [s["state"] for s in from_ui.values()]
 
 
 class _Answer(BaseHTTPRequestHandler):
