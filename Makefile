@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots image image-test sysdeps venv clean
+.PHONY: run test lint bench screenshots image image-test bundle sysdeps venv clean
 
 $(STAMP): pyproject.toml
 	@echo ">> creating virtual env $(VENV) and installing the kiosk with its dev extras"
@@ -48,6 +48,11 @@ image:
 	@image-build/host-tools.sh
 	@$(MAKE) --no-print-directory venv
 	@$(MAKE) -C image-build image
+
+bundle:
+	@image-build/host-tools.sh
+	@$(MAKE) --no-print-directory venv
+	@$(MAKE) -C image-build bundle
 
 image-test:
 	@image-build/host-tools.sh

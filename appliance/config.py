@@ -208,6 +208,17 @@ class SyncSection:
 
 
 @dataclass(frozen=True)
+class UpdateSection:
+    """Field updates (issue 16; docs/technician.md §9)."""
+
+    rate_kib_s: int = 256
+    """Most a bundle download may average, in KiB/s (dossiers always go first anyway)."""
+    quiet_start: str = "22:00"
+    quiet_end: str = "05:00"
+    """Local times between which the kiosk may reboot into a new version (may wrap midnight)."""
+
+
+@dataclass(frozen=True)
 class ProvisionSection:
     """Boot-partition-only settings, applied by ``kiosk provision`` (systemd/, docs/technician.md).
 
@@ -247,6 +258,7 @@ class KioskConfig:
     calendar: CalendarSection = field(default_factory=CalendarSection)
     storage: StorageSection = field(default_factory=StorageSection)
     sync: SyncSection = field(default_factory=SyncSection)
+    update: UpdateSection = field(default_factory=UpdateSection)
     provision: ProvisionSection = field(default_factory=ProvisionSection)
     wifi: WifiSection = field(default_factory=WifiSection)
     source: str = "<built-in desktop default>"
@@ -396,6 +408,7 @@ _BOUNDS: dict[str, tuple[float, float, bool]] = {
     "sync.backoff_cap_s": (0, 86_400, True),
     "sync.escalate_after_h": (0, 8760, True),
     "sync.batch_size": (1, 1000, False),
+    "update.rate_kib_s": (16, 1_000_000, False),
 }
 _KIOSK_ID = re.compile(r"[A-Za-z0-9]{1,8}")
 _UNIT_CODE = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")  # as appliance.domain.codes
@@ -475,6 +488,7 @@ def validate(config: KioskConfig) -> KioskConfig:
         raise ConfigError(src, "hardware.card_reader",
                           'expected "none", "sim", "pcsc" or "pcsc:<part of the reader name>"')
     _check_bounds(config)
+    _check_quiet_hours(config)
     for i, span in enumerate(config.calendar.office_hours + config.calendar.saturday_hours):
         if not _is_span(span):
             raise ConfigError(src, f"calendar hours[{i}]", f'expected "HH:MM-HH:MM", got {span!r}')
@@ -482,6 +496,13 @@ def validate(config: KioskConfig) -> KioskConfig:
         raise ConfigError(src, "calendar.working_day_count",
                           'expected "whole_days" or "working_hours"')
     return config
+
+
+def _check_quiet_hours(config: KioskConfig) -> None:
+    for key in ("quiet_start", "quiet_end"):
+        value = getattr(config.update, key)
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ConfigError(config.source, f"update.{key}", f'expected "HH:MM", got {value!r}')
 
 
 def _is_span(span: str) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from appliance import exitcodes
+from appliance import __version__, exitcodes
 
 if TYPE_CHECKING:
     from appliance.config import KioskConfig
@@ -38,6 +38,7 @@ def build(config: KioskConfig) -> SyncDaemon:
     from sync.client import Credentials, RetryPolicy
     from sync.daemon import SyncDaemon, SyncSettings
     from sync.enrolment import Enroller
+    from sync.updater import UpdateAgent, quiet_window
 
     store = runtime.open_store(config)  # the same store and clock as the UI
     gw = config.gateway
@@ -54,8 +55,12 @@ def build(config: KioskConfig) -> SyncDaemon:
         batch_size=s.batch_size, retention_days=config.storage.retention_days,
         site=config.kiosk.site)
     enroller = Enroller(credentials_file, runtime.device_key_path(config), gw.enrolment_code)
+    updater = UpdateAgent(store, client, running_version=__version__,
+                          rate_bps=config.update.rate_kib_s * 1024,
+                          quiet=quiet_window(config.update.quiet_start, config.update.quiet_end))
     return SyncDaemon(store, client, settings, receipt_public_key=gw.receipt_public_key,
-                      enroller=enroller, install_trust_store=_trust_store_installer(config))
+                      enroller=enroller, install_trust_store=_trust_store_installer(config),
+                      updater=updater)
 
 
 def _trust_store_installer(config: KioskConfig) -> Callable[[dict[str, str]], int] | None:

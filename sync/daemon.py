@@ -51,6 +51,7 @@ from sync.errors import (
     Transient,
 )
 from sync.notify import Watchdog, notify
+from sync.updater import UpdateAgent
 
 log = logging.getLogger("sync")
 
@@ -106,7 +107,8 @@ class CycleResult:
 class SyncDaemon:
     def __init__(self, store: Store, client: GatewayClient, settings: SyncSettings, *,
                  receipt_public_key: str = "", enroller: Enroller | None = None,
-                 install_trust_store: Callable[[dict[str, str]], int] | None = None) -> None:
+                 install_trust_store: Callable[[dict[str, str]], int] | None = None,
+                 updater: UpdateAgent | None = None) -> None:
         self.store = store
         self.client = client
         self.settings = settings
@@ -115,6 +117,8 @@ class SyncDaemon:
         self.enroller = enroller
         self.install_trust_store = install_trust_store
         """Installs a verified trust-store update for the chip reader; None: no reader."""
+        self.updater = updater
+        """Reads the software updates feed and downloads bundles, after everything else."""
         self.stop_event = threading.Event()
         self._failures = 0
         self._last_housekeeping = -1e18
@@ -350,6 +354,19 @@ class SyncDaemon:
         self.send_ratings()
         self.send_heartbeat()
         self.store.expire_tombstones(self.settings.retention_days)
+        self.fetch_bundle()
+
+    def fetch_bundle(self) -> None:
+        """Last of the housekeeping: a cut download resumes next time and never fails the cycle
+        the dossiers were delivered in."""
+        if self.updater is None:
+            return
+        try:
+            self.updater.run()
+        except Stopping:
+            raise
+        except SyncError as err:
+            log.info("bundle download paused: %s", err.describe())
 
     def pull_updates(self) -> None:
         cursor = self.store.sync_state().get("updates_cursor")
@@ -455,6 +472,7 @@ class SyncDaemon:
             "site": str(self.store.get_setting("site", self.settings.site)),
             "alerts": [a.code for a in self.store.alerts()],
             "sent_at": self.now().isoformat(),
+            **({"update": self.updater.report()} if self.updater else {}),
         })
         self.store.update_sync_state(last_heartbeat=self.now().isoformat())
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
-from appliance import exitcodes
+from appliance import __version__, exitcodes
 from appliance.app import runtime, staff
 from appliance.config import KioskConfig
 from appliance.store import Store, SubmissionRefused
+from appliance.update.machine import UpdateState
+from appliance.update.slots import slot_from_cmdline
+
+CMDLINE = Path("/proc/cmdline")
 
 HELP = "queue by state, oldest pending, last successful sync, disk, clock trust, database health"
 
@@ -32,7 +37,7 @@ def collect(config: KioskConfig) -> dict[str, Any]:
         }
         if not store.available:
             doc.update(queue=None, pending=None, oldest_pending_age_s=None, sync=None,
-                       alerts=[], devices=None)
+                       alerts=[], devices=None, update=_update(None))
             return doc
         sync = store.sync_state()
         doc.update(
@@ -42,6 +47,7 @@ def collect(config: KioskConfig) -> dict[str, Any]:
             pending=store.pending_count(),
             oldest_pending_age_s=store.oldest_pending_age_s(),
             sync={k: sync.get(k) for k in SYNC_KEYS},
+            update=_update(sync.get("update")),
             alerts=[{"code": a.code, "reason_en": a.reason_en, "reason_vi": a.reason_vi,
                      "raised_at": a.raised_at.isoformat()} for a in store.alerts()],
         )
@@ -51,6 +57,17 @@ def collect(config: KioskConfig) -> dict[str, Any]:
 
 
 SYNC_KEYS = ("last_success", "last_attempt", "last_error", "next_attempt")
+
+
+def _update(saved: object) -> dict[str, Any]:
+    """The field update as the sync daemon left it (issue 16), with this system's version/slot."""
+    state = UpdateState.from_json(saved) if isinstance(saved, str) else UpdateState(
+        running=__version__)
+    try:
+        slot = slot_from_cmdline(CMDLINE.read_text(encoding="utf-8")) or "none"
+    except OSError:
+        slot = "none"
+    return state.report(__version__, slot)
 
 
 def _database(store: Store) -> dict[str, Any]:
@@ -93,6 +110,7 @@ def render(doc: dict[str, Any]) -> str:
         f"(reserve {doc['disk']['reserve_bytes'] // 2**20} MiB)",
         f"clock         {'trusted' if doc['clock']['trusted'] else 'NOT trusted'} "
         f"({doc['clock']['source']}: {doc['clock']['reason_en']})",
+        _update_line(doc["update"]),
     ]
     if doc["queue"] is not None:
         queue = ", ".join(f"{k} {v}" for k, v in doc["queue"].items())
@@ -112,6 +130,15 @@ def render(doc: dict[str, Any]) -> str:
             lines.append("devices       not reported yet (run kiosk doctor)")
         lines += [f"ALERT {a['code']}: {a['reason_en']}" for a in doc["alerts"]]
     return "\n".join(lines)
+
+
+def _update_line(update: dict[str, Any]) -> str:
+    line = f"version       {update['version']} (slot {update['slot']}), update {update['state']}"
+    if update["offered"]:
+        line += f" {update['offered']} ({update['received']}/{update['size']} bytes)"
+    if update["reason"]:
+        line += f", last failure {update['reason']}"
+    return line
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:

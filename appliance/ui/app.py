@@ -19,7 +19,7 @@ from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 from kivy.uix.screenmanager import ScreenManager
 
-from appliance import sdnotify
+from appliance import sdnotify, session_flag
 from appliance.ui import lockdown
 from appliance.ui.session import Session
 from appliance.ui.theme import sizes_for
@@ -175,6 +175,7 @@ class KioskApp(App):
 
     def _on_screen(self, _sm: Any, name: str) -> None:
         self.activity()
+        self._session_flag(name not in IDLE_SCREENS)
         screen = self.root.get_screen(name)
         self.voice.say(getattr(screen, "say", ""))
 
@@ -187,6 +188,7 @@ class KioskApp(App):
             if isinstance(widget, ModalView):
                 widget.dismiss(animation=False)
         self.session.wipe()
+        self._session_flag(False)
         self.wipes += 1
         for screen in self.root.screens:
             reset = getattr(screen, "reset", None)
@@ -203,6 +205,17 @@ class KioskApp(App):
             self._show_unconfigured()  # nothing leads past "chưa cấu hình"
             return
         self.root.current = to
+
+    def _session_flag(self, active: bool) -> None:
+        """Tell the sync daemon someone is at the kiosk: no bundle download and no update reboot
+        meanwhile (appliance.session_flag; refreshed at every screen change)."""
+        store = getattr(self.services, "store", None)
+        if store is None:
+            return
+        try:
+            session_flag.mark(store.data_dir, active)
+        except OSError as exc:
+            log.warning("session flag not written: %s", exc)
 
     # --- inactivity
     def activity(self) -> None:

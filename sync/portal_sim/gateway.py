@@ -47,6 +47,7 @@ HEARTBEAT_FIELDS: dict[str, tuple[type, ...]] = {
     "disk_free_mb": (int, float), "version": (str,), "site": (str,), "alerts": (list,),
     "devices": (dict,),
     "sent_at": (str,),
+    "update": (dict,),
 }
 
 

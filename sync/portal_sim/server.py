@@ -36,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 import tomlkit
 
 from appliance.durable import write_atomic
+from sync.portal_sim.bundles import Bundles
 from sync.portal_sim.faults import Fault, FaultInjector, FaultKind
 from sync.portal_sim.gateway import Gateway
 from sync.portal_sim.national import export_national
@@ -79,9 +80,16 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("PUT", re.compile(r"^/admin/catalogue$"), "admin_catalogue"),
     ("PUT", re.compile(r"^/admin/truststore$"), "admin_trust_store"),
     ("POST", re.compile(r"^/admin/clock$"), "admin_clock"),
+    # the updates feed of the kiosk software (sync/portal_sim/bundles.py)
+    ("GET", re.compile(rf"^/api/v1/kiosks/{ID}/bundle$"), "bundle_feed"),
+    ("GET", re.compile(rf"^/api/v1/bundles/{ID}$"), "bundle_get"),
+    ("GET", re.compile(r"^/admin/bundles$"), "admin_bundles"),
+    ("POST", re.compile(r"^/admin/bundles$"), "admin_bundle_publish"),
+    ("POST", re.compile(rf"^/admin/bundles/{ID}/rollout$"), "admin_bundle_rollout"),
 ]
 BODILESS = {"health", "catalogue", "trust_store", "file_head", "updates", "tracking", "admin_stats",
-            "admin_dossiers", "admin_faults_get", "admin_kiosks", "admin_national"}
+            "admin_dossiers", "admin_faults_get", "admin_kiosks", "admin_national",
+            "bundle_feed", "bundle_get", "admin_bundles"}
 """Routes that never read a request body."""
 CAPTIVE_PAGE = (
     "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Đăng nhập Wi-Fi"
@@ -576,6 +584,46 @@ class Handler(BaseHTTPRequestHandler):
         self.sim.gateway.set_trust_store(self._body_json())
         self._json(200, {"etag": self.sim.gateway.trust_store_etag})
 
+    # --- the updates feed of the kiosk software (sync/portal_sim/bundles.py)
+    def _r_bundle_feed(self, kiosk_path: str, *, query: Query, fault: Fault | None) -> None:
+        self._finish(200, self.sim.bundles.feed(self._kiosk(), kiosk_path), fault)
+
+    def _r_bundle_get(self, version: str, *, query: Query, fault: Fault | None) -> None:
+        """The bundle's bytes, streamed; a RESET fault cuts the answer halfway (resume test)."""
+        self._kiosk()
+        status, start, total, chunks = self.sim.bundles.open_range(
+            version, self.headers.get("Range"))
+        sent, length = 0, total - start
+        self.send_response(status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("X-Server-Time", self.sim.gateway.now_iso())
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Accept-Ranges", "bytes")
+        if status == 206:
+            self.send_header("Content-Range", f"bytes {start}-{total - 1}/{total}")
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        for block in chunks:
+            if fault and fault.kind is FaultKind.RESET and sent + len(block) > length // 2:
+                self.wfile.write(block[: max(0, length // 2 - sent)])
+                self.wfile.flush()
+                self._reset()
+                return
+            self.wfile.write(block)
+            sent += len(block)
+
+    def _r_admin_bundles(self, *, query: Query, fault: Fault | None) -> None:
+        self._json(200, {"bundles": self.sim.bundles.listing(),
+                         "kiosks": self.sim.bundles.kiosk_updates()})
+
+    def _r_admin_bundle_publish(self, *, query: Query, fault: Fault | None) -> None:
+        status, answer = self.sim.bundles.publish(self._body_json())
+        self._json(status, answer)
+
+    def _r_admin_bundle_rollout(self, version: str, *, query: Query, fault: Fault | None
+                                ) -> None:
+        self._json(200, self.sim.bundles.set_rollout(version, self._body_json()))
+
     def _r_admin_clock(self, *, query: Query, fault: Fault | None) -> None:
         body = self._body_json()
         try:
@@ -611,6 +659,7 @@ class PortalSim:
     ) -> None:
         self.data_dir = Path(data_dir)
         self.gateway = Gateway(self.data_dir, unit_code=unit_code, token_ttl_s=token_ttl_s)
+        self.bundles = Bundles(self.gateway.db, self.data_dir / "bundles", self.gateway.now_iso)
         self.admin_token_file = self.data_dir / "admin-token"
         self._admin_token = secrets.token_urlsafe(32)
         write_atomic(self.admin_token_file, self._admin_token + "\n", mode=0o600)

@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("domain", ("appliance/domain/",)),
     ("app", ("appliance/app/",)),
     ("ui", ("appliance/ui/",)),
+    ("update", ("appliance/update/",)),  # field updates: pure decisions, no disk, net or clock
     ("commands", ("appliance/commands/", "appliance/cli.py")),
     ("core", ("appliance/",)),  # store, config, crypto, manifest, clock, provisioning …
     ("emrtd", ("hw/emrtd/",)),  # the chip protocol stands alone: no other seam, no reader library
@@ -36,16 +37,17 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 MAY_IMPORT: dict[str, set[str]] = {
     "base": set(),
     "domain": set(),
-    "core": {"domain"},
+    "update": set(),
+    "core": {"domain", "update"},
     "emrtd": set(),
     "hw": {"emrtd"},
     "gateway": set(),
-    "app": {"domain", "core", "hw", "emrtd", "gateway"},
+    "app": {"domain", "core", "hw", "emrtd", "gateway", "update"},
     "ui": {"app", "domain", "core"},
-    "commands": {"app", "domain", "core"},
+    "commands": {"app", "domain", "core", "update"},
     # The delivery loop is the sync process's own use case: it alone uses the gateway's
     # authenticated endpoints; the health rule it shares with ``kiosk doctor`` is in app.gateway.
-    "daemon": {"app", "domain", "core", "gateway"},
+    "daemon": {"app", "domain", "core", "gateway", "update"},
     "portal_sim": {"domain", "core"},
 }
 
@@ -54,6 +56,8 @@ NEVER: dict[str, tuple[str, ...]] = {
     "base": ("kivy", "PIL"),
     "domain": ("kivy", "requests", "picamera2", "gpiozero", "escpos", "zxingcpp", "pyzbar",
                "socket", "sqlite3", "sqlite_utils"),
+    "update": ("kivy", "requests", "socket", "sqlite3", "sqlite_utils", "subprocess", "os",
+               "pathlib", "time", "random"),
     "core": ("kivy", "requests"),
     "hw": ("kivy",),
     "emrtd": ("kivy", "sqlite3", "sqlite_utils", "smartcard"),
@@ -165,6 +169,8 @@ def test_imports_follow_the_layer_rule(layer: str) -> None:
         ("appliance/domain/slip.py", "from ..store import Store"),
         ("hw/factory.py", "from appliance.config import KioskConfig"),
         ("kioskbase/errors.py", "from appliance.domain import codes"),
+        ("appliance/update/plan.py", "import subprocess"),
+        ("appliance/update/slots.py", "from appliance.store import Store"),
     ],
 )
 def test_an_added_forbidden_import_is_caught(rel: str, line: str) -> None:

@@ -323,3 +323,18 @@ def test_the_ui_reports_device_status_for_kiosk_status_and_the_heartbeat(ui: Dri
         printer.set_paper(PaperState.OK)
     ui.app.end_session("welcome")
     ui.wait_until(lambda: printer_report().get("state") == "ok", what="paper back")
+
+
+def test_a_citizen_session_raises_the_flag_the_sync_daemon_reads(ui: Driver) -> None:
+    """No bundle download and no update reboot while someone is at the kiosk (issue 16)."""
+    import time
+
+    from appliance import session_flag
+
+    data_dir = ui.app.services.store.data_dir
+    assert not session_flag.is_active(data_dir, time.time())
+    ui.tap(ui.screen.ids.submit)
+    ui.at("catalogue")
+    assert session_flag.is_active(data_dir, time.time())
+    ui.app.end_session("welcome")
+    assert not session_flag.is_active(data_dir, time.time())
