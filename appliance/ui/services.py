@@ -47,6 +47,8 @@ class KioskAppLike(Protocol):
 
     def go(self, name: str) -> None: ...
 
+    def call_help(self) -> None: ...
+
     def stop(self) -> None: ...
 
 
@@ -159,7 +161,7 @@ class Services(StaffServices, CaptureServices):
         app = self.app
         gpio = self.devices.gpio if self.devices is not None else None
         if gpio is not None and app is not None:
-            gpio.on_help = lambda: on_ui(lambda: app.go("help"))
+            gpio.on_help = lambda: on_ui(app.call_help)
             gpio.on_motion = lambda: on_ui(self._wake)
             gpio.on_power_fail = lambda: on_ui(self.safe_shutdown)
 

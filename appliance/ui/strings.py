@@ -44,6 +44,8 @@ HELP = "Gọi cán bộ"
 ATTRACT = "Chạm vào màn hình để bắt đầu"
 ATTRACT_SUB = "Nộp hồ sơ thủ tục hành chính — không cần xếp hàng"
 DEMO_TRAY = "Thử nghiệm"
+# ui-chrome
+HOME = "Về màn hình đầu"
 
 # --- catalogue
 CATALOGUE_TITLE = "Chọn thủ tục bạn cần"
@@ -72,6 +74,8 @@ ID_MANUAL = "Nhập số thẻ"
 ID_FOUND = "Đã đọc được thẻ của: {name}"
 ID_CAMERA_FAIL = "Máy ảnh đang không dùng được. Hãy chạm \"Nhập số thẻ\" để nhập số định danh, hoặc gọi cán bộ."
 ID_READ_FAIL = "Không đọc được mã QR này. Hãy lau sạch thẻ và giữ yên hơn, hoặc chạm \"Nhập số thẻ\"."
+# ui-chrome: card screen feedback
+ID_NO_DECODE = "Máy chưa đọc được mã QR. Hãy giữ yên thẻ, cách máy ảnh một gang tay. Nếu thẻ bị mờ hoặc cũ, chạm \"Nhập số thẻ\"."
 ID_NOT_ALLOWED = "Bạn dùng thẻ nào cũng được, nhưng thẻ này không phải thẻ căn cước."
 
 MANUAL_TITLE = "Nhập số định danh cá nhân (12 số)"
@@ -106,7 +110,7 @@ SCAN_ORIGINAL_BACK = "Bản gốc của bạn đã được trả ra ở khe dư
 SCAN_RETAKE = "Quét lại"
 SCAN_DELETE = "Xóa"
 SCAN_FAIL = "Máy quét chưa quét được. Hãy đặt giấy thẳng vào khe rồi thử lại, hoặc gọi cán bộ."
-SCAN_NEED = "Giấy tờ \"{name}\" là bắt buộc. Hãy quét giấy tờ này trước khi tiếp tục."
+SCAN_NEED = "Giấy tờ này là bắt buộc. Hãy đặt giấy vào khe rồi chạm \"Quét\" trước khi tiếp tục."
 SCAN_TOO_MANY = "Giấy tờ này chỉ được tối đa {n} trang."
 SCAN_DONE = "Xong"
 SCAN_TODO = "Chưa quét"
@@ -178,6 +182,9 @@ HELP_TITLE = "Gọi cán bộ"
 HELP_CALLED = "Đã báo cán bộ. Cán bộ sẽ tới giúp bạn, xin vui lòng chờ."
 HELP_FAILED = "Chưa báo được cán bộ tự động. Hãy tới quầy một cửa để được giúp."
 HELP_SAY = "Đã báo cán bộ. Xin vui lòng chờ."
+# ui-chrome: help from every screen (an overlay; the countdown waits while it is open)
+HELP_KEPT = "Những gì bạn đã làm vẫn được giữ nguyên trong lúc chờ."
+HELP_CLOSE = "Đã được giúp, làm tiếp"
 
 # --- refusals and notices
 REFUSED_TITLE = "Máy tạm thời chưa nhận hồ sơ"

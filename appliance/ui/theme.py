@@ -69,6 +69,8 @@ MUTED = (0.25, 0.25, 0.3, 1)
 PRIMARY = (0.0, 0.36, 0.62, 1)
 PRIMARY_TEXT = (1, 1, 1, 1)
 SECONDARY = (0.86, 0.86, 0.84, 1)
+CURRENT = (0.78, 0.87, 0.97, 1)
+"""Where the citizen is (the current paper of the checklist): light blue, not an action."""
 DANGER = (0.7, 0.1, 0.1, 1)
 SUCCESS = (0.05, 0.45, 0.2, 1)
 WARNING_BG = (1.0, 0.93, 0.7, 1)

@@ -1,0 +1,84 @@
+"""The shared chrome on the real window: "Gọi cán bộ" in the header of every screen, and a call
+for help that holds the inactivity countdown until staff or the citizen close the notice."""
+
+from __future__ import annotations
+
+from appliance.ui import app as app_module
+from appliance.ui import strings as T
+
+from .harness import Driver
+from .test_journey import CARD, show_card, start_birth_registration
+
+
+def test_help_from_a_journey_screen_keeps_the_place_and_pauses_the_countdown(ui: Driver) -> None:
+    app, gpio = ui.app, ui.app.services.devices.gpio
+    start_birth_registration(ui)
+    wipes = app.wipes
+    ui.tap(ui.nav("help"))
+    ui.wait_until(lambda: app.help is not None, what="help notice")
+    assert gpio.calling_staff and app.help.state == "called"
+    # Long past the timeout: the app's own tick holds the session while help is on its way.
+    app.idle.idle_since(app.idle.timeout_s + 5)
+    ui.wait_until(lambda: app.idle.state().phase == "active", what="the tick holding the session")
+    ui.pump(3)
+    assert app.root.current == "identity" and app.wipes == wipes and not app.countdown
+    assert app.session.procedure_code
+    ui.tap(app.help.ids.close)
+    ui.wait_until(lambda: app.help is None, what="help notice closed")
+    assert not gpio.calling_staff and app.root.current == "identity"
+    # Closed: the countdown runs again and ends the session as usual.
+    app.idle.idle_since(app.idle.timeout_s + 5)
+    ui.at("attract")
+    assert app.wipes == wipes + 1 and not app.session.active
+
+
+def test_help_nobody_closes_stops_holding_the_session_after_the_longest_wait(ui: Driver) -> None:
+    app = ui.app
+    start_birth_registration(ui)
+    ui.tap(ui.nav("help"))
+    ui.wait_until(lambda: app.help is not None, what="help notice")
+    app._help_since -= app_module.HELP_WAIT_S  # called ten minutes ago, nobody came
+    app.idle.idle_since(app.idle.timeout_s + 5)
+    ui.at("attract")
+    assert app.help is None and not app.services.devices.gpio.calling_staff
+
+
+def test_a_ui_session_logs_no_clipboard_errors_nor_deprecation_warnings(tmp_path) -> None:
+    """Every screen at both sizes (the screenshot tour, its own process): Kivy's log has no
+    xclip/xsel import errors and no deprecated property warnings (allow_stretch, keep_ratio)."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "appliance.ui.screenshots", str(tmp_path)],
+                         capture_output=True, text=True, timeout=300, check=True)
+    log = run.stdout + run.stderr
+    assert "wrote" in log and "Clipboard: Provider" not in log
+    for word in ("xclip", "xsel", "allow_stretch", "keep_ratio", "Deprecated"):
+        assert word not in log, word
+
+
+def test_a_good_card_says_whose_it_is_before_the_form(ui: Driver) -> None:
+    start_birth_registration(ui)
+    identity = ui.screen
+    show_card(ui, CARD)
+    ui.wait_until(lambda: identity.found, what="the card's owner")
+    assert identity.found == T.ID_FOUND.format(name="Nguyễn Thị Mẫu")
+    assert ui.app.root.current == "identity"  # shown, not skipped past
+    ui.at("form")
+
+
+def test_no_qr_read_for_a_while_says_what_to_do(ui: Driver) -> None:
+    ui.at("welcome")
+    start_birth_registration(ui)
+    identity = ui.screen
+    ui.tap(ui.nav("back"))
+    ui.at("procedure")
+    identity.hint_s = 0.5  # nothing in front of the camera: a worn card that never decodes
+    try:
+        ui.tap(ui.nav("next"))
+        ui.at("identity")
+        ui.wait_until(lambda: identity.hint, what="the hint")
+        assert identity.hint == T.ID_NO_DECODE and identity.ids.banner.text == T.ID_NO_DECODE
+        assert ui.nav("next").text == T.ID_MANUAL and ui.nav("next").kind == "primary"
+    finally:
+        identity.hint_s = 12.0
