@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from appliance.config import KioskConfig
 from appliance.ui import strings as T
 from appliance.ui.capture import CaptureServices
+from appliance.ui.plain import plain
 from appliance.ui.staff_services import DEFAULT_PIN, DEVICE_NAMES, StaffServices
 from appliance.ui.workers import Done, Failed, citizen_message, on_ui
 
@@ -217,7 +218,7 @@ class Services(StaffServices, CaptureServices):
         if p is None:
             return None
         return ProcedureView(p.code, p.name, tuple(self.components(code)),
-                             p.time_limit.text or "", p.fee.text)
+                             plain(p.time_limit.text or ""), p.fee.text)
 
     def components(self, code: str | None) -> list[ComponentView]:
         p = self.catalogue.get(code) if self.catalogue else None
@@ -228,7 +229,7 @@ class Services(StaffServices, CaptureServices):
 
     def form_fields(self, code: str | None) -> list[FormField]:
         p = self.catalogue.get(code) if self.catalogue else None
-        return list(p.form) if p is not None else []
+        return [dataclasses.replace(f, label=plain(f.label)) for f in p.form] if p else []
 
     @staticmethod
     def prefill(field: FormField, identity: Identity | None) -> str:

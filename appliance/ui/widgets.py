@@ -75,6 +75,8 @@ class Frame(BoxLayout):
     """Empty hides "Quay lại" (the welcome screen, a finished submission)."""
     cancel_text = StringProperty(T.CANCEL)
     """Empty hides "Hủy" (nothing left to cancel once a dossier is submitted)."""
+    help_shown = BooleanProperty(True)
+    """"Gọi cán bộ" in the header: every citizen screen; not staff mode (staff are there)."""
     screen = ObjectProperty(None, allownone=True)
 
 
@@ -96,8 +98,9 @@ class Chrome(BoxLayout):
     cancel_text = StringProperty(T.CANCEL)
     nav_shown = BooleanProperty(True)
     """False when the frame shows no nav button at all: the row takes no room."""
+    help_shown = BooleanProperty(True)
     _SHOWN = ("title", "step", "next_text", "next_enabled", "next_primary", "back_text",
-              "cancel_text")
+              "cancel_text", "help_shown")
 
     @property
     def sm(self):
@@ -126,6 +129,7 @@ class Chrome(BoxLayout):
         self.back_text = frame.back_text if frame else ""
         self.cancel_text = frame.cancel_text if frame else ""
         self.nav_shown = bool(self.next_text or self.back_text or self.cancel_text)
+        self.help_shown = frame.help_shown if frame else False
 
     @property
     def current(self) -> str:

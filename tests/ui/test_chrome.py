@@ -82,3 +82,28 @@ def test_no_qr_read_for_a_while_says_what_to_do(ui: Driver) -> None:
         assert ui.nav("next").text == T.ID_MANUAL and ui.nav("next").kind == "primary"
     finally:
         identity.hint_s = 12.0
+
+
+def test_a_long_procedure_list_pages_with_big_buttons_and_whole_rows(ui: Driver) -> None:
+    from appliance.ui.paged import PagedList
+
+    ui.tap(ui.screen.ids.submit)
+    catalogue = ui.at("catalogue")
+    ui.tap_text("Hộ tịch")
+    listing: PagedList = catalogue.ids.choices
+    ui.pump(3)
+    names = [p.name for p in ui.app.services.catalogue.procedures("Hộ tịch")]
+    assert len(names) > 3 and listing.pages > 1  # 800×480: they cannot all fit
+    seen: list[str] = []
+    for page in range(listing.pages):
+        assert listing.page == page
+        rows = [w for w in listing.area.children if getattr(w, "text", "") in names]
+        for row in rows:  # every row shown is whole, inside the list's box
+            assert listing.y <= row.y and row.top <= listing.top
+        seen += [r.text for r in reversed(rows)]
+        if page + 1 < listing.pages:
+            ui.tap(listing.next)
+    assert seen == names  # every procedure reachable by taps alone, in order, once
+    assert listing.next.disabled and not listing.prev.disabled
+    ui.tap(listing.prev)
+    assert listing.page == listing.pages - 2

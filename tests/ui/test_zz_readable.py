@@ -141,7 +141,8 @@ def check_overlaps(name: str, top, problems: list[str]) -> None:
             if not (isinstance(a, Label) or isinstance(b, Label)):
                 continue  # buttons against buttons: checked above
             if min(ax1, bx1) - max(ax0, bx0) > 1 and min(ay1, by1) - max(ay0, by0) > 1:
-                problems.append(f"{width}x{height} {name}: {label(a)} and {label(b)} overlap")
+                problems.append(f"{width}x{height} {name}: {label(a)} and {label(b)} overlap "
+                                f"({rect(a)} {rect(b)})")
 
 
 def label(widget) -> str:

@@ -44,24 +44,22 @@ class CatalogueScreen(KioskScreen):
             self.show()
 
     def show(self) -> None:
-        box = self.ids.choices
-        box.clear_widgets()
+        """Fill the paged list (whole rows, big page buttons, no swiping) for the mode."""
         self.message = ""
+        rows: list[BigButton] = []
         catalogue = self.services.catalogue
         if catalogue is None:
             self.message = T.CATALOGUE_MISSING
-            return
-        if self.mode == "fields":
-            for field in catalogue.fields():
-                self._add(field, lambda f=field: self.choose_field(f))
+        elif self.mode == "fields":
+            rows = [self._row(f, lambda f=f: self.choose_field(f)) for f in catalogue.fields()]
         elif self.mode == "procedures":
             found = catalogue.procedures(self.field or None, self.query)
             if not found:
                 self.message = T.NO_MATCH
-            for proc in found:
-                self._add(proc.name, lambda p=proc: self.choose_procedure(p.code))
+            rows = [self._row(p.name, lambda p=p: self.choose_procedure(p.code)) for p in found]
+        self.ids.choices.set_items(rows)
 
-    def _add(self, text: str, action: object) -> None:
+    def _row(self, text: str, action: object) -> BigButton:
         """A choice button, made once per text and reused: the list is shown to every citizen."""
         cache = self.__dict__.setdefault("_buttons", {})
         button = cache.get(text)
@@ -70,8 +68,8 @@ class CatalogueScreen(KioskScreen):
             button.bind(on_release=lambda b: b.action())
             cache[text] = button
         button.action = action
-        button.height = self.app.ui.target * 1.2
-        self.ids.choices.add_widget(button)
+        button.height = self.app.ui.target
+        return button
 
     def choose_field(self, field: str) -> None:
         self.field, self.query, self.mode = field, "", "procedures"

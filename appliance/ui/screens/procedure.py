@@ -25,6 +25,7 @@ class ProcedureScreen(KioskScreen):
         super().reset()
         self.procedure = None
         self.ids.details.clear_widgets()
+        self.ids.papers.set_items([])
 
     def _fill(self) -> None:
         box = self.ids.details
@@ -33,13 +34,15 @@ class ProcedureScreen(KioskScreen):
         if p is None:
             return
         box.add_widget(Title(text=p.name))
-        box.add_widget(Body(text=f"[b]{T.COMPONENTS}:[/b]", markup=True))
+        # time and fee first: what decides "is it worth starting" is seen without scrolling
+        box.add_widget(Body(text=f"[b]{T.TIME_LIMIT}:[/b] {p.time_limit}", markup=True))
+        box.add_widget(Body(text=f"[b]{T.FEE}:[/b] {p.fee}", markup=True))
+        rows = []
         for i, c in enumerate(p.components, 1):
             kind = T.ORIGINAL if c.original else T.COPY
             extra = "" if c.required else f" ({T.OPTIONAL})"
-            box.add_widget(Body(text=f"{i}. {c.name} — {kind}{extra}"))
-        box.add_widget(Body(text=f"[b]{T.TIME_LIMIT}:[/b] {p.time_limit}", markup=True))
-        box.add_widget(Body(text=f"[b]{T.FEE}:[/b] {p.fee}", markup=True))
+            rows.append(Body(text=f"{i}. {c.name} — {kind}{extra}"))
+        self.ids.papers.set_items(rows)  # paged with big buttons, never a swipe
 
     def go_next(self) -> None:
         if self.procedure is None:

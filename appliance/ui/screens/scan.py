@@ -19,6 +19,9 @@ from appliance.ui.screens.base import KioskScreen, load_kv
 from appliance.ui.screens.preview import CameraPreview
 from appliance.ui.widgets import BigButton
 
+FORM_CODE = "TO_KHAI"
+"""Catalogue code (prefix) of the declaration form, the paper the citizen just filled on screen."""
+
 
 class ScanScreen(KioskScreen):
     step = 4
@@ -71,6 +74,8 @@ class ScanScreen(KioskScreen):
         optional = "" if comp.required else f", {T.OPTIONAL}"
         self.title_text = f"{index + 1}/{self.count}. {comp.name} ({kind}{optional})"
         self._refresh()
+        if comp.code.startswith(FORM_CODE) and not self.pages:
+            self.info = T.SCAN_FORM_NOTE  # filled on screen: why the paper form still counts
 
     def _refresh(self) -> None:
         comp = self.current()
