@@ -7,7 +7,6 @@ they do not all fit.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from kivy.app import App
@@ -56,41 +55,54 @@ class PagedList(BoxLayout):
         self.page = max(0, min(self.pages - 1, self.page + step))
         self._layout()
 
-    def _per_page(self) -> int:
+    def _pages(self) -> list[tuple[int, int]]:
+        """(first, end) of each page: as many whole rows as fit, the pager's row set aside when
+        they do not all fit on one."""
         ui = App.get_running_app().ui
         gap = ui.pad
-        self.area.spacing = self.pager.spacing = self.spacing = gap
+        self.area.spacing = self.pager.spacing = gap
+        self.spacing = 0  # the pager row carries its own gap (padding), none when hidden
         for item in self._items:  # rows of other pages are not laid out: size them here
             if item.width != self.width:
                 item.width = self.width
                 if isinstance(item, Label):
                     item.texture_update()
-        rows = [w.height for w in self._items]
-        if sum(rows) + gap * max(0, len(rows) - 1) <= self.height:
-            return max(1, len(rows))
-        row = max(rows)  # every page the same number of rows: the buttons never move
-        room = self.height - ui.target - gap
-        return max(1, int((room + gap) // (row + gap)))
+        heights = [w.height for w in self._items]
+        room = self.height - gap  # the filler beside the rows takes one gap
+        if sum(heights) + gap * max(0, len(heights) - 1) <= room:
+            return [(0, len(heights))]
+        room -= ui.target + gap
+        pages, first, used = [], 0, 0.0
+        for i, h in enumerate(heights):
+            if i > first and used + gap + h > room:
+                pages.append((first, i))
+                first, used = i, h
+            else:
+                used = h if i == first else used + gap + h
+        pages.append((first, len(heights)))
+        return pages
 
     def _layout(self, *_args: object) -> None:
         if App.get_running_app() is None:
             return
-        per = self._per_page()
-        self.pages = max(1, math.ceil(len(self._items) / per))
+        bounds = self._pages()
+        self.pages = len(bounds)
         self.page = min(self.page, self.pages - 1)
+        first, end = bounds[self.page]
         ui = App.get_running_app().ui
         self.area.clear_widgets()
         if ui.portrait:
             self.area.add_widget(Widget())  # portrait: the rows sit right above the buttons
-        for item in self._items[self.page * per:(self.page + 1) * per]:
+        for item in self._items[first:end]:
             if item.parent is not None:
                 item.parent.remove_widget(item)
             self.area.add_widget(item)
         if not ui.portrait:
             self.area.add_widget(Widget())  # landscape: rows at the top, the pager at the bottom
         paged = self.pages > 1
+        self.pager.padding = (0, ui.pad, 0, 0)
         self.pager.height, self.pager.opacity, self.pager.disabled = (
-            (ui.target, 1, False) if paged else (0, 0, True))
+            (ui.target + ui.pad, 1, False) if paged else (0, 0, True))
         self.prev.disabled = not paged or self.page == 0
         self.next.disabled = not paged or self.page >= self.pages - 1
         self.where.text = T.PAGE_OF.format(n=self.page + 1, total=self.pages) if paged else ""

@@ -11,13 +11,14 @@ from __future__ import annotations
 PHRASES: tuple[tuple[str, str], ...] = (
     ("Ngay trong ngày tiếp nhận hồ sơ; trường hợp nhận hồ sơ sau 15 giờ mà không giải quyết được "
      "ngay thì trả kết quả trong ngày làm việc tiếp theo.",
-     "Nộp trước 3 giờ chiều: có kết quả trong ngày. Nộp sau 3 giờ chiều: có kết quả vào ngày làm "
-     "việc hôm sau."),
+     "Trong ngày; nộp sau 3 giờ chiều thì ngày làm việc hôm sau."),
     ("Họ, chữ đệm, tên người yêu cầu", "Họ và tên của bạn"),
     ("Số định danh cá nhân người yêu cầu", "Số thẻ căn cước của bạn (12 số)"),
     ("Nơi cư trú người yêu cầu", "Địa chỉ nơi bạn đang ở"),
-    ("Trường hợp cần xác minh", "Nếu cần xác minh thêm"),
-    ("thì thời hạn giải quyết không quá", "thì không quá"),
+    ("Trường hợp cần xác minh điều kiện kết hôn thì thời hạn giải quyết không quá",
+     "Nếu phải xác minh: tối đa"),
+    ("Trường hợp cần xác minh thì thời hạn giải quyết không quá", "Nếu phải xác minh: tối đa"),
+    ("kể từ ngày nhận đủ hồ sơ hợp lệ", "kể từ khi hồ sơ đủ"),
     ("Số định danh cá nhân", "Số thẻ căn cước"),
     ("người yêu cầu", "bạn"),
     ("Nơi cư trú", "Địa chỉ nơi ở"),

@@ -38,6 +38,19 @@ class BigButton(Button):
     step) or "current" (where the citizen is, not an action): colour only."""
 
 
+def grow_to_text(button: Button) -> Button:
+    """A full-width button that grows to its wrapped label (a long procedure name on the big
+    portrait type) instead of drawing two lines in a one-line box; never below one target."""
+
+    def fit(*_args: object) -> None:
+        ui = App.get_running_app().ui
+        button.height = max(ui.target, button.texture_size[1] + 2 * ui.pad)
+
+    button.bind(texture_size=fit)
+    fit()
+    return button
+
+
 class Body(Label):
     """Body text that wraps to its width and grows to fit its lines."""
 

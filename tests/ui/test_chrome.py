@@ -107,3 +107,45 @@ def test_a_long_procedure_list_pages_with_big_buttons_and_whole_rows(ui: Driver)
     assert listing.next.disabled and not listing.prev.disabled
     ui.tap(listing.prev)
     assert listing.page == listing.pages - 2
+
+
+def test_every_procedure_shows_time_and_fee_without_scrolling(ui: Driver) -> None:
+    """Every procedure of the catalogue: time limit and fee are on the first page, whole and
+    inside the screen (nothing scrolls here); the papers follow on pages turned by buttons."""
+    app = ui.app
+    area = app.root.ids.sm
+    for proc in app.services.catalogue.procedures():
+        app.go("procedure", code=proc.code)
+        screen = ui.at("procedure")
+        ui.pump(3)
+        listing = screen.ids.details
+        assert listing.page == 0
+        shown = [w for w in reversed(listing.area.children) if getattr(w, "text", "")]
+        assert T.TIME_LIMIT in shown[0].text and T.FEE in shown[1].text, proc.code
+        for row in [screen.ids.name, *shown]:
+            x0, y0 = row.to_window(row.x, row.y)
+            x1, y1 = row.to_window(row.right, row.top)
+            assert area.y <= y0 and y1 <= area.top and area.x <= x0 and x1 <= area.right, (
+                proc.code, row.text[:30])
+        for row in shown:
+            assert listing.y <= row.y and row.top <= listing.top, (proc.code, row.text[:30])
+    ui.app.end_session("welcome")
+
+
+def test_a_skipped_optional_paper_reads_as_not_needed_on_the_review(ui: Driver) -> None:
+    from appliance.domain.idcard import parse_card_qr
+
+    app, session = ui.app, ui.app.session
+    session.procedure_code = "1.001193"
+    session.identity = parse_card_qr(CARD)
+    comps = app.services.components(session.procedure_code)
+    for comp in comps:
+        if comp.required:
+            session.pages[comp.code] = [object()]  # counted, never shown on the review
+    app.go("review")
+    review = ui.at("review")
+    text = "\n".join(w.text for w in review.ids.summary.children)
+    optional = next(c for c in comps if not c.required)
+    assert f"{optional.name}:[/b] {T.OPTIONAL_SKIPPED}" in text
+    assert T.SCAN_TODO not in text
+    app.end_session("welcome")

@@ -6,7 +6,7 @@ from kivy.properties import StringProperty
 
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
-from appliance.ui.widgets import BigButton
+from appliance.ui.widgets import BigButton, grow_to_text
 
 
 class CatalogueScreen(KioskScreen):
@@ -64,11 +64,10 @@ class CatalogueScreen(KioskScreen):
         cache = self.__dict__.setdefault("_buttons", {})
         button = cache.get(text)
         if button is None:
-            button = BigButton(text=text, size_hint_y=None)
+            button = grow_to_text(BigButton(text=text, size_hint_y=None))
             button.bind(on_release=lambda b: b.action())
             cache[text] = button
         button.action = action
-        button.height = self.app.ui.target
         return button
 
     def choose_field(self, field: str) -> None:

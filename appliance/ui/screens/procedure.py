@@ -8,7 +8,7 @@ from kivy.properties import ObjectProperty
 
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
-from appliance.ui.widgets import Body, Title
+from appliance.ui.widgets import Body
 
 
 class ProcedureScreen(KioskScreen):
@@ -24,25 +24,21 @@ class ProcedureScreen(KioskScreen):
     def reset(self) -> None:
         super().reset()
         self.procedure = None
-        self.ids.details.clear_widgets()
-        self.ids.papers.set_items([])
+        self.ids.details.set_items([])
 
     def _fill(self) -> None:
-        box = self.ids.details
-        box.clear_widgets()
         p = self.procedure
         if p is None:
+            self.ids.details.set_items([])
             return
-        box.add_widget(Title(text=p.name))
-        # time and fee first: what decides "is it worth starting" is seen without scrolling
-        box.add_widget(Body(text=f"[b]{T.TIME_LIMIT}:[/b] {p.time_limit}", markup=True))
-        box.add_widget(Body(text=f"[b]{T.FEE}:[/b] {p.fee}", markup=True))
-        rows = []
+        rows = [Body(text=f"[b]{T.TIME_LIMIT}:[/b] {p.time_limit}", markup=True),
+                Body(text=f"[b]{T.FEE}:[/b] {p.fee}", markup=True)]
         for i, c in enumerate(p.components, 1):
             kind = T.ORIGINAL if c.original else T.COPY
             extra = "" if c.required else f" ({T.OPTIONAL})"
-            rows.append(Body(text=f"{i}. {c.name} — {kind}{extra}"))
-        self.ids.papers.set_items(rows)  # paged with big buttons, never a swipe
+            head = f"[b]{T.COMPONENTS}:[/b]\n" if i == 1 else ""  # never alone at a page end
+            rows.append(Body(text=f"{head}{i}. {c.name} — {kind}{extra}", markup=True))
+        self.ids.details.set_items(rows)
 
     def go_next(self) -> None:
         if self.procedure is None:
