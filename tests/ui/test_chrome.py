@@ -149,3 +149,18 @@ def test_a_skipped_optional_paper_reads_as_not_needed_on_the_review(ui: Driver) 
     assert f"{optional.name}:[/b] {T.OPTIONAL_SKIPPED}" in text
     assert T.SCAN_TODO not in text
     app.end_session("welcome")
+
+
+def test_the_staff_corner_is_where_the_guides_say_and_welcome_has_no_back(ui: Driver) -> None:
+    """docs/field-staff.md: five quick taps on the bottom-left corner of the welcome screen."""
+    from kivy.core.window import Window
+
+    welcome = ui.at("welcome")
+    emblem = welcome.ids.emblem
+    x0, y0 = emblem.to_window(emblem.x, emblem.y)
+    assert x0 < Window.width * 0.1 and y0 < Window.height * 0.1
+    assert not ui.nav("back").text and ui.nav("back").opacity == 0
+    for _ in range(5):
+        ui.tap(emblem)
+    ui.at("staff_pin")
+    ui.app.end_session("welcome")
