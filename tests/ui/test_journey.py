@@ -55,6 +55,13 @@ def fill_form(ui: Driver) -> None:
     ui.type_keys(kb, "Bênh{nặng}␣viên{nặng}␣huyên{nặng}")
     assert form.ids.value.text == "Bệnh viện huyện"
     ui.tap(ui.nav("next"))
+    # what the fee and the result depend on: big buttons (issue 14 items 7 and 9)
+    ui.tap_text("Trong 60 ngày kể từ ngày sinh")
+    ui.tap_text("Không thuộc các trường hợp trên")
+    ui.tap_text("Nhận qua dịch vụ bưu chính công ích")
+    assert form.label.startswith("Địa chỉ nhận kết quả qua bưu chính")
+    assert form.ids.value.text == "Thôn Thử, xã Mẫu, tỉnh Mẫu"  # pre-filled from the card
+    ui.tap(ui.nav("next"))
 
 
 def scan_both(ui: Driver, watch: list[list[float]] | None = None) -> None:
@@ -126,6 +133,7 @@ def test_whole_journey_to_a_printed_slip(ui: Driver, monkeypatch) -> None:
     review = ui.at("review")
     text = " ".join(w.text for w in review.ids.summary.children)
     assert "Trần Minh Khang" in text and "Nguyễn Thị Mẫu" in text and "2 trang" in text
+    assert f"[b]{T.FEE}:[/b] Miễn lệ phí" in text  # on time, not exempt: the quote
     ui.tap(ui.nav("next"))
     printer = ui.app.services.devices.printer
     jobs_before = len(printer.jobs)

@@ -24,6 +24,8 @@ class ReviewScreen(KioskScreen):
         for field in self.services.form_fields(s.procedure_code):
             if s.form.get(field.name):
                 lines.append(f"[b]{field.label}:[/b] {s.form[field.name]}")
+        if proc is not None:  # the fee under the answers: an exemption, a provincial rate …
+            lines.append(f"[b]{T.FEE}:[/b] {proc.fee_quote(s.form).text}")
         for comp in self.services.components(s.procedure_code):
             n = s.page_count(comp.code)
             pages = T.REVIEW_PAGES.format(n=n) if n else (
