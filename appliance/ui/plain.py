@@ -12,6 +12,12 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("Ngay trong ngày tiếp nhận hồ sơ; trường hợp nhận hồ sơ sau 15 giờ mà không giải quyết được "
      "ngay thì trả kết quả trong ngày làm việc tiếp theo.",
      "Trong ngày; nộp sau 3 giờ chiều thì ngày làm việc hôm sau."),
+    ("Trong ngày cơ quan, tổ chức tiếp nhận yêu cầu hoặc trong ngày làm việc tiếp theo nếu tiếp "
+     "nhận yêu cầu sau 15 giờ.", "Trong ngày; nộp sau 3 giờ chiều thì ngày làm việc hôm sau."),
+    ("trường hợp phải xác minh thì thời hạn được kéo dài thêm không quá",
+     "nếu phải xác minh: thêm tối đa"),
+    ("trường hợp cần xác minh thì kéo dài thêm không quá", "nếu phải xác minh: thêm tối đa"),
+    ("trường hợp phải xác minh thì thời hạn giải quyết không quá", "nếu phải xác minh: tối đa"),
     ("Họ, chữ đệm, tên người yêu cầu", "Họ và tên của bạn"),
     ("Số định danh cá nhân người yêu cầu", "Số thẻ căn cước của bạn (12 số)"),
     ("Nơi cư trú người yêu cầu", "Địa chỉ nơi bạn đang ở"),

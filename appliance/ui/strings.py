@@ -46,6 +46,8 @@ ATTRACT_SUB = "Nộp hồ sơ thủ tục hành chính — không cần xếp h�
 DEMO_TRAY = "Thử nghiệm"
 # ui-chrome
 HOME = "Về màn hình đầu"
+TIME_MORE = "Thời gian, chi tiết"
+FEE_MORE = "Lệ phí, chi tiết"
 PAGE_PREV = "Trước"
 PAGE_NEXT = "Sau"
 PAGE_OF = "{n}/{total}"

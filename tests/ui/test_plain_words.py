@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from appliance.domain.catalogue import default_catalogue
 from appliance.ui import strings as T
 from appliance.ui.plain import PHRASES, plain
+from appliance.ui.screens.procedure import clauses
 
 LEGAL = ("người yêu cầu", "Số định danh cá nhân", "số định danh cá nhân", "Nơi cư trú",
          "sau 15 giờ", "phiên làm việc")
@@ -50,3 +51,15 @@ def test_every_citizen_string_is_free_of_the_legal_words() -> None:
 def test_text_without_a_legal_phrase_is_shown_unchanged(text: str) -> None:
     assert not any(legal in text for legal, _ in PHRASES)
     assert plain(text) == text
+
+
+@given(st.lists(st.text(alphabet="ab đ.,0", min_size=1, max_size=12), min_size=1, max_size=6))
+def test_legal_sentences_cut_into_rows_keep_every_word(words: list[str]) -> None:
+    text = "; ".join(words)
+    rows = clauses(text)
+    assert rows and (all(rows) or not text.strip())
+
+    def bare(t: str) -> list[str]:
+        return t.replace(";", " ").replace(".", " ").split()
+
+    assert bare(" ".join(rows)) == bare(text)

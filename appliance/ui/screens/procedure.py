@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kivy.properties import ObjectProperty
@@ -9,6 +10,14 @@ from kivy.properties import ObjectProperty
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
 from appliance.ui.widgets import Body
+
+
+def clauses(text: str) -> list[str]:
+    """A legal sentence cut at its ";", "." and before a "(" into short rows (a page never gets
+    a row taller than itself); "2.000 đồng" is not cut (no space after the dot)."""
+    parts = [part.strip() for part in re.split(r"(?<=[;.])\s+|\s+(?=\()", text or "")
+             if part.strip()]
+    return [part[:-1] + "." if part.endswith(";") else part for part in parts] or [""]
 
 
 class ProcedureScreen(KioskScreen):
@@ -31,8 +40,15 @@ class ProcedureScreen(KioskScreen):
         if p is None:
             self.ids.details.set_items([])
             return
-        rows = [Body(text=f"[b]{T.TIME_LIMIT}:[/b] {p.time_limit}", markup=True),
-                Body(text=f"[b]{T.FEE}:[/b] {p.fee}", markup=True)]
+        # The first clause of the time limit and of the fee come first, so both show on the
+        # first page; the legal detail (exemptions, checks) follows one clause a row.
+        times, fees = clauses(p.time_limit), clauses(p.fee)
+        rows = [Body(text=f"[b]{T.TIME_LIMIT}:[/b] {times[0]}", markup=True),
+                Body(text=f"[b]{T.FEE}:[/b] {fees[0]}", markup=True)]
+        for head, rest in ((T.TIME_MORE, times[1:]), (T.FEE_MORE, fees[1:])):
+            for i, clause in enumerate(rest):
+                label = f"[b]{head}:[/b] " if i == 0 else ""
+                rows.append(Body(text=f"{label}{clause}", markup=True))
         for i, c in enumerate(p.components, 1):
             kind = T.ORIGINAL if c.original else T.COPY
             extra = "" if c.required else f" ({T.OPTIONAL})"
