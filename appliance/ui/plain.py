@@ -11,9 +11,10 @@ from __future__ import annotations
 PHRASES: tuple[tuple[str, str], ...] = (
     ("Ngay trong ngày tiếp nhận hồ sơ; trường hợp nhận hồ sơ sau 15 giờ mà không giải quyết được "
      "ngay thì trả kết quả trong ngày làm việc tiếp theo.",
-     "Trong ngày; nộp sau 3 giờ chiều thì ngày làm việc hôm sau."),
+     "Trong ngày, nếu nộp trước 3 giờ chiều; nộp sau thì ngày làm việc hôm sau."),
     ("Trong ngày cơ quan, tổ chức tiếp nhận yêu cầu hoặc trong ngày làm việc tiếp theo nếu tiếp "
-     "nhận yêu cầu sau 15 giờ.", "Trong ngày; nộp sau 3 giờ chiều thì ngày làm việc hôm sau."),
+     "nhận yêu cầu sau 15 giờ.",
+     "Trong ngày, nếu nộp trước 3 giờ chiều; nộp sau thì ngày làm việc hôm sau."),
     ("trường hợp phải xác minh thì thời hạn được kéo dài thêm không quá",
      "nếu phải xác minh: thêm tối đa"),
     ("trường hợp cần xác minh thì kéo dài thêm không quá", "nếu phải xác minh: thêm tối đa"),

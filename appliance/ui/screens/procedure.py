@@ -17,7 +17,8 @@ def clauses(text: str) -> list[str]:
     a row taller than itself); "2.000 đồng" is not cut (no space after the dot)."""
     parts = [part.strip() for part in re.split(r"(?<=[;.])\s+|\s+(?=\()", text or "")
              if part.strip()]
-    return [part[:-1] + "." if part.endswith(";") else part for part in parts] or [""]
+    rows = [part[:-1] + "." if part.endswith(";") else part for part in parts] or [""]
+    return [row[:1].upper() + row[1:] for row in rows]  # each row reads as a sentence
 
 
 class ProcedureScreen(KioskScreen):
