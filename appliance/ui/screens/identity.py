@@ -61,7 +61,11 @@ class IdentityScreen(KioskScreen):
         Clock.schedule_once(self._to_form, self.found_s)
 
     def _to_form(self, _dt: float) -> None:
-        if self.app.root.current == self.name and self.session.identity is not None:
+        if self.app.root.current != self.name or self.session.identity is None:
+            return
+        if self.services.has_card_reader:  # the QR's number opens the chip (docs/identity.md)
+            self.app.go("card")
+        else:
             self.app.go("form", start=True)
 
     def on_error(self, message_vi: str) -> None:
