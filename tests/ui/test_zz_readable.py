@@ -30,8 +30,9 @@ NO_NAV = {"attract", "welcome", "refused"}
 notice only leads back to it (nothing to go back to, nothing to cancel)."""
 SUBMITTED = {"success", "rating", "rating-reason"}
 """After the dossier is submitted: nothing left to cancel, so no "Hủy"."""
-NEUTRAL = {"rating", "rating-reason"}
-"""Choices that must not be biased: none of them is blue."""
+NEUTRAL = {"rating", "rating-reason", "card-reading"}
+"""No blue button: choices that must not be biased, and the chip being read (nothing to do but
+wait)."""
 
 
 def visible(widget) -> bool:
