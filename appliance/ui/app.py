@@ -28,6 +28,7 @@ from appliance.ui.voice import Voice
 
 if TYPE_CHECKING:
     from appliance.ui.screens.countdown import CountdownOverlay
+    from appliance.ui.screens.help import HelpOverlay
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,6 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
     ("success", "success", "SuccessScreen"),
     ("rating", "rating", "RatingScreen"),
     ("track", "track", "TrackScreen"),
-    ("help", "help", "HelpScreen"),
     ("notice", "notice", "NoticeScreen"),
     ("staff_pin", "staff_pin", "StaffPinScreen"),
     ("staff", "staff", "StaffScreen"),
@@ -55,6 +55,11 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
 
 IDLE_SCREENS = frozenset({"attract", "welcome"})
 """Screens that hold nothing personal: the inactivity timer sleeps there."""
+
+HELP_WAIT_S = 600.0
+"""Longest pause of the inactivity countdown for one call for help. Staff normally close the
+notice long before; if nobody ever does (the citizen walked away), the usual countdown resumes so
+a session is not left on screen all day."""
 
 
 class KioskScreens(ScreenManager):
@@ -105,6 +110,9 @@ class KioskApp(App):
         self.idle = InactivityTimer(timeout_s, countdown_s)
         self.use_kivy_settings = False
         self._overlay: CountdownOverlay | None = None
+        self.help: HelpOverlay | None = None
+        """The open "Đã báo cán bộ" notice; the countdown waits while it is open."""
+        self._help_since = 0.0
         self.previous = "welcome"
         self.shutdown_requested = False
         """Staff or the power-fail input asked for a safe shutdown (``kiosk run`` exits 5)."""
@@ -221,7 +229,34 @@ class KioskApp(App):
     def activity(self) -> None:
         self.idle.touch()  # the countdown, if shown, is hidden by the next tick
 
+    # --- help
+    def call_help(self) -> None:
+        """Raise the help output and show the notice over the current screen (any screen)."""
+        from appliance.ui import strings as T
+        from appliance.ui.screens.help import HelpOverlay
+
+        self.activity()
+        if self.help is None:
+            self.help = HelpOverlay()
+            self._help_since = self.idle.now()
+            self.help.open(animation=False)
+            self.hide_countdown()
+        self.help.state = "called" if self.services.call_help() else "failed"
+        self.voice.say(T.HELP_SAY)
+
+    def help_dismissed(self, overlay: HelpOverlay) -> None:
+        """Staff or the citizen closed the notice: help output off, the countdown starts over."""
+        if overlay is self.help:
+            self.help = None
+            self.services.cancel_help()
+            self.activity()
+
+    def _help_pauses(self) -> bool:
+        return self.help is not None and self.idle.now() - self._help_since < HELP_WAIT_S
+
     def _tick(self, _dt: float) -> None:
+        if self._help_pauses():
+            self.idle.touch()
         if self.root.current in IDLE_SCREENS and not self.session.active:
             if self.root.current == "welcome" and self.idle.state().phase == "expired":
                 self.root.current = "attract"  # nobody there: the calm attract screen

@@ -43,6 +43,29 @@ def configure(width: int, height: int, fullscreen: bool) -> None:
         "modules", "inspector") else None
 
 
+class KioskClipboard:
+    """Copy and paste inside the app only. A kiosk shares no clipboard with anything, and
+    Kivy's own choice on Linux probes for the xclip and xsel programs, which a kiosk image does
+    not have (a page of import errors in the log of every session)."""
+
+    def __init__(self) -> None:
+        self._data = ""
+
+    def copy(self, data: str = "") -> None:
+        self._data = str(data)
+
+    def paste(self) -> str:
+        return self._data
+
+
+def keep_clipboard_inside() -> None:
+    """Give every TextInput the KioskClipboard before the first one is made."""
+    import kivy.uix.textinput as textinput
+
+    if textinput.Clipboard is None:
+        textinput.Clipboard = KioskClipboard()
+
+
 BLOCKED_KEYS = frozenset({27, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293})
 """Escape and F1–F12 (F1 opens Kivy's settings panel by default)."""
 

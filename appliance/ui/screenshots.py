@@ -77,6 +77,7 @@ def _shoot(tmp: Path, out: Path) -> int:
 
         run_tour(app, shot)
         count += number[0]
+    pump(3)  # the layout of the last screen settles while the app (kv rules use it) still runs
     app.stop()
     pump(2)
     return count

@@ -24,6 +24,7 @@ from appliance.config import KioskConfig
 from appliance.ui import strings as T
 from appliance.ui.capture import CaptureServices
 from appliance.ui.chip_services import ChipServices
+from appliance.ui.plain import plain
 from appliance.ui.staff_services import DEFAULT_PIN, DEVICE_NAMES, StaffServices
 from appliance.ui.tracking_words import TrackAnswer, describe
 from appliance.ui.workers import Done, Failed, citizen_message, on_ui
@@ -49,6 +50,8 @@ class KioskAppLike(Protocol):
     root: Any
 
     def go(self, name: str) -> None: ...
+
+    def call_help(self) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -163,7 +166,7 @@ class Services(StaffServices, CaptureServices, ChipServices):
         app = self.app
         gpio = self.devices.gpio if self.devices is not None else None
         if gpio is not None and app is not None:
-            gpio.on_help = lambda: on_ui(lambda: app.go("help"))
+            gpio.on_help = lambda: on_ui(app.call_help)
             gpio.on_motion = lambda: on_ui(self._wake)
             gpio.on_power_fail = lambda: on_ui(self.safe_shutdown)
 
@@ -220,7 +223,7 @@ class Services(StaffServices, CaptureServices, ChipServices):
         if p is None:
             return None
         return ProcedureView(p.code, p.name, tuple(self.components(code)),
-                             p.time_limit.text or "", p.fee.text)
+                             plain(p.time_limit.text or ""), p.fee.text)
 
     def components(self, code: str | None) -> list[ComponentView]:
         p = self.catalogue.get(code) if self.catalogue else None
@@ -232,7 +235,7 @@ class Services(StaffServices, CaptureServices, ChipServices):
 
     def form_fields(self, code: str | None) -> list[FormField]:
         p = self.catalogue.get(code) if self.catalogue else None
-        return list(p.form) if p is not None else []
+        return [dataclasses.replace(f, label=plain(f.label)) for f in p.form] if p else []
 
     def prefill(self, field: FormField, identity: Identity | None) -> str:
         """The identity's value for a field the catalogue says it pre-fills, as text. An address

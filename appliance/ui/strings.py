@@ -30,7 +30,7 @@ STEPS = ("Chọn thủ tục", "Giấy tờ tùy thân", "Điền tờ khai", "Q
 
 # --- inactivity
 STILL_THERE = "Bạn còn ở đây không?"
-COUNTDOWN = "Để bảo vệ thông tin của bạn, phiên làm việc sẽ kết thúc sau {s} giây."
+COUNTDOWN = "Để bảo vệ thông tin của bạn, máy sẽ xóa những gì bạn đã làm sau {s} giây."
 STILL_HERE = "Tôi vẫn ở đây"
 
 # --- welcome / attract
@@ -44,6 +44,13 @@ HELP = "Gọi cán bộ"
 ATTRACT = "Chạm vào màn hình để bắt đầu"
 ATTRACT_SUB = "Nộp hồ sơ thủ tục hành chính — không cần xếp hàng"
 DEMO_TRAY = "Thử nghiệm"
+# ui-chrome
+HOME = "Về màn hình đầu"
+TIME_MORE = "Thời gian, chi tiết"
+FEE_MORE = "Lệ phí, chi tiết"
+PAGE_PREV = "Trước"
+PAGE_NEXT = "Sau"
+PAGE_OF = "{n}/{total}"
 
 # --- catalogue
 CATALOGUE_TITLE = "Chọn thủ tục bạn cần"
@@ -57,7 +64,7 @@ CATALOGUE_MISSING = "Danh mục thủ tục chưa sẵn sàng. Hãy gọi cán b
 # --- procedure details
 DETAIL_SAY = "Đây là các giấy tờ bạn cần có. Nếu đủ giấy tờ, chạm Bắt đầu."
 COMPONENTS = "Giấy tờ cần có"
-TIME_LIMIT = "Thời gian giải quyết"
+TIME_LIMIT = "Bao lâu có kết quả"
 FEE = "Lệ phí"
 START = "Bắt đầu"
 ORIGINAL = "bản chính"
@@ -70,8 +77,10 @@ ID_SAY = "Hãy đưa mã QR trên thẻ căn cước của bạn lại gần má
 ID_GUIDE = "Giữ thẻ cách máy ảnh một gang tay, mã QR hướng vào máy ảnh. Có thể dùng mã QR trong ứng dụng VNeID."
 ID_MANUAL = "Nhập số thẻ"
 ID_FOUND = "Đã đọc được thẻ của: {name}"
-ID_CAMERA_FAIL = "Máy ảnh đang không dùng được. Hãy chạm \"Nhập số thẻ\" để nhập số định danh, hoặc gọi cán bộ."
+ID_CAMERA_FAIL = "Máy ảnh đang không dùng được. Hãy chạm \"Nhập số thẻ\" để nhập số thẻ căn cước, hoặc gọi cán bộ."
 ID_READ_FAIL = "Không đọc được mã QR này. Hãy lau sạch thẻ và giữ yên hơn, hoặc chạm \"Nhập số thẻ\"."
+# ui-chrome: card screen feedback
+ID_NO_DECODE = "Máy chưa đọc được mã QR. Hãy giữ yên thẻ, cách máy ảnh một gang tay. Nếu thẻ bị mờ hoặc cũ, chạm \"Nhập số thẻ\"."
 ID_NOT_ALLOWED = "Bạn dùng thẻ nào cũng được, nhưng thẻ này không phải thẻ căn cước."
 
 # --- chip card reader (owner: chip)
@@ -91,10 +100,10 @@ CHIP_NEED_STAFF = ("Không đọc được chip trên thẻ, và nơi này cần
 CHIP_CALL_STAFF = "Gọi cán bộ"
 STAFF_CARD_READER = "Đầu đọc chip"
 
-MANUAL_TITLE = "Nhập số định danh cá nhân (12 số)"
+MANUAL_TITLE = "Nhập 12 số trên thẻ căn cước"
 MANUAL_SAY = "Hãy nhập mười hai số trên thẻ căn cước của bạn."
 MANUAL_NAME = "Họ và tên (như trên thẻ)"
-MANUAL_BAD = "Số định danh phải có đủ 12 chữ số. Hãy kiểm tra lại trên thẻ."
+MANUAL_BAD = "Số thẻ căn cước phải có đủ 12 chữ số. Hãy kiểm tra lại trên thẻ."
 MANUAL_NOTE = "Cán bộ sẽ đối chiếu giấy tờ gốc khi bạn đến nhận kết quả."
 DELETE = "Xóa"
 
@@ -123,12 +132,16 @@ SCAN_ORIGINAL_BACK = "Bản gốc của bạn đã được trả ra ở khe dư
 SCAN_RETAKE = "Quét lại"
 SCAN_DELETE = "Xóa"
 SCAN_FAIL = "Máy quét chưa quét được. Hãy đặt giấy thẳng vào khe rồi thử lại, hoặc gọi cán bộ."
-SCAN_NEED = "Giấy tờ \"{name}\" là bắt buộc. Hãy quét giấy tờ này trước khi tiếp tục."
+SCAN_NEED = "Giấy tờ này là bắt buộc. Hãy đặt giấy vào khe rồi chạm \"Quét\" trước khi tiếp tục."
 SCAN_TOO_MANY = "Giấy tờ này chỉ được tối đa {n} trang."
 SCAN_DONE = "Xong"
 SCAN_TODO = "Chưa quét"
 SCAN_NONE_YET = "Chưa quét trang nào. Đặt tờ đầu tiên vào khe, mặt chữ úp xuống, rồi chạm Quét."
 OPTIONAL_TODO = "Không bắt buộc, chưa quét"
+# ui-chrome: plain words
+OPTIONAL_SKIPPED = "Không có (không bắt buộc)"
+"""A skipped optional paper on the review: not a mistake, so not "Chưa quét"."""
+SCAN_FORM_NOTE = "Thông tin bạn vừa điền trên màn hình đã được lưu. Tờ khai giấy vẫn cần quét vì có chữ ký của bạn. Chưa có tờ khai giấy? Hãy gọi cán bộ."
 
 # --- review
 REVIEW_TITLE = "Kiểm tra lại hồ sơ"
@@ -220,6 +233,9 @@ HELP_TITLE = "Gọi cán bộ"
 HELP_CALLED = "Đã báo cán bộ. Cán bộ sẽ tới giúp bạn, xin vui lòng chờ."
 HELP_FAILED = "Chưa báo được cán bộ tự động. Hãy tới quầy một cửa để được giúp."
 HELP_SAY = "Đã báo cán bộ. Xin vui lòng chờ."
+# ui-chrome: help from every screen (an overlay; the countdown waits while it is open)
+HELP_KEPT = "Những gì bạn đã làm vẫn được giữ nguyên trong lúc chờ."
+HELP_CLOSE = "Đã được giúp, làm tiếp"
 
 # --- refusals and notices
 REFUSED_TITLE = "Máy tạm thời chưa nhận hồ sơ"

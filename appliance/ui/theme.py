@@ -5,7 +5,8 @@ The rule is physical: capital letters of body text at least 4 mm tall, touch tar
 official 7" 800×480 panel has about 5.2 px/mm; the 1080×1920 cabinet is assumed to be a 21.5"
 portrait panel (about 4.0 px/mm). Other sizes fall back to 5.2 px/mm, the densest we support, so
 the physical minimum is always met. On top of the minimum the layout scales with the window's
-width so a big portrait screen is not a small screen with a lot of empty glass.
+width so a big portrait screen is not a small screen with a lot of empty glass, and portrait gets
+a further PORTRAIT_BOOST for its spare height.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ MIN_CAP_MM = 4.0
 MIN_TARGET_MM = 12.0
 KNOWN_PANELS: dict[tuple[int, int], float] = {(800, 480): 5.2, (1080, 1920): 4.03}
 DEFAULT_PX_PER_MM = 5.2
+PORTRAIT_BOOST = 1.3
+"""A portrait cabinet has height to spare: bigger type and targets rather than empty glass (the
+layouts put lists right above the buttons)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ def sizes_for(width: int, height: int, px_per_mm: float | None = None) -> Sizes:
     min_body = math.ceil(MIN_CAP_MM / CAP_HEIGHT_EM * ppm)
     min_target = math.ceil(MIN_TARGET_MM * ppm)
     scale = max(1.0, min(width, 1.8 * height) / 800)
+    if height > width:
+        scale *= PORTRAIT_BOOST
     body = max(min_body, round(30 * scale))
     target = max(min_target, round(64 * scale))
     return Sizes(
@@ -69,6 +75,8 @@ MUTED = (0.25, 0.25, 0.3, 1)
 PRIMARY = (0.0, 0.36, 0.62, 1)
 PRIMARY_TEXT = (1, 1, 1, 1)
 SECONDARY = (0.86, 0.86, 0.84, 1)
+CURRENT = (0.78, 0.87, 0.97, 1)
+"""Where the citizen is (the current paper of the checklist): light blue, not an action."""
 DANGER = (0.7, 0.1, 0.1, 1)
 SUCCESS = (0.05, 0.45, 0.2, 1)
 WARNING_BG = (1.0, 0.93, 0.7, 1)

@@ -35,6 +35,10 @@ class InactivityTimer:
     def touch(self) -> None:
         self._last = self._now()
 
+    def now(self) -> float:
+        """The timer's clock (monotonic seconds), for pauses measured on the same clock."""
+        return self._now()
+
     def idle_since(self, seconds: float) -> None:
         """As if the last touch was ``seconds`` ago (the screenshot tour shows the countdown)."""
         self._last = self._now() - seconds

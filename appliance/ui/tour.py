@@ -49,11 +49,11 @@ class _Tour:
             ("card-wait", self.card), ("card-reading", self.card_reading),
             ("card-mismatch", self.card_mismatch),
             ("form-keyboard", self.form), ("form-choice", self.form_choice),
-            ("scan", self.scan), ("review", go("review")),
+            ("scan-missing", self.scan_missing), ("scan", self.scan), ("review", go("review")),
             ("confirm", go("confirm", fresh=True)), ("success", self.success),
             ("rating", self.rating), ("rating-reason", self.rating_reason),
             ("track-keypad", self.track_keypad),
-            ("track", self.track), ("help", go("help")), ("refused", self.refused),
+            ("track", self.track), ("help", self.help), ("refused", self.refused),
             ("countdown", self.countdown), ("staff-pin", self.pin),
             *[(f"staff-{tab}", self.staff(tab))
               for tab in ("queue", "devices", "clock", "transport", "site", "wifi")],
@@ -122,16 +122,23 @@ class _Tour:
     def form_choice(self) -> None:
         self.screen("form")._show(3)
 
-    def scan(self) -> None:
+    def scan_missing(self) -> None:
+        """"Tiếp tục" on a required paper not scanned yet (the one with the longest name): the
+        screen says what is missing."""
         self.session.form.update(_CHILD)
         self.app.go("scan", start=True)
+        screen = self.screen("scan")
+        screen._show(1)
+        screen.go_next()
+
+    def scan(self) -> None:
         screen = self.screen("scan")
         for index, pages in ((0, 2), (1, 1)):
             screen._show(index)
             self.services.devices.scanner.feed(sample_pages(pages, seed=index * 10))
             screen.scan()
             wait_until(lambda: not screen.busy and not self.services.busy, 30, "scan")
-        screen._show(0)
+        screen._show(1)  # the longest name, with the reminder to take the original back
         screen.info = T.SCAN_ORIGINAL_BACK
 
     def success(self) -> None:
@@ -167,8 +174,12 @@ class _Tour:
             screen.ids.keypad.press(symbol)
         wait_until(lambda: screen.result, 10, "tracking result")
 
+    def help(self) -> None:
+        self.app.call_help()
+
     def refused(self) -> None:
-        self.services.cancel_help()
+        if self.app.help is not None:
+            self.app.help.dismiss(animation=False)
         self.app.go("notice", title=T.REFUSED_TITLE,
                     text="Bộ nhớ của máy sắp đầy nên máy tạm ngừng nhận hồ sơ.\n" + T.REFUSED_NEXT)
 

@@ -24,14 +24,31 @@ from kivy.uix.textinput import TextInput
 
 from appliance.ui import strings as T
 from appliance.ui.keyboard import VnKeyboard  # noqa: F401  (kv rules use it)
+from appliance.ui.lockdown import keep_clipboard_inside
 from appliance.ui.vn_input import telex
+
+keep_clipboard_inside()
 
 
 class BigButton(Button):
     """A touch target of at least 12 mm with body-size text (DESIGN §9)."""
 
     kind = StringProperty("secondary")
-    """"primary", "secondary", "danger" or "done" (a finished step): colour only."""
+    """"primary" (the screen's one main action), "secondary", "danger", "done" (a finished
+    step) or "current" (where the citizen is, not an action): colour only."""
+
+
+def grow_to_text(button: Button) -> Button:
+    """A full-width button that grows to its wrapped label (a long procedure name on the big
+    portrait type) instead of drawing two lines in a one-line box; never below one target."""
+
+    def fit(*_args: object) -> None:
+        ui = App.get_running_app().ui
+        button.height = max(ui.target, button.texture_size[1] + 2 * ui.pad)
+
+    button.bind(texture_size=fit)
+    fit()
+    return button
 
 
 class Body(Label):
@@ -65,11 +82,19 @@ class Frame(BoxLayout):
     next_text = StringProperty("")
     """Label of the primary action in the nav row; empty hides it."""
     next_enabled = BooleanProperty(True)
+    next_primary = BooleanProperty(True)
+    """False when the screen's own main button is the one primary action (only one is blue)."""
+    back_text = StringProperty(T.BACK)
+    """Empty hides "Quay lại" (the welcome screen, a finished submission)."""
+    cancel_text = StringProperty(T.CANCEL)
+    """Empty hides "Hủy" (nothing left to cancel once a dossier is submitted)."""
+    help_shown = BooleanProperty(True)
+    """"Gọi cán bộ" in the header: every citizen screen; not staff mode (staff are there)."""
     screen = ObjectProperty(None, allownone=True)
 
 
 class Chrome(BoxLayout):
-    """The window's layout: header (title, step), the ScreenManager, and the nav row.
+    """The window's layout: header (title, step, "Gọi cán bộ"), the ScreenManager, the nav row.
 
     It stands in for the ScreenManager towards the app (``current``, ``get_screen`` …) so code
     and tests address screens the same way whatever wraps them.
@@ -81,7 +106,14 @@ class Chrome(BoxLayout):
     step = NumericProperty(0)
     next_text = StringProperty("")
     next_enabled = BooleanProperty(False)
-    _SHOWN = ("title", "step", "next_text", "next_enabled")
+    next_primary = BooleanProperty(True)
+    back_text = StringProperty(T.BACK)
+    cancel_text = StringProperty(T.CANCEL)
+    nav_shown = BooleanProperty(True)
+    """False when the frame shows no nav button at all: the row takes no room."""
+    help_shown = BooleanProperty(True)
+    _SHOWN = ("title", "step", "next_text", "next_enabled", "next_primary", "back_text",
+              "cancel_text", "help_shown")
 
     @property
     def sm(self):
@@ -106,6 +138,11 @@ class Chrome(BoxLayout):
         self.step = frame.step if frame else 0
         self.next_text = frame.next_text if frame else ""
         self.next_enabled = bool(frame and frame.next_enabled and frame.next_text)
+        self.next_primary = frame.next_primary if frame else True
+        self.back_text = frame.back_text if frame else ""
+        self.cancel_text = frame.cancel_text if frame else ""
+        self.nav_shown = bool(self.next_text or self.back_text or self.cancel_text)
+        self.help_shown = frame.help_shown if frame else False
 
     @property
     def current(self) -> str:
@@ -163,6 +200,10 @@ class NumPad(GridLayout):
                 self.action(self.target.text)
         elif len(self.target.text) < self.max_length:
             self.target.text += key
+
+
+class HeaderButton(Button):
+    """A button of the header ("Gọi cán bộ", the demo tray): as wide as its one-line label."""
 
 
 class TabButton(Button):

@@ -89,7 +89,8 @@ def test_a_chip_of_another_person_is_refused_for_staff(ui, reader):
     assert ui.nav("next").text == T.CHIP_CALL_STAFF
     assert ui.app.session.identity.full_name == "Nguyễn Thị Mẫu"  # nothing of the chip kept
     ui.tap(ui.nav("next"))
-    ui.at("help")
+    ui.wait_until(lambda: ui.app.help is not None, what="help notice")
+    ui.tap(ui.app.help.ids.close)
 
 
 def test_an_unreadable_chip_goes_on_with_the_qr_alone_marked(ui, reader):

@@ -42,17 +42,18 @@ def test_telex_from_a_plugged_in_keyboard(ui: Driver) -> None:
 
 def test_help_button_and_screen_call_staff_through_gpio(ui: Driver) -> None:
     gpio = ui.app.services.devices.gpio
-    ui.tap(ui.screen.ids.help)
-    screen = ui.at("help")
-    assert screen.state == "called" and gpio.calling_staff
-    ui.tap(ui.nav("back"))
-    ui.at("welcome")
-    assert not gpio.calling_staff
+    ui.tap(ui.nav("help"))
+    ui.wait_until(lambda: ui.app.help is not None, what="help notice")
+    assert ui.app.help.state == "called" and gpio.calling_staff
+    ui.tap(ui.app.help.ids.close)
+    ui.wait_until(lambda: ui.app.help is None, what="help notice closed")
+    assert ui.app.root.current == "welcome" and not gpio.calling_staff
     gpio._help_button.pin.drive_low()  # the physical help button on the cabinet
-    ui.at("help")
+    ui.wait_until(lambda: ui.app.help is not None, what="help notice from the cabinet button")
     gpio._help_button.pin.drive_high()
     assert gpio.calling_staff
-    ui.tap(ui.nav("back"))
+    ui.tap(ui.app.help.ids.close)
+    ui.wait_until(lambda: not gpio.calling_staff, what="help output off")
 
 
 def test_motion_sensor_wakes_attract_mode(ui: Driver) -> None:
@@ -222,10 +223,27 @@ def test_rating_a_dossier_later_reaches_the_gateway(ui: Driver, delivered: dict)
     assert rating.phase == "reason"
     ui.tap_text(T.RATING_REASONS[0])
     ui.wait_until(lambda: rating.phase == "thanks", what="thanks")
-    ui.wait_until(lambda: ui.gateway._call("/admin/stats")["ratings"] == before + 1, 30,
-                  "the rating at the gateway")
     ui.tap(ui.nav("next"))
     ui.at("welcome")
+    ui.wait_until(lambda: ui.gateway._call("/admin/stats")["ratings"] == before + 1, 30,
+                  "the rating at the gateway")
+
+
+def test_the_thank_you_returns_to_the_start_by_itself(ui: Driver, delivered: dict) -> None:
+    ui.tap(ui.screen.ids.rate)
+    rating = ui.at("rating")
+    rating.thanks_s = 0.5
+    try:
+        rating.ids.entry.text = delivered["dossier_code"]
+        ui.tap(ui.nav("next"))
+        ui.wait_until(lambda: rating.phase == "level", what="levels")
+        assert all(ui.button(level).kind != "primary" for level in T.RATING_LEVELS)  # no bias
+        ui.tap_text(T.RATING_LEVELS[1])
+        ui.wait_until(lambda: rating.phase == "thanks", what="thanks")
+        assert not ui.nav("back").text and not ui.nav("cancel").text
+        ui.at("welcome")  # nobody touched anything
+    finally:
+        rating.thanks_s = 8.0
 
 
 def test_manual_identity_on_the_keypad_and_keyboard(ui: Driver) -> None:

@@ -197,11 +197,11 @@ def test_scan_checklist_shows_every_paper_and_goes_to_the_one_tapped(ui: Driver)
     ui.tap(scan.ids.scan)
     ui.wait_until(lambda: not scan.busy, what="scan done")
     marks = list(reversed(chips.children))
-    assert marks[0].text == f"1 {T.SCAN_DONE.lower()}" and marks[0].kind == "primary"
+    assert marks[0].text == f"1 {T.SCAN_DONE.lower()}" and marks[0].kind == "current"
     ui.tap(marks[2])  # straight to the optional third paper
     assert scan.index == 2 and scan.pages == 0
     marks = list(reversed(chips.children))
-    assert [m.kind for m in marks] == ["done", "secondary", "primary"]
+    assert [m.kind for m in marks] == ["done", "secondary", "current"]
     ui.tap(marks[0])  # back to the first: its two pages are still there; delete one
     assert scan.index == 0 and len(scan.ids.thumbs.children) == 2
     ui.tap(ui.button(T.SCAN_DELETE))

@@ -88,7 +88,7 @@ class CardScreen(KioskScreen):
             self.session.identity = self.services.qr_only(self.session.identity)
             self.app.go("form", start=True)
         elif action == T.CHIP_CALL_STAFF:
-            self.app.go("help")
+            self.app.call_help()  # the notice over this screen; the countdown waits
 
 
 def next_label(phase: str, allow_qr_only: bool) -> str:

@@ -6,7 +6,7 @@ from kivy.properties import StringProperty
 
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
-from appliance.ui.widgets import BigButton
+from appliance.ui.widgets import BigButton, grow_to_text
 
 
 class CatalogueScreen(KioskScreen):
@@ -44,39 +44,31 @@ class CatalogueScreen(KioskScreen):
             self.show()
 
     def show(self) -> None:
-        box = self.ids.choices
-        box.clear_widgets()
+        """Fill the paged list (whole rows, big page buttons, no swiping) for the mode."""
         self.message = ""
+        rows: list[BigButton] = []
         catalogue = self.services.catalogue
         if catalogue is None:
             self.message = T.CATALOGUE_MISSING
-            return
-        if self.mode == "fields":
-            for field in catalogue.fields():
-                self._add(field, lambda f=field: self.choose_field(f))
+        elif self.mode == "fields":
+            rows = [self._row(f, lambda f=f: self.choose_field(f)) for f in catalogue.fields()]
         elif self.mode == "procedures":
             found = catalogue.procedures(self.field or None, self.query)
             if not found:
                 self.message = T.NO_MATCH
-            for proc in found:
-                self._add(proc.name, lambda p=proc: self.choose_procedure(p.code))
+            rows = [self._row(p.name, lambda p=p: self.choose_procedure(p.code)) for p in found]
+        self.ids.choices.set_items(rows)
 
-    def _add(self, text: str, action: object) -> None:
+    def _row(self, text: str, action: object) -> BigButton:
         """A choice button, made once per text and reused: the list is shown to every citizen."""
         cache = self.__dict__.setdefault("_buttons", {})
         button = cache.get(text)
         if button is None:
-            button = BigButton(text=text, size_hint_y=None)
-            button.bind(on_release=lambda b: b.action(), texture_size=self._fit)
+            button = grow_to_text(BigButton(text=text, size_hint_y=None))
+            button.bind(on_release=lambda b: b.action())
             cache[text] = button
         button.action = action
-        self._fit(button, button.texture_size)
-        self.ids.choices.add_widget(button)
-
-    def _fit(self, button: BigButton, texture_size: list[float]) -> None:
-        """Tall enough for its text: official names run to three lines on the 7" panel."""
-        ui = self.app.ui
-        button.height = max(ui.target * 1.2, texture_size[1] + ui.pad * 2)
+        return button
 
     def choose_field(self, field: str) -> None:
         self.field, self.query, self.mode = field, "", "procedures"

@@ -1,4 +1,5 @@
-"""A plain message with what to do next (refusals, unconfigured kiosk); back returns home."""
+"""A plain message with what to do next (refusals, unconfigured kiosk); one button returns home
+(nothing is in progress, so there is nothing to go back to or cancel)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ class NoticeScreen(KioskScreen):
                 **_kw: Any) -> None:
         self.title, self.text, self.back_to, self.say = title, text, back_to, text
 
-    def ask_cancel(self) -> None:
+    def go_next(self) -> None:
         self.app.end_session()
 
 

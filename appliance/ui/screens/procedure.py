@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kivy.properties import ObjectProperty
 
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
-from appliance.ui.widgets import Body, Title
+from appliance.ui.widgets import Body
+
+
+def clauses(text: str) -> list[str]:
+    """A legal sentence cut at its ";", "." and before a "(" into short rows (a page never gets
+    a row taller than itself); "2.000 đồng" is not cut (no space after the dot)."""
+    parts = [part.strip() for part in re.split(r"(?<=[;.])\s+|\s+(?=\()", text or "")
+             if part.strip()]
+    rows = [part[:-1] + "." if part.endswith(";") else part for part in parts] or [""]
+    return [row[:1].upper() + row[1:] for row in rows]  # each row reads as a sentence
 
 
 class ProcedureScreen(KioskScreen):
@@ -24,22 +34,28 @@ class ProcedureScreen(KioskScreen):
     def reset(self) -> None:
         super().reset()
         self.procedure = None
-        self.ids.details.clear_widgets()
+        self.ids.details.set_items([])
 
     def _fill(self) -> None:
-        box = self.ids.details
-        box.clear_widgets()
         p = self.procedure
         if p is None:
+            self.ids.details.set_items([])
             return
-        box.add_widget(Title(text=p.name))
-        box.add_widget(Body(text=f"[b]{T.COMPONENTS}:[/b]", markup=True))
+        # The first clause of the time limit and of the fee come first, so both show on the
+        # first page; the legal detail (exemptions, checks) follows one clause a row.
+        times, fees = clauses(p.time_limit), clauses(p.fee)
+        rows = [Body(text=f"[b]{T.TIME_LIMIT}:[/b] {times[0]}", markup=True),
+                Body(text=f"[b]{T.FEE}:[/b] {fees[0]}", markup=True)]
+        for head, rest in ((T.TIME_MORE, times[1:]), (T.FEE_MORE, fees[1:])):
+            for i, clause in enumerate(rest):
+                label = f"[b]{head}:[/b] " if i == 0 else ""
+                rows.append(Body(text=f"{label}{clause}", markup=True))
         for i, c in enumerate(p.components, 1):
             kind = T.ORIGINAL if c.original else T.COPY
             extra = "" if c.required else f" ({T.OPTIONAL})"
-            box.add_widget(Body(text=f"{i}. {c.name} — {kind}{extra}"))
-        box.add_widget(Body(text=f"[b]{T.TIME_LIMIT}:[/b] {p.time_limit}", markup=True))
-        box.add_widget(Body(text=f"[b]{T.FEE}:[/b] {p.fee}", markup=True))
+            head = f"[b]{T.COMPONENTS}:[/b]\n" if i == 1 else ""  # never alone at a page end
+            rows.append(Body(text=f"{head}{i}. {c.name} — {kind}{extra}", markup=True))
+        self.ids.details.set_items(rows)
 
     def go_next(self) -> None:
         if self.procedure is None:

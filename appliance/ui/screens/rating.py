@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
@@ -21,6 +22,8 @@ class RatingScreen(KioskScreen):
     """"code" (which dossier), "level", "reason", "thanks"."""
     after_submit = BooleanProperty(False)
     level = StringProperty("")
+    thanks_s = NumericProperty(8.0)
+    """The thank-you shows this long, then the kiosk returns to the start by itself."""
 
     def prepare(self, code: str = "", after_submit: bool = False, **_kw: Any) -> None:
         self.code, self.after_submit, self.level, self.message = code, after_submit, "", ""
@@ -82,9 +85,14 @@ class RatingScreen(KioskScreen):
 
         def saved(*_a: Any) -> None:
             self.phase, self.message = "thanks", ""
+            Clock.schedule_once(self._thanks_over, self.thanks_s)
 
         index = T.RATING_LEVELS.index(self.level)
         self.services.add_rating(self.code, index, reason, saved, failed)
+
+    def _thanks_over(self, _dt: float) -> None:
+        if self.app.root.current == self.name and self.phase == "thanks":
+            self.app.end_session()
 
     def go_back(self) -> None:
         if self.phase == "reason":

@@ -28,7 +28,8 @@ class ReviewScreen(KioskScreen):
             lines.append(f"[b]{T.FEE}:[/b] {proc.fee_quote(s.form).text}")
         for comp in self.services.components(s.procedure_code):
             n = s.page_count(comp.code)
-            pages = T.REVIEW_PAGES.format(n=n) if n else T.SCAN_TODO
+            pages = T.REVIEW_PAGES.format(n=n) if n else (
+                T.SCAN_TODO if comp.required else T.OPTIONAL_SKIPPED)
             lines.append(f"[b]{comp.name}:[/b] {pages}")
         # one label for the whole summary: one texture per session rather than one per line
         box.add_widget(Body(text="\n".join(_escape_values(line) for line in lines),

@@ -19,6 +19,9 @@ from appliance.ui.screens.base import KioskScreen, load_kv
 from appliance.ui.screens.preview import CameraPreview
 from appliance.ui.widgets import BigButton
 
+FORM_CODE = "TO_KHAI"
+"""Catalogue code (prefix) of the declaration form, the paper the citizen just filled on screen."""
+
 
 class ScanScreen(KioskScreen):
     step = 4
@@ -32,6 +35,9 @@ class ScanScreen(KioskScreen):
     busy = BooleanProperty(False)
     pages = NumericProperty(0)
     """Pages scanned for the current paper."""
+    can_go_on = BooleanProperty(False)
+    """The current paper is scanned or optional: "Tiếp tục" is the one primary action, else
+    "Quét" is."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -68,6 +74,8 @@ class ScanScreen(KioskScreen):
         optional = "" if comp.required else f", {T.OPTIONAL}"
         self.title_text = f"{index + 1}/{self.count}. {comp.name} ({kind}{optional})"
         self._refresh()
+        if comp.code.startswith(FORM_CODE) and not self.pages:
+            self.info = T.SCAN_FORM_NOTE  # filled on screen: why the paper form still counts
 
     def _refresh(self) -> None:
         comp = self.current()
@@ -84,12 +92,14 @@ class ScanScreen(KioskScreen):
                 image.clear()
             thumbs.add_widget(box)
         self.pages = n = len(pages)
+        self.can_go_on = bool(n) or not comp.required
         self.progress = T.SCANNED.format(n=n) if n else T.SCAN_TODO
         self._refresh_checklist()
 
     def _refresh_checklist(self) -> None:
-        """One mark per paper: "1 xong" chips in landscape, full rows in portrait; the current
-        paper in the primary colour, finished ones in green."""
+        """One mark per paper: "1 xong" chips in landscape (a grid beside the scan buttons), full
+        rows in portrait; the current
+        paper outlined in the primary colour (it is not an action), finished ones in green."""
         portrait = self.app.ui.portrait
         box, other = ((self.ids.checklist, self.ids.chips) if portrait
                       else (self.ids.chips, self.ids.checklist))
@@ -103,11 +113,11 @@ class ScanScreen(KioskScreen):
                                                           else T.OPTIONAL_TODO)
                 mark.text = f"{i + 1}. {comp.name}: {state.lower()}"
                 mark.size_hint_x, mark.halign = 1, "left"
-            else:
-                mark.text = f"{i + 1} {T.SCAN_DONE.lower()}" if n else str(i + 1)
-                mark.size_hint_x, mark.halign = None, "center"
-                mark.width = self.app.ui.target * (2 if n else 1)
-            mark.kind = "primary" if i == self.index else ("done" if n else "secondary")
+            else:  # two chips a row have room for "1 xong"; three only for the number
+                wide = n and self.count <= 4
+                mark.text = f"{i + 1} {T.SCAN_DONE.lower()}" if wide else str(i + 1)
+                mark.size_hint_x, mark.halign = 1, "center"
+            mark.kind = "current" if i == self.index else ("done" if n else "secondary")
             box.add_widget(mark)
 
     def _mark(self, i: int) -> BigButton:
@@ -202,7 +212,7 @@ class ScanScreen(KioskScreen):
             return
         comp = self.current()
         if comp is not None and comp.required and not self.session.page_count(comp.code):
-            self.message = T.SCAN_NEED.format(name=comp.name)
+            self.message = T.SCAN_NEED
             return
         if self.index + 1 < self.count:
             self._show(self.index + 1)

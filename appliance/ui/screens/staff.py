@@ -13,7 +13,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from appliance.ui import strings as T
 from appliance.ui.screens.base import KioskScreen, load_kv
-from appliance.ui.widgets import BigButton, Body, TabButton, TelexInput, Title
+from appliance.ui.widgets import BigButton, Body, TabButton, TelexInput, Title, grow_to_text
 
 TABS = (
     ("queue", T.STAFF_QUEUE),
@@ -62,7 +62,7 @@ class StaffScreen(KioskScreen):
         return body
 
     def _button(self, text: str, action: Any, kind: str = "secondary") -> BigButton:
-        button = BigButton(text=text, kind=kind, size_hint_y=None, height=self.app.ui.target)
+        button = grow_to_text(BigButton(text=text, kind=kind, size_hint_y=None))
         button.bind(on_release=lambda *_: action())
         self.ids.content.add_widget(button)
         return button

@@ -56,12 +56,6 @@ class SuccessScreen(KioskScreen):
         self.printing, self.print_state = False, "failed"
         self.message = T.PRINT_FAIL
 
-    def go_back(self) -> None:
-        self.finish()
-
-    def ask_cancel(self) -> None:
-        self.finish()  # nothing left to cancel: the dossier is submitted
-
     def go_next(self) -> None:
         self.app.go("rating", code=self.code, after_submit=True)
 

@@ -1,4 +1,5 @@
-"""Welcome: submit / track / rate / help. The top-left emblem hides the staff gesture."""
+"""Welcome: submit / track / rate (help is in the header of every screen). The emblem in the
+bottom-left corner hides the staff gesture (docs/field-staff.md)."""
 
 from __future__ import annotations
 
