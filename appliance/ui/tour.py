@@ -45,6 +45,7 @@ class _Tour:
             ("catalogue-search", self.search), ("procedure", go("procedure", code=PROCEDURE)),
             ("identity-wrong-card", self.identity), ("manual-id", self.manual),
             ("form-keyboard", self.form), ("form-choice", self.form_choice),
+            ("form-date", self.form_date),
             ("scan", self.scan), ("review", go("review")),
             ("confirm", go("confirm", fresh=True)), ("success", self.success),
             ("rating", self.rating), ("rating-reason", self.rating_reason),
@@ -87,11 +88,17 @@ class _Tour:
         self.session.identity = parse_card_qr(SAMPLE_CARD)
         self.app.go("form", start=True)
         screen = self.screen("form")
-        screen._show(4)
-        screen.ids.value.text = "Trần Minh Khan"
+        screen.show("tre_ho_ten")
+        screen.ids.value.text = "Trần Minh Kh"
 
     def form_choice(self) -> None:
-        self.screen("form")._show(3)
+        self.screen("form").show("quan_he_voi_tre")
+
+    def form_date(self) -> None:
+        screen = self.screen("form")
+        screen.show("tre_ngay_sinh")
+        for key in "5/3/2":
+            screen.date_key(key)
 
     def scan(self) -> None:
         self.session.form.update(_CHILD)
