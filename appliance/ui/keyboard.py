@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
 from kivy.input.motionevent import MotionEvent
@@ -81,6 +82,7 @@ class VnKeyboard(Widget):
         self.keys: list[Key] = []
         self._pressed: Key | None = None
         self._texture: Texture | None = None
+        self._later = Clock.create_trigger(self._redraw)
         self.bind(pos=self._redraw, size=self._redraw, shift=self._redraw, digits=self._redraw,
                   auto_capital=self._redraw, disabled=self._redraw)
 
@@ -224,8 +226,8 @@ class VnKeyboard(Widget):
         return not before.strip() or (self.auto_capital == "words" and before[-1] == " ")
 
     def on_target(self, *_args: object) -> None:
-        if self.target is not None:
-            self.target.bind(text=self._redraw, cursor=self._redraw)
+        if self.target is not None:  # redrawn on the next frame, once text and cursor settled
+            self.target.bind(text=self._later, cursor=self._later)
         self._redraw()
 
     def _activity(self) -> None:

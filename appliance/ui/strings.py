@@ -123,7 +123,6 @@ REVIEW_PAGES = "{n} trang"
 # --- confirmation code
 CONFIRM_TITLE = "Xác nhận nộp hồ sơ"
 CONFIRM_SAY = "Hãy nhập bốn số trên màn hình để xác nhận nộp hồ sơ."
-CONFIRM_SHOW = "Nhập mã này để xác nhận: {code}"
 CONFIRM_WRONG = "Mã chưa đúng. Hãy nhìn bốn số ở trên và nhập lại."
 CONFIRM_SUBMIT = "Nộp hồ sơ"
 SUBMITTING = "Đang lưu hồ sơ, xin chờ…"

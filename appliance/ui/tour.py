@@ -47,6 +47,7 @@ class _Tour:
             ("form-keyboard", self.form), ("form-choice", self.form_choice),
             ("form-date", self.form_date),
             ("scan", self.scan), ("review", go("review")),
+            ("review-last-page", self.review_last_page),
             ("confirm", go("confirm", fresh=True)), ("success", self.success),
             ("rating", self.rating), ("rating-reason", self.rating_reason),
             ("track", self.track), ("help", go("help")), ("refused", self.refused),
@@ -111,6 +112,10 @@ class _Tour:
             wait_until(lambda: not screen.busy and not self.services.busy, 30, "scan")
         screen._show(0)
         screen.info = T.SCAN_ORIGINAL_BACK
+
+    def review_last_page(self) -> None:
+        screen = self.screen("review")
+        screen.turn(screen.pages)
 
     def success(self) -> None:
         done: list[Any] = []

@@ -11,7 +11,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from kivy.input.motionevent import MotionEvent
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 
 from appliance.domain.catalogue import canonical_date
 from appliance.ui import date_entry, suggest
@@ -30,6 +32,22 @@ def mode_of(field: Any) -> str:
     if field.type == "date":
         return "date"
     return "digits" if field.type in DIGIT_LENGTHS else "text"
+
+
+class ModeBox(BoxLayout):
+    """The input layout of one field kind; only the shown one takes room, draws and is touched
+    (a hidden, disabled widget would otherwise swallow touches over the shown keys)."""
+
+    shown = BooleanProperty(True)
+
+    def on_touch_down(self, touch: MotionEvent) -> bool:
+        return bool(self.shown and super().on_touch_down(touch))
+
+    def on_touch_move(self, touch: MotionEvent) -> bool:
+        return bool(self.shown and super().on_touch_move(touch))
+
+    def on_touch_up(self, touch: MotionEvent) -> bool:
+        return bool(self.shown and super().on_touch_up(touch))
 
 
 class FormScreen(KioskScreen):

@@ -42,9 +42,13 @@ class ScanScreen(KioskScreen):
     def components(self) -> list[Any]:
         return self.services.components(self.session.procedure_code)
 
-    def prepare(self, start: bool = False, at_end: bool = False, **_kw: Any) -> None:
+    def prepare(self, start: bool = False, at_end: bool = False, at: int = -1,
+                **_kw: Any) -> None:
         comps = self.components()
         self.count = len(comps)
+        if 0 <= at < len(comps):  # "Sửa" on the review screen: straight to that paper
+            self._show(at)
+            return
         self._show(len(comps) - 1 if at_end and comps else 0)
 
     def reset(self) -> None:
