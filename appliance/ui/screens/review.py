@@ -37,13 +37,15 @@ class ReviewScreen(KioskScreen):
         self._widgets: list[Any] = []
         self._split: list[list[Any]] = []
         self._layout = Clock.create_trigger(lambda _dt: self._paginate())
+        self._back_to_page: int | None = None
+        """The page a "Sửa" left from: coming back shows it again."""
 
     def on_kv_post(self, _base: object) -> None:
         self.ids.page_area.bind(size=lambda *_a: self._layout())
 
     def on_pre_enter(self, *_args: object) -> None:
         self._widgets = [self._widget(row) for row in self.rows()]
-        self.page = 0
+        self.page, self._back_to_page = self._back_to_page or 0, None
         self._paginate()
 
     def rows(self) -> list[Row]:
@@ -131,6 +133,7 @@ class ReviewScreen(KioskScreen):
 
     # ---- edit in place
     def edit(self, kind: str, what: str) -> None:
+        self._back_to_page = self.page
         if kind == "field":
             self.app.go("form", edit=what)
         else:
@@ -140,6 +143,7 @@ class ReviewScreen(KioskScreen):
         super().reset()
         self.ids.summary.clear_widgets()
         self._widgets, self._split, self.page, self.pages = [], [], 0, 1
+        self._back_to_page = None
 
     def go_back(self) -> None:
         self.app.go("scan", at_end=True)
