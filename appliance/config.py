@@ -85,6 +85,8 @@ class KioskSection:
     clock: str = "auto"
     """``auto``: trust the wall clock only when NTP-synchronised, kept by an RTC or confirmed by
     staff; ``host``: the operating system keeps time (desktops, VMs)."""
+    hotline: str = ""
+    """The unit's hotline printed on every slip ("Đường dây nóng: …"); empty prints none."""
 
 
 @dataclass(frozen=True)

@@ -51,13 +51,19 @@ class FileEntry:
 
 
 def page_listing(entry: FileEntry, component_name: str, plain_sha256: str) -> dict[str, Any]:
-    """The payload's ``TaiLieuNop`` item for one page (portal field names, reference §3)."""
+    """The payload's ``TaiLieuNop`` item for one page (portal field names, reference §3): scanned
+    at the kiosk (``DuocSoHoa`` 1), not reused from an earlier digitised result (``DuocTaiSuDung``
+    0, no ``MaKetQuaThayThe``), not taken from the national portal's data store
+    (``DuocLayTuKhoDMQG`` 0); docs/domain.md §8."""
     return {
         "TepDinhKemId": entry.sha256,
         "TenTepDinhKem": f"{entry.component}-{entry.page}",
         "MaThanhPhanHoSo": entry.component,
         "TenThanhPhanHoSo": component_name,
         "DuocSoHoa": "1",
+        "DuocTaiSuDung": "0",
+        "DuocLayTuKhoDMQG": "0",
+        "MaKetQuaThayThe": "",
         "Trang": entry.page,
         "MaHoaSHA256": plain_sha256,
     }

@@ -2,11 +2,11 @@
 
 ``finalize`` is the one door from the UI's memory into the store. In order: refuse early if the
 store cannot take it; encrypt every page under a fresh key; write the page blobs durably; then in
-one write transaction take the day's code number, seal the payload (which carries that code),
-sign the manifest and insert the rows. The payload and manifest themselves are built in
-``appliance.manifest``. A SIGKILL anywhere leaves either the whole dossier queued
-or no row at all (plus orphan blobs that start-up reconciliation reports). The per-dossier key is
-forgotten at the end: the kiosk cannot read the dossier back.
+one write transaction take the day's code number and the year's register number, seal the
+payload (which carries that code), sign the manifest and insert the rows. The payload and
+manifest themselves are built in ``appliance.manifest``. A SIGKILL anywhere leaves either the
+whole dossier queued or no row at all (plus orphan blobs that start-up reconciliation reports).
+The per-dossier key is forgotten at the end: the kiosk cannot read the dossier back.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ class FinalizeResult:
     """Where the citizen handed the dossier in (kept with it, so a reprint says the same)."""
     pages: dict[str, int] = field(default_factory=dict)
     """Pages scanned per component, as the slip counts them."""
+    register_no: int | None = None
+    """Per-year register number: the slip's "Số: …/TNHS" and register line."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def _slip_public(result: FinalizeResult) -> dict[str, Any]:
         "received_at": result.received_at.isoformat(timespec="seconds"),
         "due_at": due.isoformat(timespec="seconds") if due else None,
         "clock_trusted": result.clock_trusted,
+        "register_no": result.register_no,
     }
 
 
@@ -141,6 +144,7 @@ def finalize(
                 store.blobs.write(page.ciphertext, page.entry.sha256)
             with store.finalize_transaction():  # 2. code, seal, sign and rows: all or nothing
                 number = store.next_code_sequence(received.date())
+                register_no = store.next_register_number(received.date().year)
                 code = format_dossier_code(ctx.unit_code, ctx.kiosk_id, received.date(), number)
                 payload = mf.build_payload(
                     draft, code=code, procedure_code=procedure.code,
@@ -154,12 +158,14 @@ def finalize(
                     mf.build_manifest(facts, sealer.sealed_key, payload_ct,
                                       [p.entry for p in sealed]), ctx.sign)
                 result = FinalizeResult(dossier_id, code, 0, received, due, trusted, procedure,
-                                        site, {c: n for c, n in counts.items() if n})
+                                        site, {c: n for c, n in counts.items() if n},
+                                        register_no)
                 seq = store.insert_finalized(NewDossier(
                     id=dossier_id, procedure_code=procedure.code, finalized_at=received,
                     finalized_mono=mono, clock_trusted=trusted, due_at=due, digest=digest,
                     envelope=envelope, files=[_record(p.entry) for p in sealed],
-                    replaces=draft.replaces, slip_public=_slip_public(result), code=code))
+                    replaces=draft.replaces, slip_public=_slip_public(result), code=code,
+                    register_no=register_no))
     finally:
         sealer.forget()  # 3. the kiosk can no longer read the dossier back
     store.request_sync()

@@ -39,11 +39,14 @@ class SlipFacts:
     site: str = ""
     """Empty for dossiers finalized before the site was kept: the configured one is used."""
     gateway_code: str | None = None
+    register_no: int | None = None
+    """Per-year register number; None for dossiers finalized before it existed."""
 
     @classmethod
     def of_result(cls, result: FinalizeResult) -> SlipFacts:
         return cls(result.code, result.procedure.code, result.received_at, result.due_at,
-                   result.clock_trusted, result.pages, result.site)
+                   result.clock_trusted, result.pages, result.site,
+                   register_no=result.register_no)
 
     @classmethod
     def of_record(cls, record: DossierRecord) -> SlipFacts:
@@ -51,7 +54,8 @@ class SlipFacts:
         pages = public.get("pages") or {}
         return cls(record.code, record.procedure_code, record.finalized_at, record.due_at,
                    record.clock_trusted, {str(k): int(v) for k, v in pages.items()},
-                   str(public.get("site") or ""), record.portal_code)
+                   str(public.get("site") or ""), record.portal_code,
+                   register_no=record.register_no)
 
 
 def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
@@ -76,6 +80,7 @@ def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
         clock_trusted=facts.clock_trusted,
         gateway_code=facts.gateway_code,
         site=facts.site or None,
+        register_no=facts.register_no,
     )
 
 

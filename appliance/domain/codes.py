@@ -3,10 +3,13 @@
 The staff counter numbers dossiers ``{unit}-{yyMMdd}-{NNNN}`` from a daily per-unit counter
 (reference §3). An offline kiosk cannot share that counter, so its codes live in their own space:
 
-    {unit_code}-{yyMMdd}-K{kiosk_id}-{NNNN}        e.g. 000.00.00.H56-261129-KK01-0007
+    {unit_code}-{yyMMdd}-{kiosk_id}-{NNNN}        e.g. 000.00.00.H56-261129-K01-0007
 
-* the kiosk segment ``K…`` always contains a letter, whereas the segment before the sequence
-  number of a counter code is the 6-digit date, so a kiosk code never equals a counter code;
+* the kiosk segment is the configured kiosk id exactly as it is (upper-cased), with no letter
+  added: the slip's "Máy tiếp nhận K01" and the code's ``K01`` read the same (issue 14 item 5;
+  codes issued before carried ``K`` + id, e.g. ``KK01``, and still parse);
+* a kiosk code has four ``-``-separated parts, a counter code three (no part contains ``-``), so
+  a kiosk code never equals a counter code;
 * two kiosks of one unit differ in their kiosk id (unique within the unit, case-insensitive);
 * the per-day sequence number comes from the store's atomic counter (one per kiosk and day).
 
@@ -30,7 +33,7 @@ LOOKUP_PARAM = "ma"
 _UNIT_RE = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
 _KIOSK_RE = re.compile(r"[A-Za-z0-9]{1,8}")
 _KIOSK_CODE_RE = re.compile(
-    r"(?P<unit>[A-Z0-9]+(?:\.[A-Z0-9]+)*)-(?P<day>[0-9]{6})-K(?P<kiosk>[A-Z0-9]{1,8})-(?P<seq>[0-9]{4,6})"
+    r"(?P<unit>[A-Z0-9]+(?:\.[A-Z0-9]+)*)-(?P<day>[0-9]{6})-(?P<kiosk>[A-Z0-9]{1,9})-(?P<seq>[0-9]{4,6})"
 )
 _COUNTER_CODE_RE = re.compile(
     r"(?P<unit>[A-Z0-9]+(?:\.[A-Z0-9]+)*)-(?P<day>[0-9]{6})-(?P<seq>[0-9]{4,6})"
@@ -64,7 +67,7 @@ def format_dossier_code(unit_code: str, kiosk_id: str, day: dt.date, seq: int) -
         raise ValueError("seq must be a whole number from 1 to 999999")
     if not 2000 <= day.year <= 2099:
         raise ValueError("day must be in 2000–2099 (the code carries a 2-digit year)")
-    return f"{unit_code.upper()}-{day:%y%m%d}-K{kiosk_id.upper()}-{seq:04d}"
+    return f"{unit_code.upper()}-{day:%y%m%d}-{kiosk_id.upper()}-{seq:04d}"
 
 
 def _normalise(text: str) -> str | None:

@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import os
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +40,12 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 SEALED_VI = "Bản in lại: thông tin cá nhân đã được niêm phong nên không in lại."
 CLOCK_UNTRUSTED_VI = "Cán bộ sẽ thông báo sau (đồng hồ của máy chưa được xác nhận)"
+COPY_LABEL_VI = "Liên 1: Giao người nộp hồ sơ"
+"""Mẫu 01 is made in copies; the kiosk prints the submitter's (the unit keeps the record)."""
+BRING_ID_VI = "Lưu ý: mang theo CCCD (thẻ căn cước) và giấy này khi nhận kết quả."
+KEEP_TOGETHER = ("HỒ SƠ", "Hồ sơ", "hồ sơ")
+"""Words never split across lines: "HỒ" alone at a line's end reads as another word."""
+NBSP = "\u00a0"
 
 @dataclass(frozen=True)
 class SlipComponent:
@@ -79,6 +85,30 @@ class SlipData:
     """False: the kiosk cannot stand behind its clock, so no times are printed (DESIGN §4)."""
     gateway_code: str | None = None
     """The gateway's MaHoSo, once the receipt has arrived (printed on reprints)."""
+    register_no: int | None = None
+    """Per-year register number ("Số: …/TNHS", "Số thứ tự"); None for dossiers from before it
+    existed, whose slips printed the code's per-day number."""
+    owner_id_masked: str | None = None
+    """The dossier owner's ID number, partly masked (:func:`mask_id`)."""
+    submitter_name: str | None = None
+    """Who handed the dossier in, when not the owner (nộp thay); None when the owner did."""
+    fee_text: str | None = None
+    """The procedure's fee wording (phí, lệ phí)."""
+    fee_amount: int | None = None
+    """VND when known; 0 = nothing to pay."""
+    fee_paid: bool = False
+    """The kiosk takes no money: a fee is paid at the unit unless the gateway says it was."""
+    result_delivery: str | None = None
+    """How the result is received, in Vietnamese (catalogue helper fills it)."""
+    hotline: str | None = None
+    """The unit's hotline from ``[kiosk] hotline``."""
+    tracking_code: str | None = None
+    """Short tracking code "ABCD-2345", printed large beside the QR's lines."""
+    official_due: dt.date | None = None
+    """The province's NgayHenTra, once it answered (reprints)."""
+    official_code: str | None = None
+    """The province's official MaHoSo, once it answered (reprints)."""
+    copy_label: str = COPY_LABEL_VI
 
     @property
     def qr_text(self) -> str:
@@ -111,27 +141,47 @@ def _nfc(text: str) -> str:
 
 def slip_lines(data: SlipData) -> tuple[list[Line], list[Line]]:
     """The slip's text as (lines above the QR, lines below it), in print order."""
-    code = parse_dossier_code(data.dossier_code)
-    seq = f"{code.seq:04d}" if code else data.dossier_code
+    number = register_number(data)
     day = to_local(data.received).date()
-    top = [*_heading(data, seq, day), *_citizen(data), *_contents(data),
-           *_times(data, seq, day)]
+    top = [*_heading(data, number, day), *_citizen(data), *_contents(data),
+           *_times(data, number, day)]
     bottom = [
+        *([Line("Mã tra cứu:", "tracking_label", "center"),
+           Line(data.tracking_code, "tracking", "center")] if data.tracking_code else []),
         Line("Quét mã QR để tra cứu tiến độ hồ sơ", "small", "center"),
-        Line(data.qr_text, "small", "center"),
+        Line(data.qr_text, "url", "center"),
         Line(f"Máy tiếp nhận {data.kiosk_id} — {data.site}", "small", "center"),
+        *([Line(f"Đường dây nóng: {data.hotline}", "bold", "center")] if data.hotline else []),
     ]
     return [dataclasses.replace(ln, text=_nfc(ln.text)) for ln in top], [
         dataclasses.replace(ln, text=_nfc(ln.text)) for ln in bottom
     ]
 
 
-def _heading(data: SlipData, seq: str, day: dt.date) -> list[Line]:
-    """Issuing body, number, national motto, place and date, title and the dossier code."""
+def register_number(data: SlipData) -> str:
+    """The number of "Số: …/TNHS" and the register line: the per-year register number; a slip of
+    a dossier from before it existed keeps the per-day number its original showed."""
+    if data.register_no is not None:
+        return str(data.register_no)
+    code = parse_dossier_code(data.dossier_code)
+    return f"{code.seq:04d}" if code else data.dossier_code
+
+
+def mask_id(id_number: str) -> str:
+    """An ID number with all but its first 3 (province) and last 3 digits hidden: enough for the
+    citizen and the officer to recognise it, not enough to copy it off a lost slip."""
+    if len(id_number) <= 6:
+        return "*" * len(id_number)
+    return id_number[:3] + "*" * (len(id_number) - 6) + id_number[-3:]
+
+
+def _heading(data: SlipData, number: str, day: dt.date) -> list[Line]:
+    """Copy label, issuing body, number, national motto, place and date, title and the code."""
     lines = [
+        Line(f"({data.copy_label})" if data.copy_label else "", "italic", "center"),
         Line(data.parent_body.upper(), "bold", "center"),
         Line(data.receiving_unit.upper(), "bold", "center"),
-        Line(f"Số: {seq}/TNHS", "body", "center"),
+        Line(f"Số: {number}/TNHS", "body", "center"),
         Line("-", "rule"),
         Line(NATION, "bold", "center"),
         Line(MOTTO, "bold", "center"),
@@ -145,18 +195,23 @@ def _heading(data: SlipData, seq: str, day: dt.date) -> list[Line]:
         Line("Mã hồ sơ:", "bold", "center"),
         Line(data.dossier_code, "code", "center"),
     ]
-    if data.gateway_code:
-        lines.append(Line(f"Mã hồ sơ trên cổng dịch vụ công: {data.gateway_code}", "small",
-                          "center"))
-    return [*lines, Line("", "gap")]
+    official = data.official_code or data.gateway_code
+    if official:
+        lines.append(Line(f"Mã hồ sơ trên cổng dịch vụ công: {official}", "small", "center"))
+    return [ln for ln in lines if ln.text or ln.style == "gap"] + [Line("", "gap")]
 
 
 def _citizen(data: SlipData) -> list[Line]:
-    """Who submitted; a reprint says the personal data are sealed instead of printing blanks."""
+    """Whose dossier and who handed it in; a reprint says the personal data are sealed."""
     lines = [Line(f"{data.receiving_unit} tiếp nhận hồ sơ của:")]
     if not data.has_personal_data:
         return [*lines, Line(SEALED_VI, "italic")]
-    lines.append(Line(f"Ông/Bà: {data.citizen_name}", "bold"))
+    owner = "Chủ hồ sơ" if data.submitter_name else "Ông/Bà"
+    lines.append(Line(f"{owner}: {data.citizen_name}", "bold"))
+    if data.owner_id_masked:
+        lines.append(Line(f"Số định danh cá nhân: {data.owner_id_masked}"))
+    if data.submitter_name:
+        lines.append(Line(f"Người nộp thay: {data.submitter_name}", "bold"))
     for label, value in (
         ("Địa chỉ", data.citizen_address),
         ("Số điện thoại", data.citizen_phone),
@@ -184,21 +239,59 @@ def _contents(data: SlipData) -> list[Line]:
     return [*lines, Line(f"2. Số lượng hồ sơ: {data.sets:02d} bộ", "bold")]
 
 
-def _times(data: SlipData, seq: str, day: dt.date) -> list[Line]:
-    """Items 3–6 (time limit, received, due, where to collect), the register entry, signatures."""
+def fee_status_vi(data: SlipData) -> str | None:
+    """Whether the fee is paid, in the citizen's words (None when the slip has no fee wording)."""
+    if data.fee_text is None:
+        return None
+    if data.fee_amount == 0:
+        return "Không phải nộp"
+    if data.fee_paid:
+        return "Đã nộp"
+    amount = f" ({format_vnd(data.fee_amount)})" if data.fee_amount else ""
+    return f"Chưa nộp{amount}; nộp tại bộ phận một cửa theo hướng dẫn của cán bộ"
+
+
+def format_vnd(amount: int | None) -> str:
+    """15000 → "15.000 đồng" (Vietnamese groups thousands with dots)."""
+    return f"{amount or 0:,} đồng".replace(",", ".")
+
+
+def _official(data: SlipData) -> list[Line]:
+    """The province's date on a reprint after it answered, and whether it moved."""
+    if data.official_due is None:
+        return []
+    text = f"Ngày hẹn trả chính thức: ngày {data.official_due:%d/%m/%Y}"
+    printed = data.due.when.date() if data.due.when is not None else None
+    moved = [] if printed in (None, data.official_due) else [
+        Line("Ngày hẹn trả chính thức khác ngày in lúc nộp; theo ngày chính thức.", "small")]
+    return [Line(text, "bold"), *moved]
+
+
+def _times(data: SlipData, number: str, day: dt.date) -> list[Line]:
+    """Items 3–7 (time limit, received, due, where and how to collect, fee), the register entry,
+    the reminders and signatures."""
     received = format_vn_datetime(data.received) if data.clock_trusted else CLOCK_UNTRUSTED_VI
     due = data.due.text_vi if data.clock_trusted else CLOCK_UNTRUSTED_VI
-    book = f"Quyển số: {data.kiosk_id}/{day.year}, Số thứ tự: {seq}"
+    book = f"Quyển số: {data.kiosk_id}/{day.year}, Số thứ tự: {number}"
     provisional = [Line(provisional_vi(data.due.unknown_years), "small")] if (
         data.clock_trusted and data.due.provisional) else []
+    delivery = [Line(f"Hình thức nhận kết quả: {data.result_delivery}", indent="   ")] if (
+        data.result_delivery) else []
+    status = fee_status_vi(data)
+    fee = [Line(f"7. Phí, lệ phí: {data.fee_text}", indent="7. "),
+           Line(f"Tình trạng nộp phí: {status}", "bold", indent="   ")] if status else []
     return [
         Line(f"3. Thời gian giải quyết hồ sơ theo quy định: {data.time_limit_text}", indent="3. "),
         Line(f"4. Thời gian nhận hồ sơ: {received}", indent="4. "),
         Line(f"5. Thời gian trả kết quả: {due}", "bold", indent="5. "),
         *provisional,
+        *_official(data),
         Line(f"6. Đăng ký nhận kết quả tại: {data.result_place or data.receiving_unit}",
              indent="6. "),
+        *delivery,
+        *fee,
         Line(f"Vào Sổ theo dõi hồ sơ, {book}", "small"),
+        Line(BRING_ID_VI, "bold"),
         Line("-", "rule"),
         Line("SIGNATURES", "signatures"),
         Line("-", "rule"),
@@ -247,6 +340,9 @@ STYLES = {
     "italic": _Style("DejaVuSans-Oblique.ttf", 22, 19),
     "title": _Style("DejaVuSans-Bold.ttf", 30, 24),
     "code": _Style("DejaVuSansCondensed-Bold.ttf", 28, 24),
+    "tracking": _Style("DejaVuSans-Bold.ttf", 44, 36),
+    "tracking_label": _Style("DejaVuSans.ttf", 20, 17),
+    "url": _Style("DejaVuSans.ttf", 20, 17),
 }
 """Type sizes in dots. Body text at 24 dots has capitals about 2.2 mm tall on 203 dpi paper,
 the size of a receipt printer's own font A (12×24)."""
@@ -325,6 +421,45 @@ def _qr_image(text: str, target: int) -> Image.Image:
     return img.resize((img.width * scale, img.height * scale), Image.Resampling.NEAREST)
 
 
+def _keep_together(text: str) -> str:
+    for words in KEEP_TOGETHER:
+        text = text.replace(words, words.replace(" ", NBSP))
+    return text
+
+
+def _url_lines(text: str, font: ImageFont.FreeTypeFont, width: int
+               ) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+    """The lookup URL: the address may be cut anywhere, its query (``?ma=<code>``) never — it
+    goes whole on the last line, on a line of its own, or smaller when even that is too wide."""
+    head, sep, query = text.partition("?")
+    if not sep:
+        return [(ln, font) for ln in wrap(text, font, width)]
+    lines = [(ln, font) for ln in wrap(head, font, width)]
+    query = sep + query
+    if font.getlength(lines[-1][0] + query) <= width:
+        return [*lines[:-1], (lines[-1][0] + query, font)]
+    return [*lines, (query, _fit(font, query, width))]
+
+
+def _text_ops(ln: Line, width_dots: int, inner: int) -> list[tuple[str, Any, int]]:
+    """Drawing operations (kind, payload, height) for one logical line."""
+    if ln.style == "gap":
+        return [("gap", None, 10)]
+    if ln.style == "rule":
+        return [("rule", None, 14)]
+    if ln.style == "signatures":
+        return [("sign", None, _signature_height(width_dots, inner))]
+    font = _font(ln.style, width_dots)
+    if ln.style == "url":
+        parts = _url_lines(ln.text, font, inner)
+    else:
+        if ln.style in ("code", "tracking"):  # one line: shrink rather than wrap
+            font = _fit(font, ln.text, inner)
+        parts = [(t.replace(NBSP, " "), font)
+                 for t in wrap(_keep_together(ln.text), font, inner, ln.indent)]
+    return [("text", (t, f, ln.align), int(f.size * 1.3)) for t, f in parts]
+
+
 def render_slip(data: SlipData, width_dots: int = WIDTHS[80]) -> Image.Image:
     """The slip as a 1-bit image ``width_dots`` wide (576 for 80 mm paper, 384 for 58 mm)."""
     from PIL import Image, ImageDraw
@@ -335,27 +470,14 @@ def render_slip(data: SlipData, width_dots: int = WIDTHS[80]) -> Image.Image:
     inner = width_dots - 2 * margin
     top, bottom = slip_lines(data)
     ops: list[tuple[str, Any, int]] = []  # (kind, payload, height)
-
-    def add_text(lines: Iterable[Line]) -> None:
-        for ln in lines:
-            if ln.style == "gap":
-                ops.append(("gap", None, 10))
-            elif ln.style == "rule":
-                ops.append(("rule", None, 14))
-            elif ln.style == "signatures":
-                ops.append(("sign", None, _signature_height(width_dots, inner)))
-            else:
-                font = _font(ln.style, width_dots)
-                if ln.style == "code":  # the code stays on one line: shrink rather than wrap
-                    font = _fit(font, ln.text, inner)
-                line_h = int(font.size * 1.3)
-                for text in wrap(ln.text, font, inner, ln.indent):
-                    ops.append(("text", (text, font, ln.align), line_h))
-
-    add_text(top)
-    qr = _qr_image(data.qr_text, int(width_dots * (0.5 if width_dots >= WIDTHS[80] else 0.6)))
-    ops.append(("image", qr, qr.height))
-    add_text(bottom)
+    for ln in top:
+        ops += _text_ops(ln, width_dots, inner)
+    beside = [ln for ln in bottom if ln.style.startswith("tracking")]
+    codes = _qr_and_barcode(data, width_dots, beside)
+    ops.append(("image", codes, codes.height))
+    for ln in bottom:
+        if ln not in beside:
+            ops += _text_ops(ln, width_dots, inner)
     ops.append(("gap", None, 24))
 
     height = sum(h for _, _, h in ops) + margin
@@ -379,6 +501,63 @@ def render_slip(data: SlipData, width_dots: int = WIDTHS[80]) -> Image.Image:
     return slip
 
 
+BARCODE_MODULE = 2
+"""Dots per Code128 module: 0.25 mm, what receipt scanners read reliably (1 dot smears)."""
+BARCODE_QUIET = 10
+"""Quiet zone in modules at each end (Code128 needs at least 10)."""
+
+
+def barcode_modules(text: str) -> str:
+    """The Code128 modules of ``text`` ("1" bar, "0" space), from python-barcode (which picks
+    the shortest code sets, e.g. C for runs of digits)."""
+    from barcode import Code128
+
+    modules: str = Code128(text).build()[0]
+    return modules
+
+
+def _barcode_image(text: str, bar_length: int) -> Image.Image:
+    """A Code128 of ``text`` standing upright (read top to bottom), ``bar_length`` dots wide:
+    a 30-character code needs ~330 modules, more than 58 mm paper holds side by side at a
+    readable module width, so the symbol runs down the paper beside the QR."""
+    from PIL import Image, ImageDraw
+
+    modules = "0" * BARCODE_QUIET + barcode_modules(text) + "0" * BARCODE_QUIET
+    img = Image.new("1", (bar_length, len(modules) * BARCODE_MODULE), 1)
+    draw = ImageDraw.Draw(img)
+    for i, m in enumerate(modules):
+        if m == "1":
+            y = i * BARCODE_MODULE
+            draw.rectangle((0, y, bar_length - 1, y + BARCODE_MODULE - 1), fill=0)
+    return img
+
+
+def _qr_and_barcode(data: SlipData, width_dots: int, under_qr: list[Line]) -> Image.Image:
+    """The QR (lookup page) with ``under_qr`` (the tracking code, large) below it, and the
+    upright Code128 of the dossier code beside them."""
+    from PIL import Image, ImageDraw
+
+    wide = width_dots >= WIDTHS[80]
+    qr = _qr_image(data.qr_text, int(width_dots * (0.5 if wide else 0.6)))
+    bars = _barcode_image(data.dossier_code, 120 if wide else 88)
+    gap = 32 if wide else 12
+    col = max(qr.width, width_dots - 16 - gap - bars.width)
+    texts = []
+    for ln in under_qr:
+        font = _fit(_font(ln.style, width_dots), ln.text, col)
+        texts.append((ln.text, font, int(font.size * 1.3)))
+    left_h = qr.height + sum(h for _, _, h in texts)
+    row = Image.new("1", (col + gap + bars.width, max(left_h, bars.height)), 1)
+    row.paste(qr, ((col - qr.width) // 2, 0))
+    draw = ImageDraw.Draw(row)
+    y = qr.height
+    for text, font, h in texts:
+        draw.text(((col - int(font.getlength(text))) // 2, y), text, font=font, fill=0)
+        y += h
+    row.paste(bars, (col + gap, 0))
+    return row
+
+
 def _signature_columns(
     width_dots: int, inner: int
 ) -> list[list[tuple[str, ImageFont.FreeTypeFont]]]:
@@ -386,7 +565,7 @@ def _signature_columns(
     cols = []
     for title, note in (SIGNATURE_LEFT, SIGNATURE_RIGHT):
         bold, small = _font("bold", width_dots), _font("small", width_dots)
-        lines = [(t, bold) for t in wrap(title, bold, col)] + [
+        lines = [(t.replace(NBSP, " "), bold) for t in wrap(_keep_together(title), bold, col)] + [
             (t, small) for t in wrap(note, small, col)
         ]
         cols.append(lines)
@@ -433,14 +612,18 @@ def build_slip(
     clock_trusted: bool = True,
     gateway_code: str | None = None,
     site: str | None = None,
+    register_no: int | None = None,
+    submitter: Identity | None = None,
 ) -> SlipData:
     """Slip content from a dossier: the one slip builder, for originals and reprints alike.
 
     ``kiosk`` is the ``[kiosk]`` config section (id, unit_name, parent_body, place, site);
     ``site`` is where the dossier was received, when staff chose one (default: the configured
-    site). ``pages`` maps component code → pages scanned; the slip lists the components handed in
-    and every required one (all components when ``pages`` is None). Without ``identity`` the
-    slip is a reprint without personal data."""
+    site). ``submitter``: who handed the dossier in, when not ``identity`` (the owner); the fee
+    comes from the procedure and the hotline from ``kiosk.hotline``. ``pages`` maps component
+    code → pages scanned; the slip lists the components handed in and every required one (all
+    components when ``pages`` is None). Without ``identity`` the slip is a reprint without
+    personal data."""
     components = tuple(
         SlipComponent(c.name, c.paper_vi, c.quantity, (pages or {}).get(c.code) or None)
         for c in procedure.components
@@ -466,6 +649,13 @@ def build_slip(
         citizen_email=(email or None) if identity else None,
         clock_trusted=clock_trusted,
         gateway_code=gateway_code,
+        register_no=register_no,
+        owner_id_masked=mask_id(identity.id_number) if identity else None,
+        submitter_name=(submitter.full_name if identity and submitter
+                        and submitter.id_number != identity.id_number else None),
+        fee_text=procedure.fee.text or None,
+        fee_amount=procedure.fee.estimate(),
+        hotline=getattr(kiosk, "hotline", "") or None,
     )
 
 
@@ -474,7 +664,7 @@ SAMPLE_RECEIVED = dt.datetime(2026, 2, 13, 16, 5)
 """Friday before Tết Bính Ngọ: the sample shows the holiday being skipped."""
 
 
-def sample_slip(config: Any, *, seq: int = 7) -> SlipData:
+def sample_slip(config: Any, *, seq: int = 7, register_no: int = 153) -> SlipData:
     """A slip for a synthetic citizen, with no setup (``kiosk slip --sample``); ``config`` is a
     KioskConfig (kiosk identity, lookup URL, office hours)."""
     from appliance.domain.calendar import WorkingCalendar, due_date
@@ -506,6 +696,7 @@ def sample_slip(config: Any, *, seq: int = 7) -> SlipData:
         phone="0912345678",
         email="mau@example.com",
         pages={"TO_KHAI": 1, "GIAY_TO_LY_HON": 2},
+        register_no=register_no,
     )
 
 

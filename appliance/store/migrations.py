@@ -122,6 +122,21 @@ def _initial(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations(name="0003_record_year_sequence")
+def _record_year_sequence(db: sqlite_utils.Database) -> None:
+    """The per-year register number (Sổ theo dõi hồ sơ, "Số: …/TNHS"), issue 14 item 5.
+
+    The counter of a year already in use starts after every number the daily counters issued
+    that year, so a register number never repeats one printed before the upgrade."""
+    db.execute("CREATE TABLE year_counters (year INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL)")
+    db.execute("ALTER TABLE dossiers ADD COLUMN register_no INTEGER")
+    db.execute(
+        "INSERT INTO year_counters (year, last_seq)"
+        " SELECT CAST(substr(day, 1, 4) AS INTEGER), SUM(last_seq) FROM day_counters"
+        " GROUP BY substr(day, 1, 4)"
+    )
+
+
 def apply(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations atomically; returns the names applied.
 

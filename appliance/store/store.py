@@ -114,6 +114,8 @@ class DossierRecord:
     portal_status: int | None
     portal_status_at: dt.datetime | None
     purged_at: dt.datetime | None
+    register_no: int | None = None
+    """Per-year register number ("Số: …/TNHS"); None for dossiers finalized before it existed."""
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> DossierRecord:
@@ -141,6 +143,7 @@ class DossierRecord:
             portal_status=row["portal_status"],
             portal_status_at=_parse_time(row["portal_status_at"]),
             purged_at=_parse_time(row["purged_at"]),
+            register_no=row.get("register_no"),
         )
 
 
@@ -168,6 +171,8 @@ class NewDossier:
     replaces: str | None
     slip_public: dict[str, Any]
     code: str
+    register_no: int | None = None
+    """From ``next_register_number`` in the same transaction."""
 
 
 class Store:
@@ -395,6 +400,18 @@ class Store:
             ).fetchone()[0]
         )
 
+    def next_register_number(self, year: int) -> int:
+        """Atomically take the next per-year register number (inside the caller's write
+        transaction): the slip's "Số: …/TNHS" and the register line never repeat within a year,
+        whatever the day, restarts or the number of processes finalizing."""
+        return int(
+            self.db.execute(
+                "INSERT INTO year_counters (year, last_seq) VALUES (?, 1)"
+                " ON CONFLICT(year) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+                [year],
+            ).fetchone()[0]
+        )
+
     @contextmanager
     def finalize_transaction(self) -> Iterator[sqlite_utils.Database]:
         """The one write transaction in which a finalized dossier's rows are committed."""
@@ -409,9 +426,9 @@ class Store:
         seq: int = self.db.execute(
             "INSERT INTO dossiers (id, seq, code, procedure_code, state, finalized_at,"
             " finalized_mono, boot_id, clock_trusted, due_at, digest, envelope, total_bytes,"
-            " page_count, replaces, slip_public)"
+            " page_count, replaces, slip_public, register_no)"
             " VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dossiers),"
-            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
             [
                 new.id,
                 new.code,
@@ -428,6 +445,7 @@ class Store:
                 len(new.files),
                 new.replaces,
                 json.dumps(new.slip_public, ensure_ascii=False),
+                new.register_no,
             ],
         ).fetchone()[0]
         self.db.conn.executemany(

@@ -46,6 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="lifetime of issued bearer tokens")
     parser.add_argument("--tls-cert", default="", help="PEM certificate: serve https")
     parser.add_argument("--tls-key", default="", help="PEM private key for --tls-cert")
+    parser.add_argument("--kiosk-channel", type=int, choices=(1, 2), default=1,
+                        help="KenhThucHien of kiosk dossiers in the national export: "
+                             "1 direct (default), 2 online (docs/domain.md §8)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
 
 
@@ -93,6 +96,7 @@ def run(args: argparse.Namespace, config: object = None) -> int:
     except OSError as exc:
         print(f"kiosk portal-sim: cannot start: {exc}", file=sys.stderr)
         return exitcodes.FAILURE
+    sim.gateway.kiosk_channel = args.kiosk_channel
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -31,6 +31,7 @@ from appliance.durable import write_atomic
 from sync.portal_sim import verify
 from sync.portal_sim.db import SimDB, dumps
 from sync.portal_sim.enrolment import Enrolment
+from sync.portal_sim.national import KIOSK_CHANNEL
 from sync.portal_sim.verify import ApiError, parse_json
 
 log = logging.getLogger("portal_sim")
@@ -109,6 +110,8 @@ class Gateway:
         self.enrolment = Enrolment(self.db, self.now_iso)
         self.unit_code = unit_code
         self.token_ttl_s = token_ttl_s
+        self.kiosk_channel = KIOSK_CHANNEL
+        """KenhThucHien of kiosk dossiers in the national export (sync/portal_sim/national.py)."""
         self.clock_offset_s = 0.0
         cat_file = data_dir / "catalogue.json"
         if catalogue is not None:
@@ -305,7 +308,8 @@ class Gateway:
             raise ApiError(422, "unit_code_mismatch",
                            "unit_code is not the unit this gateway receives for")
         code = parse_dossier_code(manifest["dossier_code"])
-        if code is None or code.kiosk_id != kiosk_id.upper() \
+        # "K" + id: the kiosk segment of codes issued before issue 14 item 5, still in queues
+        if code is None or code.kiosk_id not in (kiosk_id.upper(), f"K{kiosk_id.upper()}") \
                 or code.unit_code != self.unit_code.upper():
             raise ApiError(422, "dossier_code_foreign",
                            "dossier_code is not a code of this kiosk and unit")

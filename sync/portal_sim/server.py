@@ -38,6 +38,7 @@ import tomlkit
 from appliance.durable import write_atomic
 from sync.portal_sim.faults import Fault, FaultInjector, FaultKind
 from sync.portal_sim.gateway import Gateway
+from sync.portal_sim.national import export_national
 from sync.portal_sim.verify import MAX_FILE_BYTES, ApiError, parse_json
 
 if TYPE_CHECKING:
@@ -69,13 +70,14 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("GET", re.compile(r"^/admin/stats$"), "admin_stats"),
     ("GET", re.compile(r"^/admin/dossiers$"), "admin_dossiers"),
     ("POST", re.compile(rf"^/admin/dossiers/{ID}/status$"), "admin_status"),
+    ("GET", re.compile(rf"^/admin/dossiers/{ID}/national$"), "admin_national"),
     ("GET", re.compile(r"^/admin/faults$"), "admin_faults_get"),
     ("POST", re.compile(r"^/admin/faults$"), "admin_faults"),
     ("PUT", re.compile(r"^/admin/catalogue$"), "admin_catalogue"),
     ("POST", re.compile(r"^/admin/clock$"), "admin_clock"),
 ]
 BODILESS = {"health", "catalogue", "file_head", "updates", "admin_stats", "admin_dossiers",
-            "admin_faults_get", "admin_kiosks"}
+            "admin_faults_get", "admin_kiosks", "admin_national"}
 """Routes that never read a request body."""
 CAPTIVE_PAGE = (
     "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Đăng nhập Wi-Fi"
@@ -520,6 +522,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _r_admin_dossiers(self, *, query: Query, fault: Fault | None) -> None:
         self._json(200, {"dossiers": self.sim.gateway.admin_dossiers()})
+
+    def _r_admin_national(self, dossier_id: str, *, query: Query, fault: Fault | None) -> None:
+        self._json(200, {"hoSo": export_national(self.sim.gateway, dossier_id)})
 
     def _r_admin_status(self, dossier_id: str, *, query: Query, fault: Fault | None) -> None:
         body = self._body_json()

@@ -26,12 +26,25 @@ seqs = st.integers(min_value=1, max_value=999_999)
 def test_format_example_from_docs():
     assert (
         format_dossier_code(UNIT, "K01", dt.date(2026, 11, 29), 7)
-        == "000.00.00.H56-261129-KK01-0007"
+        == "000.00.00.H56-261129-K01-0007"
     )
 
 
+@settings(max_examples=100, deadline=None)
+@given(units, kiosks, days, seqs)
+def test_the_kiosk_segment_is_the_kiosk_id_as_it_is(unit, kiosk, day, seq):
+    """Issue 14 item 5: kiosk K01 issues …-K01-…, never …-KK01-… (no letter added)."""
+    assert format_dossier_code(unit, kiosk, day, seq).split("-")[2] == kiosk.upper()
+
+
+def test_a_code_issued_before_the_rule_still_parses():
+    """Codes queued before the upgrade carried "K" + id; lookups and the gateway still read them."""
+    code = parse_dossier_code("000.00.00.H56-261129-KK01-0007")
+    assert code is not None and code.kiosk_id == "KK01"
+
+
 def test_parse_is_case_insensitive_and_trims():
-    code = parse_dossier_code("  000.00.00.h56-261129-kk01-0007 ")
+    code = parse_dossier_code("  000.00.00.h56-261129-k01-0007 ")
     assert code is not None
     assert (code.unit_code, code.kiosk_id, code.day, code.seq) == (
         UNIT,
@@ -45,11 +58,12 @@ def test_parse_is_case_insensitive_and_trims():
     "text",
     [
         "000.00.00.H56-250701-0001",  # a counter code
-        "000.00.00.H56-261329-KK01-0007",  # month 13
-        "000.00.00.H56-261129-KK01-0000",  # sequence 0
-        "000.00.00.H56-261129-K-0007",  # empty kiosk id
-        "000.00.00.H56-261129-KK01-07",  # short sequence
-        "-261129-KK01-0007",
+        "000.00.00.H56-261329-K01-0007",  # month 13
+        "000.00.00.H56-261129-K01-0000",  # sequence 0
+        "000.00.00.H56-261129--0007",  # empty kiosk id
+        "000.00.00.H56-261129-K-01-0007",  # a dash inside the kiosk segment
+        "000.00.00.H56-261129-K01-07",  # short sequence
+        "-261129-K01-0007",
         "x" * 100,
         "",
     ],
@@ -113,22 +127,22 @@ def test_slip_qr_url_and_back():
 
 
 def test_slip_qr_url_keeps_existing_query():
-    url = slip_qr_url("https://x.example/tra-cuu?tinh=56&ma=old", "000.00.00.H56-261129-KK01-0001")
-    assert url == "https://x.example/tra-cuu?tinh=56&ma=000.00.00.H56-261129-KK01-0001"
-    assert code_from_slip_qr(url) == "000.00.00.H56-261129-KK01-0001"
+    url = slip_qr_url("https://x.example/tra-cuu?tinh=56&ma=old", "000.00.00.H56-261129-K01-0001")
+    assert url == "https://x.example/tra-cuu?tinh=56&ma=000.00.00.H56-261129-K01-0001"
+    assert code_from_slip_qr(url) == "000.00.00.H56-261129-K01-0001"
 
 
 def test_slip_qr_url_rejects_non_http():
     with pytest.raises(ValueError):
-        slip_qr_url("ftp://x.example/", "000.00.00.H56-261129-KK01-0001")
+        slip_qr_url("ftp://x.example/", "000.00.00.H56-261129-K01-0001")
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "https://x.example/tra-cuu?q=000.00.00.H56-261129-KK01-0001",  # wrong parameter
+        "https://x.example/tra-cuu?q=000.00.00.H56-261129-K01-0001",  # wrong parameter
         "https://x.example/tra-cuu?ma=hello",
-        "https://x.example/?ma=000.00.00.H56-261129-KK01-0001&ma=000.00.00.H56-261129-KK01-0002",
+        "https://x.example/?ma=000.00.00.H56-261129-K01-0001&ma=000.00.00.H56-261129-K01-0002",
         "javascript:alert(1)",
         "001095012345||Nguyễn Văn An|15031995|Nam|Hà Nội|20042021",  # an ID card QR
         "https://x.example/" + "a" * 5000,

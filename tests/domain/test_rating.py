@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from appliance.domain.rating import CRITERIA, LEVELS, RatingError, validate_rating
 
-CODE = "000.00.00.H56-261129-KK01-0007"
+CODE = "000.00.00.H56-261129-K01-0007"
 
 
 def test_levels_and_labels():

@@ -5,6 +5,7 @@ only; and what a hostile gateway says in an error is never kept unbounded on the
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import uuid
@@ -12,7 +13,9 @@ import uuid
 import pytest
 import requests
 
+from appliance import submission
 from appliance.crypto import DeviceKey, canonical_json, sha256_hex
+from appliance.domain.codes import format_dossier_code
 from appliance.domain.dossier import DossierState
 from sync.errors import RecordRejected
 from sync.portal_sim.verify import ApiError
@@ -65,6 +68,21 @@ def test_a_dossier_code_of_another_kiosk_or_unit_is_refused(sim, kiosk, k03):
     record = k02.record(other_unit.id)
     assert record.state is DossierState.QUARANTINED
     assert "unit_code_mismatch" in record.quarantine_reason
+
+
+def test_a_code_queued_before_the_kiosk_segment_rule_is_still_the_kiosks(
+        sim, k03, monkeypatch):
+    """Codes issued before issue 14 item 5 carried "K" + id (K03 → KK03): a dossier queued then
+    and sent after the upgrade is still the kiosk's."""
+    def legacy(unit: str, kiosk_id: str, day: dt.date, seq: int) -> str:
+        return format_dossier_code(unit, f"K{kiosk_id}", day, seq)
+
+    monkeypatch.setattr(submission, "format_dossier_code", legacy)
+    (ours,) = k03.seed(seed=3)
+    assert "-KK03-" in ours.code
+    assert k03.daemon.run_once() is True
+    assert k03.record(ours.id).state is DossierState.PURGED
+    assert [d["dossier_code"] for d in sim.gateway.admin_dossiers()] == [ours.code]
 
 
 def test_a_dossier_code_is_unique_at_the_gateway(sim, kiosk):

@@ -43,6 +43,9 @@ def test_reprint_has_code_procedure_and_no_personal_data(tmp_path):
     assert code in text and "Cấp Giấy xác nhận tình trạng hôn nhân" in text
     assert data.citizen_name is None and data.citizen_address is None
     assert data.due.when is not None, "clock trusted: the stored due date is reprinted"
+    # the per-year register number kept with the dossier is reprinted (issue 14 item 5)
+    assert data.register_no == 1
+    assert "Số: 1/TNHS" in text and "Số thứ tự: 1" in text
 
     out = tmp_path / "slip.png"
     printed = _kiosk(conf, "slip", "--dossier", code, "--out", str(out), "--json")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import time
 
+import zxingcpp
 from PIL import Image
 
 from appliance.ui import strings as T
@@ -148,6 +149,10 @@ def test_whole_journey_to_a_printed_slip(ui: Driver, monkeypatch) -> None:
     assert len(printer.jobs) == jobs_before + 1
     with Image.open(printer.jobs[-1]) as slip:
         assert slip.width == printer.width_dots and slip.height > slip.width
+        symbols = {str(r.format).replace(" ", ""): r.text
+                   for r in zxingcpp.read_barcodes(slip.convert("L"))}
+    assert symbols["Code128"] == code  # beside the QR, for the officer's scanner (issue 14)
+    assert symbols["QRCode"].endswith(f"?ma={code}")
     assert printer.jobs[-1].with_suffix(".bin").stat().st_size > 1000
 
     # the UI thread kept drawing frames while pages were scanned and the slip printed
