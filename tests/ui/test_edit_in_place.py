@@ -74,6 +74,14 @@ def test_review_pages_fit_and_edit_returns_straight_to_review(ui: Driver) -> Non
     ui.at("review")
     assert ui.app.session.form["tre_ngay_sinh"] == "01/05/2025"
 
+    ui.tap(edit_button(ui, review, "Giấy chứng sinh"))  # a paper: its scan, then back here
+    scan = ui.at("scan")
+    assert scan.index == 1 and scan.pages == 2
+    ui.tap(ui.button(T.SCAN_DELETE))
+    ui.tap(ui.nav("next"))
+    ui.at("review")
+    assert ui.app.session.page_count("GIAY_CHUNG_SINH") == 1
+
 
 def test_a_date_shows_its_format_before_any_error(ui: Driver) -> None:
     start_birth_registration(ui)

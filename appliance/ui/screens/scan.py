@@ -31,6 +31,8 @@ class ScanScreen(KioskScreen):
     info = StringProperty("")
     busy = BooleanProperty(False)
     pages = NumericProperty(0)
+    from_review = BooleanProperty(False)
+    """Opened by "Sửa" on the review screen: going on returns there."""
     """Pages scanned for the current paper."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -46,7 +48,8 @@ class ScanScreen(KioskScreen):
                 **_kw: Any) -> None:
         comps = self.components()
         self.count = len(comps)
-        if 0 <= at < len(comps):  # "Sửa" on the review screen: straight to that paper
+        self.from_review = 0 <= at < len(comps)
+        if self.from_review:  # "Sửa" on the review screen: straight to that paper
             self._show(at)
             return
         self._show(len(comps) - 1 if at_end and comps else 0)
@@ -54,6 +57,7 @@ class ScanScreen(KioskScreen):
     def reset(self) -> None:
         super().reset()
         self.index, self.progress, self.info, self.busy, self.pages = 0, "", "", False, 0
+        self.from_review = False
         self.ids.thumbs.clear_widgets()
         self.ids.chips.clear_widgets()
         self.ids.checklist.clear_widgets()
@@ -208,7 +212,7 @@ class ScanScreen(KioskScreen):
         if comp is not None and comp.required and not self.session.page_count(comp.code):
             self.message = T.SCAN_NEED.format(name=comp.name)
             return
-        if self.index + 1 < self.count:
+        if self.index + 1 < self.count and not self.from_review:
             self._show(self.index + 1)
         else:
             self.app.go("review")
@@ -216,7 +220,10 @@ class ScanScreen(KioskScreen):
     def go_back(self) -> None:
         if self.busy:
             return
-        if self.index > 0:
+        if self.from_review:
+            self.message = ""
+            self.app.go("review")
+        elif self.index > 0:
             self._show(self.index - 1)
         else:
             self.message = ""
