@@ -1,8 +1,8 @@
 """The citizen's journey in touches: a khai sinh dossier by taps only on the real window
 (tests/ui/citizen.py), against issue 13's count before the work (69 at best, 43 of them keys).
 
-Starts Xvfb when there is no display and runs the app at 800×480 on a throw-away data folder with
-simulated hardware; prints one row per step.
+Starts Xvfb when there is no display and runs the app on a throw-away data folder with simulated
+hardware, once at 800×480 and once at 1080×1920; prints one row per step for each.
 
     .venv/bin/python bench/journey.py
 """
@@ -49,6 +49,8 @@ def _run(tmp: Path) -> str:
         "storage": {"reserve_mb": 1},
     }), "journey")
     lockdown.configure(800, 480, False)
+    from kivy.core.window import Window
+
     from appliance.ui.app import KioskApp
     from appliance.ui.services import Services
     from appliance.ui.tour import sample_pages
@@ -61,12 +63,20 @@ def _run(tmp: Path) -> str:
     ui.pump(5)
     app.services.wait_ready()
     scanner = app.services.devices.scanner
-    citizen = Citizen(ui)
-    citizen.khai_sinh(lambda: scanner.feed(sample_pages(1)))
-    ui.settle()
+    out = []
+    for width, height in ((800, 480), (1080, 1920)):
+        Window.size = (width, height)
+        ui.pump(5)
+        citizen = Citizen(ui)
+        citizen.khai_sinh(lambda: scanner.feed(sample_pages(1)))
+        ui.settle()
+        out.append(f"khai sinh, card QR, one optional paper skipped, {width}×{height} "
+                   f"(touches)\n{table(citizen.count)}")
+        app.end_session("welcome")
+        app.services.devices.camera.clear()
+        ui.settle()
     app.stop()
-    return ("khai sinh, card QR, one optional paper skipped, 800×480 (touches)\n"
-            + table(citizen.count))
+    return "\n\n".join(out)
 
 
 if __name__ == "__main__":
