@@ -83,7 +83,7 @@ DELETE = "Xóa"
 
 # --- form
 FORM_TITLE = "Điền tờ khai"
-FORM_SAY = "Hãy kiểm tra các ô đã điền sẵn và điền những ô còn trống."
+FORM_SAY = "Hãy trả lời từng câu hỏi. Thông tin trên thẻ đã được điền sẵn, bạn xem lại ở bước Kiểm tra."
 FORM_KEYBOARD_HELP = "Gõ chữ, rồi chạm dấu (sắc, huyền…) để thêm dấu vào chữ vừa gõ."
 FORM_REQUIRED = "Ô \"{label}\" chưa được điền. Hãy chạm vào ô đó để điền."
 FORM_INVALID = "Ô \"{label}\": {reason}"
@@ -115,7 +115,7 @@ OPTIONAL_TODO = "Không bắt buộc, chưa quét"
 
 # --- review
 REVIEW_TITLE = "Kiểm tra lại hồ sơ"
-REVIEW_SAY = "Hãy đọc lại thông tin. Nếu đúng, chạm Tiếp tục. Nếu sai, chạm Quay lại để sửa."
+REVIEW_SAY = "Hãy đọc lại thông tin. Nếu đúng, chạm Tiếp tục. Nếu sai, chạm Sửa ở dòng đó."
 REVIEW_PROCEDURE = "Thủ tục"
 REVIEW_PERSON = "Người nộp"
 REVIEW_PAGES = "{n} trang"
@@ -254,5 +254,4 @@ REVIEW_SKIPPED = "Không nộp (không bắt buộc)"
 REVIEW_PAGE = "Trang {n}/{total}"
 REVIEW_PREV = "‹ Trang trước"
 REVIEW_NEXT_PAGE = "Trang sau ›"
-REVIEW_SAY_EDIT = "Hãy đọc lại thông tin. Nếu đúng, chạm Tiếp tục. Nếu sai, chạm Sửa ở dòng đó."
 CONFIRM_HOW = "Gõ bốn số này để nộp hồ sơ:"

@@ -105,7 +105,7 @@ class FormScreen(KioskScreen):
 
     def _asked(self) -> list[Any]:
         fields = self.fields()
-        names = self.asked or [f.name for f in fields]
+        names = self.asked or [f.name for f in fields]  # the card answered all: show them all
         return [f for f in fields if f.name in names]
 
     def reset(self) -> None:

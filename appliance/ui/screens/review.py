@@ -27,7 +27,7 @@ class Row:
 
 class ReviewScreen(KioskScreen):
     step = 5
-    say = T.REVIEW_SAY_EDIT
+    say = T.REVIEW_SAY
     back_to = "scan"
     page = NumericProperty(0)
     pages = NumericProperty(1)
