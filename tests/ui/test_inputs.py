@@ -92,3 +92,14 @@ def test_suggestions_complete_the_word_with_its_tones_from_what_the_kiosk_knows(
     assert suggest.suggest("b", "place")[0] == "Bệnh viện"
     assert suggest.suggest("", "name") == []
     assert suggest.kind_of("tre_ho_ten") == "name" and suggest.kind_of("tre_noi_sinh") == "place"
+
+
+@given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyTNĐ", max_size=4),
+       st.sampled_from(suggest.KINDS), st.integers(1, 5), st.booleans())
+def test_every_suggestion_starts_with_what_is_typed(prefix: str, kind: str, n: int,
+                                                    first: bool) -> None:
+    parent = suggest.context_words(["Nguyễn Thị Mẫu", "Thôn Thử, xã Mẫu"])
+    words = suggest.suggest(prefix, kind, parent, n=n, first=first)
+    assert len(words) <= n and len(set(words)) == len(words)
+    assert all(suggest.fold(w).startswith(suggest.fold(prefix)) and w != prefix for w in words)
+    assert all(unicodedata.is_normalized("NFC", w) for w in words)
