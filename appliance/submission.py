@@ -24,6 +24,10 @@ from appliance.domain.dossier import Draft
 from appliance.store.store import FileRecord, NewDossier, Store
 
 
+def _no_fields(_draft: Draft) -> dict[str, Any]:
+    return {}
+
+
 @dataclass(frozen=True)
 class ProcedureInfo:
     """What finalize needs to know about a procedure (from the catalogue)."""
@@ -31,6 +35,11 @@ class ProcedureInfo:
     code: str
     name: str
     component_names: dict[str, str]
+    payload_fields: Callable[[Draft], dict[str, Any]] = _no_fields
+    """Fields the citizen's answers decide (``Procedure.payload_fields``: fee list, how the
+    result is received; the address with today's names), merged into the sealed payload."""
+    public_facts: Callable[[Draft], dict[str, Any]] = _no_fields
+    """What a reprint needs from the answers, nothing personal (``Procedure.public_facts``)."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +55,9 @@ class FinalizeContext:
     """``DeviceKey.sign``: bytes → base64 signature."""
     procedure: Callable[[str], ProcedureInfo | None]
     """Look a procedure up in the current catalogue."""
-    due_date: Callable[[str, dt.datetime], dt.datetime | None]
-    """Return date for a procedure and a receipt time (None: no statutory date)."""
+    due_date: Callable[[str, dt.datetime, Mapping[str, str]], dt.datetime | None]
+    """Return date for a procedure, a receipt time and the citizen's answers (which may select
+    another time limit, e.g. "bổ sung" is same-day); None: no statutory date."""
     site: str = ""
     """The configured site; the store's ``site`` setting (staff's choice) wins over it."""
 
@@ -67,6 +77,8 @@ class FinalizeResult:
     """Pages scanned per component, as the slip counts them."""
     register_no: int | None = None
     """Per-year register number: the slip's "Số: …/TNHS" and register line."""
+    form_public: dict[str, Any] = field(default_factory=dict)
+    """``ProcedureInfo.public_facts`` of the answers: kept for reprints."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,7 @@ def _slip_public(result: FinalizeResult) -> dict[str, Any]:
         "due_at": due.isoformat(timespec="seconds") if due else None,
         "clock_trusted": result.clock_trusted,
         "register_no": result.register_no,
+        "form_public": result.form_public,
     }
 
 
@@ -137,7 +150,7 @@ def finalize(
         received = store.clock.wall()
         mono = store.clock.monotonic()
         trusted = store.clock.trusted(store)
-        due = ctx.due_date(procedure.code, received) if trusted else None
+        due = ctx.due_date(procedure.code, received, draft.form) if trusted else None
         sealed = _seal_pages(sealer, draft, procedure)
         with store.finalize_lock():
             for page in sealed:  # 1. page blobs durable before any row names them
@@ -146,10 +159,11 @@ def finalize(
                 number = store.next_code_sequence(received.date())
                 register_no = store.next_register_number(received.date().year)
                 code = format_dossier_code(ctx.unit_code, ctx.kiosk_id, received.date(), number)
-                payload = mf.build_payload(
+                payload = {**mf.build_payload(
                     draft, code=code, procedure_code=procedure.code,
                     procedure_name=procedure.name, unit_name=ctx.unit_name, received=received,
-                    due=due, pages=[p.listing for p in sealed])
+                    due=due, pages=[p.listing for p in sealed]),
+                    **procedure.payload_fields(draft)}
                 payload_ct = sealer.seal(canonical_json(payload))
                 facts = mf.ManifestFacts(
                     dossier_id, code, ctx.kiosk_id, ctx.unit_code, procedure.code, received,
@@ -159,7 +173,7 @@ def finalize(
                                       [p.entry for p in sealed]), ctx.sign)
                 result = FinalizeResult(dossier_id, code, 0, received, due, trusted, procedure,
                                         site, {c: n for c, n in counts.items() if n},
-                                        register_no)
+                                        register_no, procedure.public_facts(draft))
                 seq = store.insert_finalized(NewDossier(
                     id=dossier_id, procedure_code=procedure.code, finalized_at=received,
                     finalized_mono=mono, clock_trusted=trusted, due_at=due, digest=digest,

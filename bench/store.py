@@ -73,7 +73,7 @@ class Kiosk:
             device.public_key_b64,
             device.sign,
             lambda c: ProcedureInfo(c, "Đăng ký khai sinh", {"TP1": "Tờ khai"}),
-            lambda c, r: None,
+            lambda c, r, a: None,
         )
         self.rng = random.Random(1)
 

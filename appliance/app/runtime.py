@@ -6,15 +6,25 @@ key lives, how the store is opened and which catalogue is current are decided in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from appliance.clock import VN_TZ, Clock
-from appliance.config import KioskConfig
+from appliance.config import KioskConfig, KioskSection
 from appliance.crypto import DeviceKey
 from appliance.domain.calendar import WorkingCalendar, due_date
-from appliance.domain.catalogue import Catalogue, CatalogueError, default_catalogue, load_catalogue
+from appliance.domain.catalogue import (
+    Catalogue,
+    CatalogueError,
+    Procedure,
+    default_catalogue,
+    load_catalogue,
+)
+from appliance.domain.dossier import Draft
 from appliance.store import Store, SubmissionRefused
 from appliance.submission import FinalizeContext, ProcedureInfo
 
@@ -74,6 +84,27 @@ def check_accepting(config: KioskConfig, store: Store) -> None:
     check_configured(config)
 
 
+def kiosk_section(config: KioskConfig, catalogue: Catalogue) -> KioskSection:
+    """``[kiosk]`` with the receiving unit the gateway's catalogue states (code, name, parent
+    body, place): the gateway's data wins over kiosk.toml, which is the fallback."""
+    unit = dict(catalogue.unit)
+    kiosk = config.kiosk
+    return dataclasses.replace(
+        kiosk, unit_code=unit.get("unit_code", kiosk.unit_code),
+        unit_name=unit.get("unit_name", kiosk.unit_name),
+        parent_body=unit.get("parent_body", kiosk.parent_body),
+        place=unit.get("place", kiosk.place))
+
+
+def national_fields(catalogue: Catalogue, procedure: Procedure, draft: Draft) -> dict[str, Any]:
+    """The payload fields the answers and the card decide: the fee list and how the result is
+    received (``Procedure.payload_fields``), and ``DiaChiHienNay``, the card's address with
+    today's commune and province (``DiaChiThuongTru`` stays as the card reads)."""
+    mapped = catalogue.address_map.map(draft.identity.address or "")
+    return {**procedure.payload_fields(draft.form), "DiaChiHienNay": mapped.text or None,
+            "MaXaHienNay": mapped.change.code or None if mapped.change else None}
+
+
 def finalize_context(
     config: KioskConfig, store: Store, catalogue: Catalogue | None = None
 ) -> FinalizeContext:
@@ -87,17 +118,20 @@ def finalize_context(
         found = catalogue.get(code)
         if found is None:
             return None
-        return ProcedureInfo(found.code, found.name, {c.code: c.name for c in found.components})
+        return ProcedureInfo(found.code, found.name, {c.code: c.name for c in found.components},
+                             lambda draft: national_fields(catalogue, found, draft),
+                             lambda draft: found.public_facts(draft.form))
 
-    def due(code: str, received: dt.datetime) -> dt.datetime | None:
+    def due(code: str, received: dt.datetime, answers: Mapping[str, str]) -> dt.datetime | None:
         found = catalogue.get(code)
-        when = due_date(found, received, calendar).when if found else None
+        when = due_date(found.for_answers(answers), received, calendar).when if found else None
         return when.replace(tzinfo=VN_TZ) if when is not None and when.tzinfo is None else when
 
+    kiosk = kiosk_section(config, catalogue)
     return FinalizeContext(
         kiosk_id=config.kiosk.id,
-        unit_code=config.kiosk.unit_code,
-        unit_name=config.kiosk.unit_name,
+        unit_code=kiosk.unit_code,
+        unit_name=kiosk.unit_name,
         portal_public_key_b64=config.gateway.portal_public_key,
         device_key_public_b64=key.public_key_b64,
         sign=key.sign,

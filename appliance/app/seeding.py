@@ -114,7 +114,8 @@ def draft(rng: random.Random, procedure: Procedure, *, pages: int, page_source: 
     scans: dict[str, list[Page]] = {}
     for i in range(pages):
         scans.setdefault(components[i % len(components)], []).append(page_source(rng))
-    form = {f.name: identity.prefill_text(f.prefill) if f.prefill else f"Mẫu {number}"
+    form = {f.name: identity.prefill_text(f.prefill) if f.prefill
+            else f.options[0] if f.options else f"Mẫu {number}"
             for f in procedure.form if f.required}
     return Draft(procedure.code, identity, form, scans, phone=phone(rng))
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image
 
+from appliance.app import runtime
 from appliance.clock import VN_TZ
 from appliance.config import KioskConfig
 from appliance.domain.calendar import DueDate
@@ -41,12 +42,15 @@ class SlipFacts:
     gateway_code: str | None = None
     register_no: int | None = None
     """Per-year register number; None for dossiers finalized before it existed."""
+    form_public: Mapping[str, Any] = field(default_factory=dict)
+    """``Procedure.public_facts``: the answers that select the time limit and the delivery, and
+    the fee text (nothing personal), so a reprint says what the original said."""
 
     @classmethod
     def of_result(cls, result: FinalizeResult) -> SlipFacts:
         return cls(result.code, result.procedure.code, result.received_at, result.due_at,
                    result.clock_trusted, result.pages, result.site,
-                   register_no=result.register_no)
+                   register_no=result.register_no, form_public=result.form_public)
 
     @classmethod
     def of_record(cls, record: DossierRecord) -> SlipFacts:
@@ -55,13 +59,14 @@ class SlipFacts:
         return cls(record.code, record.procedure_code, record.finalized_at, record.due_at,
                    record.clock_trusted, {str(k): int(v) for k, v in pages.items()},
                    str(public.get("site") or ""), record.portal_code,
-                   register_no=record.register_no)
+                   register_no=record.register_no, form_public=public.get("form_public") or {})
 
 
 def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
              identity: Identity | None = None, phone: str | None = None,
-             email: str | None = None) -> SlipData:
-    """The slip's content (Mẫu 01). Raises LookupError when the procedure left the catalogue."""
+             email: str | None = None, answers: Mapping[str, str] | None = None) -> SlipData:
+    """The slip's content (Mẫu 01). Raises LookupError when the procedure left the catalogue.
+    ``answers``: the citizen's form (the original); a reprint uses ``facts.form_public``."""
     procedure = catalogue.get(facts.procedure_code)
     if procedure is None:
         raise LookupError(f"procedure {facts.procedure_code} is no longer in the catalogue")
@@ -71,7 +76,7 @@ def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
         dossier_code=facts.code,
         received=facts.received,
         due=DueDate(due),
-        kiosk=config.kiosk,
+        kiosk=runtime.kiosk_section(config, catalogue),
         lookup_url=config.gateway.lookup_url,
         identity=identity,
         phone=phone,
@@ -81,7 +86,21 @@ def slip_for(config: KioskConfig, catalogue: Catalogue, facts: SlipFacts, *,
         gateway_code=facts.gateway_code,
         site=facts.site or None,
         register_no=facts.register_no,
+        answers=answers if answers is not None else _public_answers(facts),
+        fee=None if answers is not None else _kept_fee(facts),
     )
+
+
+def _kept_fee(facts: SlipFacts) -> tuple[str, int | None] | None:
+    text, amount = facts.form_public.get("fee_text"), facts.form_public.get("fee_amount")
+    if not isinstance(text, str):
+        return None
+    return text, amount if isinstance(amount, int) else None
+
+
+def _public_answers(facts: SlipFacts) -> Mapping[str, str] | None:
+    kept = facts.form_public.get("answers")
+    return {str(k): str(v) for k, v in kept.items()} if isinstance(kept, dict) else None
 
 
 def stored_slip(config: KioskConfig, store: Store, catalogue: Catalogue, code: str) -> SlipData:

@@ -50,7 +50,7 @@ def submit(config: KioskConfig, store: Store, catalogue: Catalogue, ready: Readi
     pages = {code: len(ps) for code, ps in draft.pages.items()}
     result = finalize(store, one_pdf_per_component(draft), ready, page_counts=pages)
     slip = slip_for(config, catalogue, SlipFacts.of_result(result), identity=draft.identity,
-                    phone=draft.phone or None)
+                    phone=draft.phone or None, answers=draft.form)
     return Submitted(result, slip)
 
 

@@ -35,7 +35,18 @@ SAMPLE_CARDS = {
         "thành phố Mẫu|15082021",
     "03-the-bhyt-sai-the.txt":
         "DN4010120000001|4E677579E1BB856E|01/01/1980|2|4869|79-123|01/01/2024|-|0|",
+    # a card issued before 1/7/2025: the form offers today's "xã Thăng Phú, thành phố Đà Nẵng"
+    "04-the-cu-dia-chi-cu.txt":
+        "049190005678||Phan Thị Thử|12071990|Nữ|Thôn 3, xã Bình Phú, huyện Thăng Bình, "
+        "tỉnh Quảng Nam|20052021",
 }
+DEMO_UNIT = {
+    "unit_name": "Trung tâm Phục vụ hành chính công xã Thăng Phú",
+    "parent_body": "UBND XÃ THĂNG PHÚ",
+    "place": "Thăng Phú",
+}
+"""The demo's receiving unit, with today's names (two-level local government since 1/7/2025):
+config data like any kiosk.toml, never a code constant of the kiosk itself."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,6 +71,8 @@ def write_demo_config(gateway_toml: Path, data: Path) -> Path:
     doc = tomlkit.parse(gateway_toml.read_text(encoding="utf-8"))
     kiosk = doc["kiosk"]
     kiosk.add("clock", "host")
+    for key, value in DEMO_UNIT.items():
+        kiosk.add(key, value)
     kiosk.add("sites", DEMO_SITES)
     doc.add("hardware", {"sim_dir": str(data / "sim")})
     doc.add("storage", {"reserve_mb": 64})

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from appliance.domain.addresses import AddressMap, AddressMapError, load_address_map
 from appliance.domain.calendar import CalendarError, CalendarOverride, parse_overrides
 
 SCHEMA = 1
@@ -30,6 +31,7 @@ PAPER_KINDS = {
     "copy": "Bản sao",
     "original_or_copy": "Bản chính hoặc bản sao",
     "certified_copy": "Bản sao có chứng thực",
+    "present_original": "Bản chính: mang theo khi nhận kết quả để cán bộ đối chiếu",
 }
 """Component paper kinds and how the slip names them."""
 FEE_KINDS = ("free", "fixed", "per_page", "set_by_province")
@@ -45,6 +47,38 @@ PREFILL_SOURCES = (
     "issue_date",
 )
 """Identity attributes a form field may be pre-filled from (appliance.domain.identity.Identity)."""
+EXEMPTION_FIELD = "mien_le_phi"
+"""The form question that asks whether the citizen belongs to a fee-exempt group."""
+NOT_EXEMPT = "Không thuộc các trường hợp trên"
+"""Its last option: the citizen pays the fee the rules give."""
+DELIVERY_FIELD = "nhan_ket_qua"
+"""The form question: how the citizen receives the result."""
+POSTAL_ADDRESS_FIELD = "dia_chi_nhan_ket_qua"
+"""Where the post delivers the result (pre-filled from the card, today's commune names)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One way of receiving the result, as the citizen chooses it and the payload states it."""
+
+    code: str
+    """Kiosk code in the payload's ``HinhThucNhanKetQua``."""
+    national: str
+    """National ``HinhThuc``: "0" returned in person, "1" by post (docs/domain.md §0)."""
+    slip: str
+    """The slip's wording (``SlipData.result_delivery``)."""
+
+
+DELIVERIES = {
+    "Nhận trực tiếp tại nơi nộp hồ sơ": Delivery(
+        "truc_tiep", "0", "Nhận trực tiếp tại Bộ phận Một cửa"),
+    "Nhận qua dịch vụ bưu chính công ích": Delivery(
+        "buu_chinh", "1", "Gửi qua dịch vụ bưu chính công ích đến địa chỉ đã đăng ký"),
+    "Nhận bản điện tử trên Cổng Dịch vụ công/VNeID": Delivery(
+        "dien_tu", "0", "Nhận bản điện tử trên Cổng Dịch vụ công/VNeID"),
+}
+"""Choice option (what the citizen reads on the big button) → how it is recorded."""
+_AT_OFFICE = "Nhận trực tiếp tại nơi nộp hồ sơ"
 _CODE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,39}")
 _NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
@@ -99,7 +133,8 @@ class FormField:
         """None when ``value`` is acceptable, else a Vietnamese message saying what to do."""
         value = unicodedata.normalize("NFC", (value or "").strip())
         if not value:
-            return f"Xin vui lòng nhập {self.label.lower()}." if self.required else None
+            verb = "chọn" if self.type == "choice" else "nhập"
+            return f"Xin vui lòng {verb} {self.label.lower()}." if self.required else None
         if len(value) > self.max_length:
             return f"{self.label} dài quá {self.max_length} ký tự. Xin vui lòng viết ngắn lại."
         problem = _TYPE_CHECKS[self.type](self, value)
@@ -200,6 +235,20 @@ class TimeLimit:
     """Received at or after this time on a working day → counted from the next working day."""
     text: str = ""
     """The official wording, printed on the slip as item 3 (Thời gian giải quyết)."""
+    variants: tuple[TimeVariant, ...] = ()
+    """Other limits the citizen's answers select (e.g. "bổ sung" is same-day)."""
+
+    def for_answers(self, answers: Mapping[str, str]) -> TimeLimit:
+        """The limit that applies to these answers: the first matching variant, else this."""
+        return next((v.limit for v in self.variants
+                     if all(answers.get(k) == val for k, val in v.when)), self)
+
+
+@dataclass(frozen=True)
+class TimeVariant:
+    when: tuple[tuple[str, str], ...]
+    """Form answers (choice field, option) that select ``limit``."""
+    limit: TimeLimit
 
 
 @dataclass(frozen=True)
@@ -215,6 +264,27 @@ class FeeRule:
     """Cap per ``per`` unit (e.g. 200.000 đ per copy)."""
     condition: str = ""
     """When this rule applies, in Vietnamese (e.g. "Đăng ký đúng hạn")."""
+    when: tuple[tuple[str, str], ...] = ()
+    """Form answers (choice field, option) that select this rule; empty: always."""
+
+    def matches(self, answers: Mapping[str, str]) -> bool:
+        return all(answers.get(name) == value for name, value in self.when)
+
+
+def _vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+@dataclass(frozen=True)
+class FeeQuote:
+    """The fee for one dossier given the citizen's answers, as the screen and the slip show it."""
+
+    amount: int | None
+    """VND; None when the province sets it and the kiosk does not know the figure (never 0)."""
+    text: str
+    """Vietnamese: "Miễn lệ phí (…)", "8.000 đồng", "Theo mức thu của tỉnh"."""
+    exemption: str | None = None
+    """The exempt group the citizen chose, if any."""
 
 
 @dataclass(frozen=True)
@@ -223,6 +293,28 @@ class Fee:
     """Fee text verbatim from the official procedure record (exemptions matter)."""
     rules: tuple[FeeRule, ...] = ()
     """Amount rules; the first is the default case."""
+    exemptions: tuple[str, ...] = ()
+    """Groups the fee rule exempts (e.g. "Người thuộc hộ nghèo"): the options of the form's
+    EXEMPTION_FIELD question, before NOT_EXEMPT."""
+
+    def quote(self, answers: Mapping[str, str], copies: int = 1, pages: int = 1) -> FeeQuote:
+        """The fee under the citizen's answers: an exemption they chose, else the first rule whose
+        ``when`` matches (the first rule when none does). A fee the province sets is "theo mức
+        thu của tỉnh", with the usual figure when the catalogue knows it: never 0 đồng."""
+        chosen = answers.get(EXEMPTION_FIELD)
+        if chosen in self.exemptions:
+            return FeeQuote(0, f"Miễn lệ phí ({chosen})", chosen)
+        rule = next((r for r in self.rules if r.when and r.matches(answers)),
+                    next((r for r in self.rules if not r.when), None))
+        if rule is None:
+            return FeeQuote(None, self.text)
+        if rule.kind == "free":
+            return FeeQuote(0, "Miễn lệ phí")
+        if rule.kind == "set_by_province":
+            usual = f" (thường là {_vnd(rule.amount)})" if rule.amount is not None else ""
+            return FeeQuote(None, f"Theo mức thu của tỉnh{usual}")
+        amount = Fee(self.text, (rule,)).estimate(copies, pages)
+        return FeeQuote(amount, _vnd(amount or 0))
 
     def estimate(self, copies: int = 1, pages: int = 1) -> int | None:
         """Amount in VND under the first rule, or None when the province sets it and no usual
@@ -266,6 +358,14 @@ class Procedure:
     def component(self, code: str) -> Component | None:
         return next((c for c in self.components if c.code == code), None)
 
+    def for_answers(self, answers: Mapping[str, str]) -> Procedure:
+        """This procedure with the time limit the citizen's answers select (due date, slip)."""
+        limit = self.time_limit.for_answers(answers)
+        return self if limit is self.time_limit else dataclasses.replace(self, time_limit=limit)
+
+    def form_field(self, name: str) -> FormField | None:
+        return next((f for f in self.form if f.name == name), None)
+
     def validate_form(self, values: Mapping[str, str]) -> dict[str, str]:
         """Field name → Vietnamese message, for every field that is not acceptable."""
         problems = {}
@@ -273,7 +373,44 @@ class Procedure:
             msg = f.validate(values.get(f.name))
             if msg:
                 problems[f.name] = msg
+        postal = self.delivery(values).code == "buu_chinh"
+        if postal and not (values.get(POSTAL_ADDRESS_FIELD) or "").strip():
+            problems[POSTAL_ADDRESS_FIELD] = (
+                "Xin vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")
         return problems
+
+    def fee_quote(self, answers: Mapping[str, str]) -> FeeQuote:
+        """The fee under the citizen's answers (copies from a ``so_ban_sao`` field)."""
+        copies = answers.get("so_ban_sao", "")
+        return self.fee.quote(answers, copies=int(copies) if copies.isdigit() else 1)
+
+    def delivery(self, answers: Mapping[str, str]) -> Delivery:
+        """How the citizen receives the result; at the office when the form does not ask."""
+        return DELIVERIES.get(answers.get(DELIVERY_FIELD, ""), DELIVERIES[_AT_OFFICE])
+
+    def public_facts(self, answers: Mapping[str, str]) -> dict[str, Any]:
+        """What a reprint needs from the answers, nothing personal: the answers that select the
+        time limit and the delivery, and the fee text without the exempt group."""
+        names = {n for v in self.time_limit.variants for n, _ in v.when} | {DELIVERY_FIELD}
+        quote = self.fee_quote(answers)
+        return {"answers": {n: answers[n] for n in sorted(names) if n in answers},
+                "fee_text": "Miễn lệ phí" if quote.exemption else quote.text,
+                "fee_amount": quote.amount}
+
+    def payload_fields(self, answers: Mapping[str, str]) -> dict[str, Any]:
+        """The national fields the citizen's answers decide: the fee list (``DanhSachLePhi``)
+        and how the result is received (``HinhThuc``; docs/domain.md §0)."""
+        quote = self.fee_quote(answers)
+        delivery = self.delivery(answers)
+        fee = {"TenPhiLePhi": quote.text, "MaPhiLePhi": self.code, "Gia": quote.amount,
+               "MienLePhi": quote.exemption}
+        postal = delivery.code == "buu_chinh"
+        return {
+            "DanhSachLePhi": [fee],
+            "HinhThuc": delivery.national,
+            "HinhThucNhanKetQua": delivery.code,
+            "DiaChiNhanKetQua": (answers.get(POSTAL_ADDRESS_FIELD) or None) if postal else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -284,6 +421,11 @@ class Catalogue:
     published: str = ""
     sites: tuple[dict[str, Any], ...] = ()
     """Sites the gateway lists (passed through unchanged for staff mode)."""
+    address_map: AddressMap = dataclasses.field(default_factory=AddressMap)
+    """Old commune → today's commune and province (appliance.domain.addresses)."""
+    unit: tuple[tuple[str, str], ...] = ()
+    """The receiving unit as the gateway states it (UNIT_KEYS → text): it wins over kiosk.toml,
+    so a renamed or merged commune reaches the slip and the dossier codes without a visit."""
 
     def get(self, code: str) -> Procedure | None:
         return next((p for p in self.procedures if p.code == code), None)
@@ -304,34 +446,46 @@ class Catalogue:
             "procedures": [_procedure_to_dict(p) for p in self.procedures],
             "calendar_overrides": [o.to_dict() for o in self.calendar_overrides],
             "sites": [dict(s) for s in self.sites],
+            "address_map": self.address_map.to_list(),
+            "unit": dict(self.unit),
         }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
+def _time_limit_to_dict(tl: TimeLimit) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "unit": tl.unit,
+        "value": tl.value,
+        "cutoff": f"{tl.cutoff:%H:%M}" if tl.cutoff else None,
+        "text": tl.text,
+    }
+    if tl.variants:
+        out["variants"] = [{**_time_limit_to_dict(v.limit), "when": dict(v.when)}
+                           for v in tl.variants]
+    return out
+
+
 def _procedure_to_dict(p: Procedure) -> dict[str, Any]:
-    tl = p.time_limit
     return {
         "code": p.code,
         "name": p.name,
         "field_code": p.field_code,
         "field": p.field,
-        "time_limit": {
-            "unit": tl.unit,
-            "value": tl.value,
-            "cutoff": f"{tl.cutoff:%H:%M}" if tl.cutoff else None,
-            "text": tl.text,
-        },
+        "time_limit": _time_limit_to_dict(p.time_limit),
         "fee": {
             "text": p.fee.text,
             "rules": [
                 {
-                    **{k: v for k, v in dataclasses.asdict(r).items() if k != "tiers"},
+                    **{k: v for k, v in dataclasses.asdict(r).items()
+                       if k not in ("tiers", "when")},
                     "tiers": [list(t) for t in r.tiers],
+                    "when": dict(r.when),
                 }
                 for r in p.fee.rules
             ],
+            "exemptions": list(p.fee.exemptions),
         },
         "components": [dataclasses.asdict(c) for c in p.components],
         "form": [{**dataclasses.asdict(f), "options": list(f.options)} for f in p.form],
@@ -464,8 +618,17 @@ def _load_field(raw: Any, where: str) -> FormField:
     )
 
 
-def _load_time_limit(raw: Any, where: str) -> TimeLimit:
-    r = _Reader(raw, where, {"unit", "value", "cutoff", "text"})
+def _load_when(r: _Reader) -> tuple[tuple[str, str], ...]:
+    when = r.raw.get("when") or {}
+    if not isinstance(when, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v for k, v in when.items()):
+        raise r.fail("when", "expected an object of form field → chosen option")
+    return tuple(when.items())
+
+
+def _load_time_limit(raw: Any, where: str, *, variant: bool = False) -> TimeLimit:
+    keys = {"unit", "value", "cutoff", "text"} | ({"when"} if variant else {"variants"})
+    r = _Reader(raw, where, keys)
     unit = r.one_of("unit", TIME_UNITS)
     if unit in ("working_days", "calendar_days"):
         value = r.integer("value", lo=1, hi=365)
@@ -480,18 +643,26 @@ def _load_time_limit(raw: Any, where: str) -> TimeLimit:
             raise r.fail("cutoff", f"expected HH:MM, got {cutoff_s!r}") from None
         if unit in ("none", "calendar_days"):
             raise r.fail("cutoff", f"a cut-off has no meaning for unit {unit}")
-    return TimeLimit(unit=unit, value=value, cutoff=cutoff, text=r.text("text"))
+    variants = tuple(
+        TimeVariant(_load_when(_Reader(v, f"{where}.variants[{i}]", keys | {"when"})),
+                    _load_time_limit(v, f"{where}.variants[{i}]", variant=True))
+        for i, v in enumerate(r.items("variants")))
+    if any(not v.when for v in variants):
+        raise r.fail("variants", "each variant needs a 'when'")
+    return TimeLimit(unit=unit, value=value, cutoff=cutoff, text=r.text("text"),
+                     variants=variants)
 
 
 def _load_fee(raw: Any, where: str) -> Fee:
-    r = _Reader(raw, where, {"text", "rules"})
+    r = _Reader(raw, where, {"text", "rules", "exemptions"})
     rules = []
     for i, item in enumerate(r.items("rules")):
         rr = _Reader(
             item,
             f"{where}.rules[{i}]",
-            {"kind", "amount", "per", "tiers", "max_amount", "condition"},
+            {"kind", "amount", "per", "tiers", "max_amount", "condition", "when"},
         )
+        when = _load_when(rr)
         kind = rr.one_of("kind", FEE_KINDS)
         tiers = []
         for j, t in enumerate(rr.items("tiers", nonempty=kind == "per_page")):
@@ -518,9 +689,47 @@ def _load_fee(raw: Any, where: str) -> Fee:
                 tiers=tuple(tiers),
                 max_amount=rr.opt_integer("max_amount"),
                 condition=rr.text("condition", "", nonempty=False),
+                when=when,
             )
         )
-    return Fee(text=r.text("text"), rules=tuple(rules))
+    exemptions = r.items("exemptions")
+    if not all(isinstance(e, str) and e.strip() and e != NOT_EXEMPT for e in exemptions):
+        raise r.fail("exemptions", "expected a list of group names")
+    return Fee(text=r.text("text"), rules=tuple(rules), exemptions=tuple(exemptions))
+
+
+def _check_questions(p: Procedure, where: str) -> None:
+    """The form asks what the fee rules and the result delivery depend on, with matching options."""
+    def fail(msg: str) -> CatalogueError:
+        return CatalogueError(f"{where}: {msg}")
+
+    def choice(name: str) -> FormField:
+        f = p.form_field(name)
+        if f is None or f.type != "choice":
+            raise fail(f"form: a choice field {name!r} is needed")
+        return f
+
+    if p.fee.exemptions:
+        asked = choice(EXEMPTION_FIELD).options
+        if asked != (*p.fee.exemptions, NOT_EXEMPT):
+            raise fail(f"form: {EXEMPTION_FIELD}: options must be the fee's exemptions, then "
+                       f"{NOT_EXEMPT!r}")
+    selectors = [(f"fee.rules[{i}]", r.when) for i, r in enumerate(p.fee.rules)]
+    selectors += [(f"time_limit.variants[{i}]", v.when)
+                  for i, v in enumerate(p.time_limit.variants)]
+    for at, when in selectors:
+        for name, value in when:
+            if value not in choice(name).options:
+                raise fail(f"{at}: when: {value!r} is not an option of {name!r}")
+    if p.form_field(DELIVERY_FIELD) is not None:
+        options = choice(DELIVERY_FIELD).options
+        bad = next((o for o in options if o not in DELIVERIES), None)
+        if bad is not None:
+            raise fail(f"form: {DELIVERY_FIELD}: unknown option {bad!r}; "
+                       f"expected some of {', '.join(DELIVERIES)}")
+        postal = any(DELIVERIES[o].code == "buu_chinh" for o in options)
+        if postal and p.form_field(POSTAL_ADDRESS_FIELD) is None:
+            raise fail(f"form: postal delivery needs a {POSTAL_ADDRESS_FIELD!r} field")
 
 
 def _load_procedure(raw: Any, index: int) -> Procedure:
@@ -542,7 +751,7 @@ def _load_procedure(raw: Any, index: int) -> Procedure:
         dup = next((n for n in names if names.count(n) > 1), None)
         if dup:
             raise r.fail(what, f"duplicate {dup!r}")
-    return Procedure(
+    procedure = Procedure(
         code=code,
         name=r.text("name"),
         field_code=r.text("field_code"),
@@ -554,6 +763,8 @@ def _load_procedure(raw: Any, index: int) -> Procedure:
         result=r.text("result", "", nonempty=False),
         note=r.text("note", "", nonempty=False),
     )
+    _check_questions(procedure, where)
+    return procedure
 
 
 def load_catalogue(data: Mapping[str, Any]) -> Catalogue:
@@ -561,7 +772,8 @@ def load_catalogue(data: Mapping[str, Any]) -> Catalogue:
     r = _Reader(
         dict(data) if isinstance(data, Mapping) else data,
         "catalogue",
-        {"schema", "version", "published", "procedures", "calendar_overrides", "sites"},
+        {"schema", "version", "published", "procedures", "calendar_overrides", "sites",
+         "address_map", "unit"},
     )
     if r.raw.get("schema", SCHEMA) != SCHEMA:
         raise r.fail("schema", f"this kiosk reads schema {SCHEMA}, got {r.raw.get('schema')!r}")
@@ -580,13 +792,32 @@ def load_catalogue(data: Mapping[str, Any]) -> Catalogue:
     sites = r.items("sites")
     if not all(isinstance(s, dict) for s in sites):
         raise r.fail("sites", "expected a list of objects")
+    try:
+        addresses = load_address_map(r.items("address_map"), "catalogue: address_map")
+    except AddressMapError as exc:
+        raise CatalogueError(str(exc)) from None
     return Catalogue(
         version=version,
         procedures=procedures,
         calendar_overrides=overrides,
         published=r.text("published", "", nonempty=False),
         sites=tuple(sites),
+        address_map=addresses,
+        unit=_load_unit(r.raw.get("unit") or {}),
     )
+
+
+UNIT_KEYS = ("unit_code", "unit_name", "parent_body", "place")
+"""``[kiosk]`` keys the gateway's catalogue may state for this kiosk's receiving unit."""
+
+
+def _load_unit(raw: Any) -> tuple[tuple[str, str], ...]:
+    r = _Reader(raw, "catalogue: unit", set(UNIT_KEYS))
+    unit = tuple((k, r.text(k)) for k in UNIT_KEYS if k in r.raw)
+    code = dict(unit).get("unit_code")
+    if code is not None and not re.fullmatch(r"[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*", code):
+        raise r.fail("unit_code", "letters/digits separated by dots, e.g. 000.00.00.H56")
+    return unit
 
 
 def load_catalogue_json(text: str | bytes) -> Catalogue:
@@ -621,10 +852,17 @@ def is_newer(candidate: Catalogue, current: Catalogue) -> bool:
 
 
 __all__ = [
+    "DELIVERIES",
+    "DELIVERY_FIELD",
+    "EXEMPTION_FIELD",
+    "NOT_EXEMPT",
+    "POSTAL_ADDRESS_FIELD",
     "Catalogue",
     "CatalogueError",
     "Component",
+    "Delivery",
     "Fee",
+    "FeeQuote",
     "FeeRule",
     "FormField",
     "Procedure",

@@ -597,6 +597,34 @@ def save_slip_png(data: SlipData, path: str | os.PathLike[str], width_dots: int 
 # --- building the content ------------------------------------------------------------------------
 
 
+def _components(procedure: Procedure, pages: Mapping[str, int] | None
+                ) -> tuple[SlipComponent, ...]:
+    """The components handed in (with their pages scanned, component code → pages) and every
+    required one; all of them when ``pages`` is None."""
+    return tuple(
+        SlipComponent(c.name, c.paper_vi, c.quantity, (pages or {}).get(c.code) or None)
+        for c in procedure.components
+        if pages is None or pages.get(c.code) or c.required
+    )
+
+
+def _answered(procedure: Procedure, answers: Mapping[str, str] | None,
+              result_delivery: str | None, fee: tuple[str, int | None] | None
+              ) -> tuple[Procedure, str | None, tuple[str | None, int | None]]:
+    """What the citizen's form decides on the slip: the time limit (a variant), how the result is
+    received and the fee (``Procedure.fee_quote``). A reprint passes the kept ``result_delivery``
+    and ``fee`` (text, amount) with the non-personal answers; without any, the catalogue's fee."""
+    if answers is not None:
+        procedure = procedure.for_answers(answers)
+        result_delivery = result_delivery or procedure.delivery(answers).slip
+        if fee is None:
+            quote = procedure.fee_quote(answers)
+            fee = (quote.text, quote.amount)
+    if fee is None:
+        return procedure, result_delivery, (procedure.fee.text or None, procedure.fee.estimate())
+    return procedure, result_delivery, fee
+
+
 def build_slip(
     *,
     procedure: Procedure,
@@ -614,21 +642,20 @@ def build_slip(
     site: str | None = None,
     register_no: int | None = None,
     submitter: Identity | None = None,
+    answers: Mapping[str, str] | None = None,
+    result_delivery: str | None = None,
+    fee: tuple[str, int | None] | None = None,
 ) -> SlipData:
     """Slip content from a dossier: the one slip builder, for originals and reprints alike.
 
-    ``kiosk`` is the ``[kiosk]`` config section (id, unit_name, parent_body, place, site);
-    ``site`` is where the dossier was received, when staff chose one (default: the configured
-    site). ``submitter``: who handed the dossier in, when not ``identity`` (the owner); the fee
-    comes from the procedure and the hotline from ``kiosk.hotline``. ``pages`` maps component
-    code → pages scanned; the slip lists the components handed in and every required one (all
-    components when ``pages`` is None). Without ``identity`` the slip is a reprint without
-    personal data."""
-    components = tuple(
-        SlipComponent(c.name, c.paper_vi, c.quantity, (pages or {}).get(c.code) or None)
-        for c in procedure.components
-        if pages is None or pages.get(c.code) or c.required
-    )
+    ``kiosk`` is the ``[kiosk]`` config section (id, unit_name, parent_body, place, site,
+    hotline); ``site`` is where the dossier was received, when staff chose one; ``submitter``:
+    who handed the dossier in, when not ``identity`` (the owner); ``pages``: see
+    :func:`_components`; ``answers``, ``result_delivery``, ``fee``: see :func:`_answered`.
+    Without ``identity`` the slip is a reprint without personal data."""
+    procedure, result_delivery, (fee_text, fee_amount) = _answered(
+        procedure, answers, result_delivery, fee)
+    components = _components(procedure, pages)
     return SlipData(
         dossier_code=dossier_code,
         procedure_code=procedure.code,
@@ -653,8 +680,9 @@ def build_slip(
         owner_id_masked=mask_id(identity.id_number) if identity else None,
         submitter_name=(submitter.full_name if identity and submitter
                         and submitter.id_number != identity.id_number else None),
-        fee_text=procedure.fee.text or None,
-        fee_amount=procedure.fee.estimate(),
+        fee_text=fee_text,
+        fee_amount=fee_amount,
+        result_delivery=result_delivery,
         hotline=getattr(kiosk, "hotline", "") or None,
     )
 

@@ -221,20 +221,25 @@ class Services(StaffServices, CaptureServices):
         p = self.catalogue.get(code) if self.catalogue else None
         if p is None:
             return []
-        return [ComponentView(c.code, c.name, c.paper == "original", c.required, c.max_pages)
+        originals = ("original", "present_original")
+        return [ComponentView(c.code, c.name, c.paper in originals, c.required, c.max_pages)
                 for c in p.components if c.digitise]
 
     def form_fields(self, code: str | None) -> list[FormField]:
         p = self.catalogue.get(code) if self.catalogue else None
         return list(p.form) if p is not None else []
 
-    @staticmethod
-    def prefill(field: FormField, identity: Identity | None) -> str:
-        """The identity's value for a field the catalogue says it pre-fills, as text."""
+    def prefill(self, field: FormField, identity: Identity | None) -> str:
+        """The identity's value for a field the catalogue says it pre-fills, as text. An address
+        in an older card's names (a district, the old province) comes out with today's commune
+        and province (the catalogue's ``address_map``); the card's text stays in the identity."""
         source = field.prefill
         if not source or identity is None:
             return ""
-        return str(identity.prefill_text(source))  # a year-only birth date shows "1950"
+        text = str(identity.prefill_text(source))  # a year-only birth date shows "1950"
+        if source == "address" and self.catalogue is not None:
+            return self.catalogue.catalogue.address_map.map(text).text
+        return text
 
     @staticmethod
     def check_field(field: FormField, value: str) -> str | None:

@@ -169,7 +169,10 @@ class _Tour:
 
 
 _CHILD = {"quan_he_voi_tre": "Mẹ", "tre_ho_ten": "Trần Minh Khang", "tre_ngay_sinh": "01/06/2025",
-          "tre_gioi_tinh": "Nam", "tre_noi_sinh": "Bệnh viện huyện"}
+          "tre_gioi_tinh": "Nam", "tre_noi_sinh": "Bệnh viện huyện",
+          "thoi_han_dang_ky": "Trong 60 ngày kể từ ngày sinh",
+          "mien_le_phi": "Không thuộc các trường hợp trên",
+          "nhan_ket_qua": "Nhận trực tiếp tại nơi nộp hồ sơ"}
 """The form answers the tour and the simulated session give (the child's details)."""
 
 

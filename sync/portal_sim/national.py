@@ -92,6 +92,18 @@ def _fees(procedure: dict[str, Any] | None) -> list[dict[str, str]]:
              "Gia": _text(amount), "LoaiPhiLePhi": ""}]
 
 
+def _answered_fees(payload: dict[str, Any], procedure: dict[str, Any] | None
+                   ) -> list[dict[str, str]]:
+    """``DanhSachLePhi`` from the kiosk's quote under the citizen's answers (an exemption, the
+    late-registration rate …; docs/domain.md §2), else from the catalogue's fee."""
+    quoted = [f for f in payload.get("DanhSachLePhi") or [] if isinstance(f, dict)]
+    if not quoted:
+        return _fees(procedure)
+    return [{"TenPhiLePhi": _text(f.get("TenPhiLePhi"))[:500], "MaPhiLePhi": "",
+             "HinhThucThu": "", "Gia": _text(f.get("Gia")), "LoaiPhiLePhi": ""}
+            for f in quoted if f.get("Gia") != 0]
+
+
 def _identity(payload: dict[str, Any]) -> list[dict[str, str]]:
     """``DinhDanhCHS``: LoaiDinhDanh 1 = 12-digit personal ID, 2 = old 9-digit CMND."""
     return [{"LoaiDinhDanh": _text(i.get("LoaiDinhDanh")), "SoDinhDanh": _text(i.get("SoDinhDanh"))}
@@ -125,12 +137,12 @@ def national_record(payload: dict[str, Any], facts: GatewayFacts,
         "TrangThaiHoSo": str(status),
         "NgayTra": "",
         "ThongTinTra": "",
-        "HinhThuc": "",
+        "HinhThuc": _text(payload.get("HinhThuc")),  # "0" in person, "1" by post
         "NgayKetThucXuLy": "",
         "DonViXuLy": _text(payload.get("NoiNopHoSo")),
         "GhiChu": "",
         "TaiLieuNop": documents,
-        "DanhSachLePhi": _fees(procedure),
+        "DanhSachLePhi": _answered_fees(payload, procedure),
         "DanhSachTepDinhKemKhac": [],
         "DanhSachHoSoBoSung": [],
         "DanhSachGiayToKetQua": [],

@@ -195,7 +195,9 @@ def test_build_slip_lists_only_handed_in_components():
         lookup_url=CONFIG.gateway.lookup_url,
         pages={"BAN_CHINH": 3},
     )
-    assert [(c.paper, c.pages) for c in slip.components] == [("Bản chính", 3)]
+    # the kiosk scanned the original; the officer compares it when the citizen brings it back
+    assert [(c.paper, c.pages) for c in slip.components] == [
+        ("Bản chính: mang theo khi nhận kết quả để cán bộ đối chiếu", 3)]
     assert slip.citizen_name is None  # no identity: a reprint
 
 

@@ -37,7 +37,7 @@ def make_context(portal: PortalKey, device: DeviceKey, due=None) -> FinalizeCont
         procedure=lambda code: (
             ProcedureInfo(code, "Đăng ký khai sinh", names) if code == "1.001193" else None
         ),
-        due_date=due or (lambda code, received: None),
+        due_date=due or (lambda code, received, answers: None),
     )
 
 

@@ -158,3 +158,25 @@ def test_record_of_a_payload_from_before_the_flags_and_a_refusal(status, refused
     assert record["MaHoSo"] == "H56.22-260302-0001"
     free = {**procedure, "fee": {"text": "Miễn lệ phí.", "rules": [{"kind": "free"}]}}
     assert national_record(PAYLOAD, facts, free)["DanhSachLePhi"] == []
+
+
+def test_the_answers_decide_hinh_thuc_and_the_fee_list():
+    """Issue 14 items 7 and 9: the citizen's choice of delivery is the national ``HinhThuc`` and
+    the kiosk's quote under the answers is the fee list: an exemption lists nothing to pay, a
+    provincial rate has no made-up amount."""
+    from appliance.domain.catalogue import default_catalogue
+
+    cert = default_catalogue().get("1.004873")
+    facts = GatewayFacts("d", PAYLOAD["MaHoSo"], None, 2, "2026-03-03T10:00:00+07:00", None)
+    by_post = {"nhan_ket_qua": "Nhận qua dịch vụ bưu chính công ích",
+               "dia_chi_nhan_ket_qua": "Thôn 3, xã Thăng Phú, thành phố Đà Nẵng",
+               "mien_le_phi": "Người thuộc hộ nghèo"}
+    record = national_record({**PAYLOAD, **cert.payload_fields(by_post)}, facts, None)
+    assert violations(record, SCHEMA) == []
+    assert record["HinhThuc"] == "1" and record["DanhSachLePhi"] == []
+    paying = {**PAYLOAD, **cert.payload_fields({"mien_le_phi": "Không thuộc các trường hợp trên"})}
+    record = national_record(paying, facts, None)
+    assert record["HinhThuc"] == "0"
+    assert record["DanhSachLePhi"] == [{
+        "TenPhiLePhi": "Theo mức thu của tỉnh (thường là 15.000 đồng)", "MaPhiLePhi": "",
+        "HinhThucThu": "", "Gia": "", "LoaiPhiLePhi": ""}]

@@ -23,6 +23,11 @@ CARD = "001088012345||Nguyễn Thị Mẫu|15031988|Nữ|Thôn Thử, xã Mẫu,
 CHILD_NAME = "Trần Minh Khang"
 BIRTH_DATE = "01/06/2025"
 BIRTH_PLACE = "Bệnh viện huyện"
+ANSWERS = ("Trong 60 ngày kể từ ngày sinh", "Không thuộc các trường hợp trên",
+           "Nhận qua dịch vụ bưu chính công ích")
+"""The questions the catalogue added after issue 13 was filed (fee, delivery); the postal
+address is the card's, so it is not asked (the review shows it)."""
+NEW_QUESTIONS = "phí, nhận kq"
 TONE_LABEL = {tone: T.TONE_NAMES[name] for name, tone in TONE_KEYS}
 
 
@@ -136,6 +141,9 @@ class Citizen:
         self.tap("tờ khai", ui.button("Nam"))
         self.type_words("tờ khai", BIRTH_PLACE)
         self.tap("tờ khai", ui.nav("next"))
+        # what the fee and the result depend on (issue 14, after issue 13's count): big buttons
+        for answer in ANSWERS:
+            self.tap(NEW_QUESTIONS, ui.button(answer))
 
     def scan(self, feed_pages: Any) -> None:
         ui = self.ui
@@ -158,6 +166,9 @@ def table(count: Count) -> str:
         lines.append(f"{step:<16}{taps:>6}{keys:>6}{taps + keys:>7}")
     lines.append(f"{'after (total)':<16}{count.total - count.keys:>6}{count.keys:>6}"
                  f"{count.total:>7}")
+    added = sum(count.steps.get(NEW_QUESTIONS, [0, 0]))
+    lines.append(f"{'after, issue qs':<16}{count.total - count.keys - added:>6}"
+                 f"{count.keys:>6}{count.total - added:>7}")
     lines.append(f"{'before (issue)':<16}{BEFORE['total'] - BEFORE['keys']:>6}"
                  f"{BEFORE['keys']:>6}{BEFORE['total']:>7}")
     return "\n".join(lines)

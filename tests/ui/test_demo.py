@@ -62,7 +62,10 @@ def test_demo_runs_gateway_sync_and_ui_and_stops_them_all(tmp_path, display) -> 
         assert any(c.endswith(" sync") for c in commands)
         assert any(" run --windowed --demo" in c for c in commands)
         cards = sorted((tmp_path / "demo" / "sim" / "camera").glob("*.txt"))
-        assert len(cards) == 3 and len(list((tmp_path / "demo" / "sim" / "scanner").glob("*.png")))
+        assert len(cards) == 4 and len(list((tmp_path / "demo" / "sim" / "scanner").glob("*.png")))
+        assert "huyện Thăng Bình, tỉnh Quảng Nam" in cards[3].read_text("utf-8")  # an old card
+        toml = (tmp_path / "demo" / "kiosk.toml").read_text("utf-8")
+        assert 'parent_body = "UBND XÃ THĂNG PHÚ"' in toml  # today's names (issue 14 item 11)
         demo.send_signal(signal.SIGTERM)
         assert demo.wait(30) == 0
         for child in children:

@@ -43,7 +43,10 @@ def fill_form(ui: Driver) -> None:
 
     form = ui.at("form")
     Citizen(ui).fill_form()
-    assert form.session.form["nguoi_yeu_cau_so_dinh_danh"] == "001088012345"
+    answers = form.session.form
+    assert answers["nguoi_yeu_cau_so_dinh_danh"] == "001088012345"
+    assert answers["dia_chi_nhan_ket_qua"] == "Thôn Thử, xã Mẫu, tỉnh Mẫu"  # from the card
+    assert answers["nhan_ket_qua"] == "Nhận qua dịch vụ bưu chính công ích"
 
 
 def scan_both(ui: Driver, watch: list[list[float]] | None = None) -> None:
@@ -114,6 +117,7 @@ def test_whole_journey_to_a_printed_slip(ui: Driver, monkeypatch) -> None:
     review = ui.at("review")
     text = " ".join(w.text for row in review._widgets for w in walk(row) if hasattr(w, "text"))
     assert "Trần Minh Khang" in text and "Nguyễn Thị Mẫu" in text and "2 trang" in text
+    assert f"[b]{T.FEE}:[/b] Miễn lệ phí" in text  # on time, not exempt: the quote
     ui.tap(ui.nav("next"))
     printer = ui.app.services.devices.printer
     jobs_before = len(printer.jobs)

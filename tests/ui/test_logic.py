@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from appliance.config import KioskConfig as Config
 from appliance.domain.dossier import Page
 from appliance.domain.identity import Identity
 from appliance.ui import strings as T
@@ -271,11 +272,31 @@ def test_form_prefill_of_a_year_only_birth_date_is_the_year():
     from appliance.domain.catalogue import default_catalogue
     from appliance.ui.services import Services
 
+    services = Services(Config(), store=None, catalogue=default_catalogue(), devices=None)
     field = next(f for p in default_catalogue().procedures for f in p.form
                  if f.prefill == "birth_date")
     elder = Identity("001050012345", "Lê Văn Cả", None, "Nam", "Thôn Đông", birth_year=1950)
-    assert Services.prefill(field, elder) == "1950"
-    assert field.validate(Services.prefill(field, elder)) is None
+    assert services.prefill(field, elder) == "1950"
+    assert field.validate(services.prefill(field, elder)) is None
     full = Identity("001095012345", "Lê Văn Cả", dt.date(1995, 3, 5), "Nam", "Thôn Đông")
-    assert Services.prefill(field, full) == "05/03/1995"
-    assert Services.prefill(field, None) == ""
+    assert services.prefill(field, full) == "05/03/1995"
+    assert services.prefill(field, None) == ""
+
+
+def test_form_prefill_of_an_old_card_address_uses_todays_commune_and_province():
+    """Issue 14 item 11: a card from before 1/7/2025 says "huyện Thăng Bình, tỉnh Quảng Nam"; the
+    form offers today's "xã Thăng Phú, thành phố Đà Nẵng" (also for the postal address), while
+    the identity keeps the card's text for the payload's DiaChiThuongTru."""
+    from appliance.domain.catalogue import POSTAL_ADDRESS_FIELD, default_catalogue
+    from appliance.ui.services import Services
+
+    catalogue = default_catalogue()
+    services = Services(Config(), store=None, catalogue=catalogue, devices=None)
+    card = "Thôn 3, xã Bình Quế, huyện Thăng Bình, tỉnh Quảng Nam"
+    person = Identity("049088012345", "Phan Thị Thử", None, "Nữ", card)
+    birth = catalogue.get("1.001193")
+    for name in ("nguoi_yeu_cau_noi_cu_tru", POSTAL_ADDRESS_FIELD):
+        field = birth.form_field(name)
+        assert services.prefill(field, person) == "Thôn 3, xã Thăng Phú, thành phố Đà Nẵng"
+    assert services.prefill(birth.form_field("nguoi_yeu_cau_ho_ten"), person) == "Phan Thị Thử"
+    assert person.to_payload()["DiaChiThuongTru"] == card

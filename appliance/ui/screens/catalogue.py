@@ -67,11 +67,16 @@ class CatalogueScreen(KioskScreen):
         button = cache.get(text)
         if button is None:
             button = BigButton(text=text, size_hint_y=None)
-            button.bind(on_release=lambda b: b.action())
+            button.bind(on_release=lambda b: b.action(), texture_size=self._fit)
             cache[text] = button
         button.action = action
-        button.height = self.app.ui.target * 1.2
+        self._fit(button, button.texture_size)
         self.ids.choices.add_widget(button)
+
+    def _fit(self, button: BigButton, texture_size: list[float]) -> None:
+        """Tall enough for its text: official names run to three lines on the 7" panel."""
+        ui = self.app.ui
+        button.height = max(ui.target * 1.2, texture_size[1] + ui.pad * 2)
 
     def choose_field(self, field: str) -> None:
         self.field, self.query, self.mode = field, "", "procedures"

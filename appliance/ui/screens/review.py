@@ -62,6 +62,8 @@ class ReviewScreen(KioskScreen):
         rows.append(Row(T.REVIEW_GROUP_CONTENT, heading=True))
         rows += [Row(f.label, s.form.get(f.name, ""), ("field", f.name)) for f in fields
                  if not _about_person(f)]
+        if proc is not None:  # the fee under the answers: an exemption, a provincial rate …
+            rows.append(Row(T.FEE, proc.fee_quote(s.form).text))
         rows.append(Row(T.REVIEW_GROUP_PAPERS, heading=True))
         for i, comp in enumerate(self.services.components(s.procedure_code)):
             n = s.page_count(comp.code)
