@@ -12,7 +12,10 @@ from .test_zz_readable import visible
 
 
 def edit_button(ui: Driver, review, label: str) -> BigButton:
-    """The "Sửa" of the row whose label starts with ``label``, turning pages as a citizen would."""
+    """The "Sửa" of the row whose label starts with ``label``, turning pages as a citizen would
+    (back to the first page, then forward)."""
+    while review.page > 0:
+        ui.tap_text(T.REVIEW_PREV)
     for _ in range(review.pages):
         for row in review.ids.summary.children:
             texts = [w.text for w in walk(row) if hasattr(w, "text")]
