@@ -124,6 +124,9 @@ class HardwareSection:
     paper_width_mm: int = 80
     gpio: str = "mock"
     network: str = "sim"
+    card_reader: str = "none"
+    """The ID-card chip reader (docs/identity.md): ``none``, ``sim`` (a virtual card the demo and
+    tests put down), ``pcsc`` (the first PC/SC reader) or ``pcsc:<part of the reader name>``."""
     sim_dir: str = ""
     """Folder the simulated camera and scanner read from; empty means ``<data_dir>/sim``."""
     pins: dict[str, int] = field(
@@ -137,6 +140,20 @@ class HardwareSection:
             "power_fail": 5,
         }
     )
+
+
+@dataclass(frozen=True)
+class IdentitySection:
+    """How citizens are identified: a province's settings (docs/identity.md)."""
+
+    allow_qr_only: bool = True
+    """When the chip cannot be read (no reader, a broken chip), may the citizen go on with the
+    card's unsigned QR alone (the dossier is marked ``qr``)? False: staff must help."""
+    read_face: bool = False
+    """Read the chip's face image (DG2) and send it in the sealed payload. Off: never read."""
+    trust_store: str = ""
+    """Folder of CSCA certificates, master lists and CRLs; empty means ``<data_dir>/truststore``
+    (the gateway's trust-store updates are installed there)."""
 
 
 @dataclass(frozen=True)
@@ -224,6 +241,7 @@ class KioskConfig:
     kiosk: KioskSection = field(default_factory=KioskSection)
     gateway: GatewaySection = field(default_factory=GatewaySection)
     hardware: HardwareSection = field(default_factory=HardwareSection)
+    identity: IdentitySection = field(default_factory=IdentitySection)
     ui: UISection = field(default_factory=UISection)
     staff: StaffSection = field(default_factory=StaffSection)
     calendar: CalendarSection = field(default_factory=CalendarSection)
@@ -251,6 +269,12 @@ class KioskConfig:
             if self.hardware.sim_dir
             else (self.data_dir / "sim")
         )
+
+    @property
+    def trust_store_dir(self) -> Path:
+        if self.identity.trust_store:
+            return Path(self.identity.trust_store).expanduser()
+        return self.data_dir / "truststore"
 
     def with_data_dir(self, data_dir: Path) -> KioskConfig:
         """A copy pointing at another data folder (demo, tests, benchmarks)."""
@@ -375,6 +399,8 @@ _BOUNDS: dict[str, tuple[float, float, bool]] = {
 }
 _KIOSK_ID = re.compile(r"[A-Za-z0-9]{1,8}")
 _UNIT_CODE = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")  # as appliance.domain.codes
+_CARD_READER = re.compile(r"none|sim|pcsc(?::[A-Za-z0-9 ._()\[\]-]{1,64})?")
+"""A PC/SC reader name part: printable ASCII as pcscd names readers (``ACS ACR1252 1S CL …``)."""
 _KEY_BYTES = 32
 
 
@@ -445,6 +471,9 @@ def validate(config: KioskConfig) -> KioskConfig:
         raise ConfigError(src, "hardware.paper_width_mm", "expected 58 or 80")
     if config.hardware.qr_decoder not in ("zxing", "pyzbar"):
         raise ConfigError(src, "hardware.qr_decoder", 'expected "zxing" or "pyzbar"')
+    if not _CARD_READER.fullmatch(config.hardware.card_reader):
+        raise ConfigError(src, "hardware.card_reader",
+                          'expected "none", "sim", "pcsc" or "pcsc:<part of the reader name>"')
     _check_bounds(config)
     for i, span in enumerate(config.calendar.office_hours + config.calendar.saturday_hours):
         if not _is_span(span):

@@ -116,6 +116,9 @@ class ManifestFacts:
     due: dt.datetime | None
     replaces: str | None
     device_public_key: str
+    identity_assurance: str = "qr"
+    """How far the kiosk vouches for the citizen's identity (``Identity.assurance_level``): in
+    the clear so the gateway can route or weigh a dossier without opening it (no personal data)."""
 
 
 def build_manifest(
@@ -135,6 +138,7 @@ def build_manifest(
         "due_at": facts.due.strftime(PORTAL_TIME) if facts.due else None,
         "replaces": facts.replaces,
         "device_public_key": facts.device_public_key,
+        "identity_assurance": facts.identity_assurance,
         "sealed_key": b64(sealed_key),
         "payload": {
             "sha256": sha256_hex(payload_ct),

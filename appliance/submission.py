@@ -147,8 +147,7 @@ def finalize(
     site = str(store.get_setting("site", ctx.site) or ctx.site)
     sealer = DossierSealer(ctx.portal_public_key_b64)
     try:
-        received = store.clock.wall()
-        mono = store.clock.monotonic()
+        received, mono = store.clock.wall(), store.clock.monotonic()
         trusted = store.clock.trusted(store)
         due = ctx.due_date(procedure.code, received, draft.form) if trusted else None
         sealed = _seal_pages(sealer, draft, procedure)
@@ -167,7 +166,8 @@ def finalize(
                 payload_ct = sealer.seal(canonical_json(payload))
                 facts = mf.ManifestFacts(
                     dossier_id, code, ctx.kiosk_id, ctx.unit_code, procedure.code, received,
-                    trusted, due, draft.replaces, ctx.device_key_public_b64)
+                    trusted, due, draft.replaces, ctx.device_key_public_b64,
+                    identity_assurance=str(draft.identity.assurance_level))
                 envelope, digest = mf.sign_envelope(
                     mf.build_manifest(facts, sealer.sealed_key, payload_ct,
                                       [p.entry for p in sealed]), ctx.sign)

@@ -45,9 +45,10 @@ class TimedCard:
             self.cpu += time.process_time() - start
 
 
-def _card(signer: issuer.Authority, pace_oid: str | None, open_files: bool) -> TimedCard:
+def _card(signer: issuer.Authority, pace_oid: str | None, open_files: bool,
+          ca_key: int | None = None) -> TimedCard:
     card = simcard.virtual_cccd(signer, dict(FIELDS), birth="900101", expiry="300101",
-                                pace_oid=pace_oid)  # fmt: skip
+                                pace_oid=pace_oid, ca_key=ca_key)  # fmt: skip
     card.open_files = open_files
     return TimedCard(card)
 
@@ -85,11 +86,13 @@ def main() -> None:
     key = session.cccd_access(FIELDS[1][0], "900101", "300101")
     aes = f"{pace.ID_PACE}.2.2"
 
-    def secure(pace_oid: str | None, max_read: int, extended: bool) -> Callable[..., tuple]:
+    def secure(pace_oid: str | None, max_read: int, extended: bool,
+               ca_key: int | None = None) -> Callable[..., tuple]:
         def once() -> tuple[TimedCard, session.ChipRead, float]:
-            card = _card(signer, pace_oid, False)
+            card = _card(signer, pace_oid, False, ca_key)
             card.card.extended = extended
-            read = session.read_chip(card, key, max_read=max_read)
+            groups = (1, 13, 14) if ca_key else session.DEFAULT_GROUPS
+            read = session.read_chip(card, key, groups, max_read=max_read)
             start = time.process_time()
             session.verify_chip(read, store, now)
             return card, read, time.process_time() - start
@@ -108,6 +111,8 @@ def main() -> None:
           f"{'verify ms':>11}")  # fmt: skip
     measure("PACE-CAN AES-128 BP256 + SM + PA", secure(aes, SHORT_READ, False), args.rounds)
     measure("  same, extended length (4 KiB)", secure(aes, 0x1000, True), args.rounds)
+    measure("  same + chip authentication (DG14)", secure(aes, SHORT_READ, False, 0xC0FFEE),
+            args.rounds)
     measure("BAC 3DES + SM + PA", secure(None, SHORT_READ, False), args.rounds)
     measure("no access control, no SM", plain(SHORT_READ, False), args.rounds)
     measure("  same, extended length (4 KiB)", plain(0x1000, True), args.rounds)

@@ -342,6 +342,15 @@ class GatewayClient:
             return None
         return body, response.headers.get("ETag")
 
+    def trust_store(self, etag: str | None) -> tuple[dict[str, Any], str | None] | None:
+        """The signed trust-store document and its ETag, or None when ours is current (304)."""
+        headers = {"If-None-Match": etag} if etag else {}
+        response, body = self.call("GET", "/api/v1/truststore", headers=headers, ok=(200, 304),
+                                   cap=CATALOGUE_CAP)
+        if response.status_code == 304:
+            return None
+        return body, response.headers.get("ETag")
+
     def _answer(self, body: dict[str, Any]) -> Answer:
         missing = body.get("missing")
         receipt = body.get("receipt")

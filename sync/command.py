@@ -11,6 +11,7 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,7 +55,21 @@ def build(config: KioskConfig) -> SyncDaemon:
         site=config.kiosk.site)
     enroller = Enroller(credentials_file, runtime.device_key_path(config), gw.enrolment_code)
     return SyncDaemon(store, client, settings, receipt_public_key=gw.receipt_public_key,
-                      enroller=enroller)
+                      enroller=enroller, install_trust_store=_trust_store_installer(config))
+
+
+def _trust_store_installer(config: KioskConfig) -> Callable[[dict[str, str]], int] | None:
+    """Trust-store updates are fetched only by a kiosk with a chip reader (docs/identity.md)."""
+    if config.hardware.card_reader == "none":
+        return None
+    folder = config.trust_store_dir
+
+    def install(files: dict[str, str]) -> int:
+        from appliance.app.chip import install_trust_store  # the chip libraries, only if used
+
+        return install_trust_store(folder, files)
+
+    return install
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:

@@ -22,6 +22,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from appliance.crypto import CryptoError, canonical_json, verify_signature
 from appliance.domain.catalogue import CatalogueError, load_catalogue
 from appliance.domain.dossier import PENDING_STATES, DossierState, pending_total
 from appliance.store import BlobError, DossierRecord, Store
+from kioskbase.errors import BilingualError
 from sync.client import GatewayClient, Stopping
 from sync.enrolment import Enroller
 from sync.errors import (
@@ -102,13 +104,16 @@ class CycleResult:
 
 class SyncDaemon:
     def __init__(self, store: Store, client: GatewayClient, settings: SyncSettings, *,
-                 receipt_public_key: str = "", enroller: Enroller | None = None) -> None:
+                 receipt_public_key: str = "", enroller: Enroller | None = None,
+                 install_trust_store: Callable[[dict[str, str]], int] | None = None) -> None:
         self.store = store
         self.client = client
         self.settings = settings
         self.receipt_public_key = receipt_public_key
         """Base64 Ed25519 key every receipt must be signed with; empty: no receipt is trusted."""
         self.enroller = enroller
+        self.install_trust_store = install_trust_store
+        """Installs a verified trust-store update for the chip reader; None: no reader."""
         self.stop_event = threading.Event()
         self._failures = 0
         self._last_housekeeping = -1e18
@@ -340,6 +345,7 @@ class SyncDaemon:
         self._last_housekeeping = time.monotonic()
         self.pull_updates()
         self.pull_catalogue()
+        self.pull_trust_store()
         self.send_ratings()
         self.send_heartbeat()
         self.store.expire_tombstones(self.settings.retention_days)
@@ -362,6 +368,39 @@ class SyncDaemon:
             if not updates or new_cursor == cursor:
                 return
             cursor = new_cursor
+
+    def pull_trust_store(self) -> None:
+        """Fetch a changed trust store (CSCA certificates, CRLs) for the chip reader; install it
+        only if the gateway's receipt key signed it and every file loads (docs/identity.md).
+        A refused one is remembered by its ETag, like a refused catalogue."""
+        if self.install_trust_store is None:
+            return
+        state = self.store.sync_state()
+        etags = [e for e in (state.get("trust_store_etag"), state.get("trust_store_rejected_etag"))
+                 if e]
+        fresh = self.client.trust_store(", ".join(etags) or None)
+        if fresh is None:
+            return
+        body, etag = fresh
+        try:
+            count = self.install_trust_store(self._signed_trust_store(body))
+        except (BilingualError, CryptoError, OSError, ValueError) as exc:
+            log.warning("trust store %s refused: %s", etag, exc)
+            self.store.record_event("trust_store_refused", None, etag=etag, reason=str(exc)[:300])
+            self.store.update_sync_state(trust_store_rejected_etag=etag)
+            return
+        self.store.record_event("trust_store_updated", None, etag=etag, cscas=count)
+        self.store.update_sync_state(trust_store_etag=etag, trust_store_rejected_etag=None)
+        log.info("trust store updated (etag %s, %d CSCA)", etag, count)
+
+    def _signed_trust_store(self, body: dict[str, Any]) -> dict[str, str]:
+        files, signature = body.get("files"), body.get("signature")
+        if not isinstance(files, dict) or not isinstance(signature, str):
+            raise ValueError("trust store document lacks files or signature")
+        if not self.receipt_public_key:
+            raise ValueError("no gateway.receipt_public_key to verify the trust store with")
+        verify_signature(self.receipt_public_key, canonical_json({"files": files}), signature)
+        return {str(k): str(v) for k, v in files.items()}
 
     def pull_catalogue(self) -> None:
         """Fetch a changed catalogue; keep it only if this kiosk can load it.

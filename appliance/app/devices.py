@@ -31,8 +31,12 @@ from hw.scanner import ScannedPage
 from hw.status import DeviceStatus, Health, failed, ok
 from kioskbase.fonts import find_font
 
-STATUS_DEVICES = ("camera", "scanner", "printer", "gpio", "network")
+STATUS_DEVICES = ("camera", "scanner", "printer", "gpio", "network", "card_reader")
 """The devices with a status, in the order staff, ``kiosk doctor`` and the heartbeat list them."""
+
+OPTIONAL_DEVICES = {"card_reader": ("Máy không dùng đầu đọc chip thẻ căn cước.",
+                                    "no card reader configured ([hardware] card_reader = none)")}
+"""Devices a kiosk may go without: not configured is OK, not a failure."""
 
 NOT_OPENED_VI = "Chức năng này chưa có trên máy này."
 NO_ANSWER_VI = "Thiết bị không trả lời khi được hỏi trạng thái."
@@ -54,6 +58,8 @@ def status_of(devices: Devices, name: str) -> DeviceStatus:
     device = getattr(devices, name, None)
     if device is None:
         error = devices.errors.get(name)
+        if error is None and name in OPTIONAL_DEVICES:
+            return ok(f"{name}.not_configured", *OPTIONAL_DEVICES[name])
         return error.status if error else failed(f"{name}.not_opened", NOT_OPENED_VI,
                                                  f"{name}: not opened")
     try:

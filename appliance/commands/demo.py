@@ -66,15 +66,16 @@ def _say(text: str) -> None:
     print(f">> {text}", flush=True)
 
 
-def write_demo_config(gateway_toml: Path, data: Path) -> Path:
-    """The gateway sim's kiosk.toml plus what a desktop demo needs (host clock, sample folder)."""
+def write_demo_config(gateway_toml: Path, data: Path, *, card_reader: str = "sim") -> Path:
+    """The gateway sim's kiosk.toml plus what a desktop demo needs (host clock, sample folder,
+    the simulated chip reader the demo tray puts cards on)."""
     doc = tomlkit.parse(gateway_toml.read_text(encoding="utf-8"))
     kiosk = doc["kiosk"]
     kiosk.add("clock", "host")
     for key, value in DEMO_UNIT.items():
         kiosk.add(key, value)
     kiosk.add("sites", DEMO_SITES)
-    doc.add("hardware", {"sim_dir": str(data / "sim")})
+    doc.add("hardware", {"sim_dir": str(data / "sim"), "card_reader": card_reader})
     doc.add("storage", {"reserve_mb": 64})
     doc.add("sync", {"interval_s": 5.0})
     text = tomlkit.dumps(doc)

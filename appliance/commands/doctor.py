@@ -119,6 +119,16 @@ def check_network(ctx: Context) -> list[Result]:
     return [_from_status("network", devices.status_of(ctx.devices, "network"))]
 
 
+def check_card_reader(ctx: Context) -> list[Result]:
+    """The chip reader and, when there is one, the trust store its reads are verified with."""
+    results = [_from_status("card_reader", devices.status_of(ctx.devices, "card_reader"))]
+    if ctx.devices.card_reader is not None:
+        from appliance.app import chip
+
+        results.append(_from_status("trust_store", chip.trust_store_status(ctx.config)))
+    return results
+
+
 # ----------------------------------------------------------------------------------- system
 
 
@@ -167,7 +177,7 @@ def check_gateway(ctx: Context) -> list[Result]:
 
 CHECKS: list[Callable[[Context], list[Result]]] = [
     check_camera, check_qr_decoder, check_scanner, check_printer, check_gpio, check_network,
-    check_storage, check_database, check_clock, check_gateway,
+    check_card_reader, check_storage, check_database, check_clock, check_gateway,
 ]
 
 

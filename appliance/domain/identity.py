@@ -6,6 +6,7 @@ carries its ``source`` and staff verify at the counter (reference §2).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,6 +19,24 @@ class IdentitySource(StrEnum):
     """Typed by the citizen on the keypad."""
     ONLINE = "online"
     """Verified online by the identity authority (not available offline)."""
+    CHIP = "chip"
+    """Read from the ICAO 9303 chip of the ID card (DG13, DG1); see ``Identity.assurance``."""
+
+
+class Assurance(StrEnum):
+    """How far the kiosk vouches for an identity, in the sealed payload and the manifest so the
+    province can weigh it (docs/identity.md; the codes are a cross-helper contract)."""
+
+    MANUAL = "manual"
+    """Typed on the keypad: nothing vouches for it."""
+    QR = "qr"
+    """The card's unsigned QR text."""
+    CHIP_READ = "chip_read"
+    """Read from the chip, but its signatures could not be checked (no trust store yet)."""
+    CHIP_PASSIVE = "chip_passive_authenticated"
+    """The chip's data verified against the issuing authority's signature (passive auth.)."""
+    CHIP_ACTIVE = "chip_active_authenticated"
+    """Passive authentication, and the chip proved it holds its own key (not a copy)."""
 
 
 class CardKind(StrEnum):
@@ -56,6 +75,27 @@ class Identity:
     an agency may not ask for a paper confirming them."""
     parents: tuple[str, ...] = ()
     """Parents' names from the QR of a child's thẻ căn cước, in the card's order."""
+    assurance: Assurance | None = None
+    """Set for a chip identity; None means the level its ``source`` gives (QR or manual)."""
+    chip_problem: str | None = None
+    """Why a chip identity is not verified (an English code such as ``chip.trust_store.empty``)."""
+    face: bytes | None = None
+    """The chip's DG2 (face image record), only when the province's config asks for it."""
+
+    @property
+    def assurance_level(self) -> Assurance:
+        if self.assurance is not None:
+            return self.assurance
+        return Assurance.QR if self.source is IdentitySource.CARD_QR else Assurance.MANUAL
+
+    @property
+    def source_text(self) -> str:
+        """``chip, verified``, ``chip, not verified: <why>``, or the source's code."""
+        if self.source is not IdentitySource.CHIP:
+            return str(self.source)
+        if self.assurance_level in (Assurance.CHIP_PASSIVE, Assurance.CHIP_ACTIVE):
+            return "chip, verified"
+        return f"chip, not verified: {self.chip_problem or 'not checked'}"
 
     @property
     def year_only(self) -> bool:
@@ -104,4 +144,16 @@ class Identity:
             "NgayCapGiayTo": self.issue_date.strftime("%Y%m%d") if self.issue_date else None,
             "NguonDinhDanh": str(self.source),
             "SoDinhDanhDaHuy": list(self.cancelled_ids),
+            **self._assurance_payload(),
         }
+
+    def _assurance_payload(self) -> dict[str, object]:
+        """The kiosk's own fields (no national names exist): the assurance level, the chip's
+        verification in words, and the DG2 face record (base64) only when it was read."""
+        fields: dict[str, object] = {
+            "MucDoXacThucDinhDanh": str(self.assurance_level),
+            "XacThucChip": self.source_text if self.source is IdentitySource.CHIP else None,
+        }
+        if self.face is not None:
+            fields["AnhChanDungChip"] = base64.b64encode(self.face).decode("ascii")
+        return fields

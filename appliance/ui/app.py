@@ -37,6 +37,7 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
     ("catalogue", "catalogue", "CatalogueScreen"),
     ("procedure", "procedure", "ProcedureScreen"),
     ("identity", "identity", "IdentityScreen"),
+    ("card", "card", "CardScreen"),
     ("manual_id", "manual_id", "ManualIdScreen"),
     ("form", "form", "FormScreen"),
     ("scan", "scan", "ScanScreen"),

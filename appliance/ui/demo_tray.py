@@ -40,6 +40,10 @@ class DemoTray(ModalView):
             self._add(box, "Thẻ bảo hiểm y tế (sai thẻ)", lambda: self._show(SAMPLE_BHYT))
         self._add(box, SAMPLE_SLIP_HINT, self._show_last_slip)
         self._add(box, "Bỏ thẻ ra", self._clear)
+        if hasattr(self.services.devices.card_reader, "put"):  # the simulated chip reader
+            box.add_widget(Body(text="Đầu đọc chip mô phỏng:"))
+            self._add(box, "Đặt thẻ lên đầu đọc (người của mã QR vừa quét)", self._put_card)
+            self._add(box, "Nhấc thẻ khỏi đầu đọc", self._lift_card)
         box.add_widget(Body(text="Máy quét mô phỏng:"))
         self._add(box, "Đặt 2 trang giấy vào khe quét", lambda: self._feed(2))
         box.add_widget(Body(text="Máy in mô phỏng:"))
@@ -82,6 +86,25 @@ class DemoTray(ModalView):
                 self._show(slip_qr_url(self.services.config.gateway.lookup_url, records[-1].code))
 
         self.services.on_store(self.services.store.all_dossiers, show, what="demo_last_slip")
+
+    def _put_card(self) -> None:
+        from kivy.app import App
+
+        from appliance.app import chipcard
+
+        person = App.get_running_app().session.identity
+        if person is None:  # no QR scanned yet: the first sample card's person
+            person = self.services.parse_card(SAMPLE_CARDS[0])
+        config, reader = self.services.config, self.services.devices.card_reader
+        self.services.on_devices(lambda: chipcard.put_demo_card(
+            reader, person, config.sim_dir, config.trust_store_dir), what="demo_card")
+        self.dismiss()
+
+    def _lift_card(self) -> None:
+        from appliance.app import chipcard
+
+        chipcard.lift_demo_card(self.services.devices.card_reader)
+        self.dismiss()
 
     def _feed(self, pages: int) -> None:
         self.services.devices.scanner.feed_samples(pages, seed=len(self.services._thumbs))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from appliance.config import KioskConfig
 from appliance.ui import strings as T
 from appliance.ui.capture import CaptureServices
+from appliance.ui.chip_services import ChipServices
 from appliance.ui.staff_services import DEFAULT_PIN, DEVICE_NAMES, StaffServices
 from appliance.ui.workers import Done, Failed, citizen_message, on_ui
 
@@ -95,7 +96,7 @@ class ProcedureView:
     fee: str
 
 
-class Services(StaffServices, CaptureServices):
+class Services(StaffServices, CaptureServices, ChipServices):
     def __init__(self, config: KioskConfig, *, store: Store | None,
                  catalogue: Catalogue | None, devices: Devices | None,
                  finalize_context: Readiness | None = None, demo: bool = False) -> None:
@@ -104,6 +105,7 @@ class Services(StaffServices, CaptureServices):
         self._ready: Readiness | None = finalize_context
         self.demo = demo
         self._init_capture()
+        self._init_chip()
         self.app: KioskAppLike | None = None
         self._store_ready: Future[None] | None = None
         self._devices_ready: Future[None] | None = None
@@ -184,6 +186,7 @@ class Services(StaffServices, CaptureServices):
         with self._lock:
             self._closed = True  # work submitted from now on is dropped, not an exception
         self.stop_camera()
+        self._close_chip()
         self._camera_pool.shutdown(wait=True)
         self._device_pool.shutdown(wait=True)
         self._store_pool.shutdown(wait=True)

@@ -20,7 +20,8 @@ DEFAULT_PIN = "1234"
 """Desktop default when ``staff.pin_hash`` is empty and the configuration is not a device's."""
 
 DEVICE_NAMES = {"camera": T.STAFF_CAMERA, "scanner": T.STAFF_SCANNER,
-                "printer": T.STAFF_PRINTER, "gpio": "GPIO", "network": T.STAFF_WIFI}
+                "printer": T.STAFF_PRINTER, "gpio": "GPIO", "network": T.STAFF_WIFI,
+                "card_reader": T.STAFF_CARD_READER}
 """Staff's names of ``appliance.app.devices.STATUS_DEVICES``."""
 
 

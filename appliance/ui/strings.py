@@ -74,6 +74,23 @@ ID_CAMERA_FAIL = "Máy ảnh đang không dùng được. Hãy chạm \"Nhập s
 ID_READ_FAIL = "Không đọc được mã QR này. Hãy lau sạch thẻ và giữ yên hơn, hoặc chạm \"Nhập số thẻ\"."
 ID_NOT_ALLOWED = "Bạn dùng thẻ nào cũng được, nhưng thẻ này không phải thẻ căn cước."
 
+# --- chip card reader (owner: chip)
+CHIP_TITLE = "Đặt thẻ lên đầu đọc"
+CHIP_SAY = "Hãy đặt thẻ căn cước lên đầu đọc thẻ và giữ yên cho đến khi đọc xong."
+CHIP_GUIDE = ("Đặt thẻ căn cước nằm phẳng lên ô đầu đọc có biểu tượng sóng, mặt nào cũng được, "
+              "và giữ yên cho đến khi đọc xong.")
+CHIP_READING = "Đang đọc chip trên thẻ… Xin giữ yên thẻ."
+CHIP_CANT = "Thẻ không đọc được"
+CHIP_RETRY = "Đọc lại"
+CHIP_QR_ONLY = "Tiếp tục chỉ với mã QR"
+CHIP_QR_ONLY_NOTE = ("Không đọc được chip trên thẻ. Bạn có thể tiếp tục với thông tin từ mã QR; "
+                     "hồ sơ sẽ được ghi là chưa xác thực bằng chip và cán bộ sẽ đối chiếu thẻ "
+                     "khi bạn đến nhận kết quả.")
+CHIP_NEED_STAFF = ("Không đọc được chip trên thẻ, và nơi này cần xác thực bằng chip. "
+                   "Xin vui lòng gọi cán bộ để được giúp.")
+CHIP_CALL_STAFF = "Gọi cán bộ"
+STAFF_CARD_READER = "Đầu đọc chip"
+
 MANUAL_TITLE = "Nhập số định danh cá nhân (12 số)"
 MANUAL_SAY = "Hãy nhập mười hai số trên thẻ căn cước của bạn."
 MANUAL_NAME = "Họ và tên (như trên thẻ)"

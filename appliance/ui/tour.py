@@ -36,6 +36,8 @@ class _Tour:
     def __init__(self, app: Any) -> None:
         self.app, self.services, self.session = app, app.services, app.session
         self.camera = app.services.devices.camera
+        self._reader: Any = None
+        """The kiosk's own card reader, put back after the card screen's steps."""
 
     def plan(self) -> list[tuple[str, Callable[[], None]]]:
         go = self.go
@@ -44,6 +46,8 @@ class _Tour:
             ("catalogue-fields", go("catalogue")), ("catalogue-procedures", self.fields),
             ("catalogue-search", self.search), ("procedure", go("procedure", code=PROCEDURE)),
             ("identity-wrong-card", self.identity), ("manual-id", self.manual),
+            ("card-wait", self.card), ("card-reading", self.card_reading),
+            ("card-mismatch", self.card_mismatch),
             ("form-keyboard", self.form), ("form-choice", self.form_choice),
             ("form-date", self.form_date),
             ("scan", self.scan), ("review", go("review")),
@@ -83,9 +87,33 @@ class _Tour:
         self.app.go("manual_id")
         self.screen("manual_id").ids.number.text = "0010880"
 
+    def card(self) -> None:
+        from appliance.app import chipcard
+        from appliance.domain.idcard import parse_card_qr
+
+        devices = self.services.devices
+        self._reader = devices.card_reader
+        devices.card_reader = self._reader or chipcard.sim_reader()
+        self.session.identity = parse_card_qr(SAMPLE_CARD)
+        self.app.go("card")
+        wait_until(lambda: self.services.busy, 10, "the card screen waiting for a card")
+        self.services.cancel_chip()  # the screen stays as it waits; the tour waits for no card
+
+    def card_reading(self) -> None:
+        screen = self.screen("card")
+        screen.reading_started()
+        screen.show_progress(0.6)
+
+    def card_mismatch(self) -> None:
+        from appliance.app import chip
+
+        self.screen("card").chip_refused(chip.refusal(chip.ChipMismatch()))
+
     def form(self) -> None:
         from appliance.domain.idcard import parse_card_qr
 
+        self.services.cancel_chip()
+        self.services.devices.card_reader = self._reader
         self.session.identity = parse_card_qr(SAMPLE_CARD)
         self.app.go("form", start=True)
         screen = self.screen("form")

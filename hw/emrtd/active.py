@@ -3,7 +3,7 @@ public half is in DG15, so a copy of the signed data on another chip is caught.
 
 Implemented for EC keys on named curves: the chip signs an 8-byte challenge with ECDSA and
 returns the plain r‖s signature (BSI TR-03111 format); SHA-256 unless DG14's
-ActiveAuthenticationInfo says otherwise (DG14 is not parsed yet). RSA keys use ISO/IEC 9796-2
+ActiveAuthenticationInfo says otherwise (not read from DG14 yet). RSA keys use ISO/IEC 9796-2
 message recovery, which needs a raw RSA operation ``cryptography`` does not offer: refused as
 ``chip.unsupported`` rather than built by hand.
 """

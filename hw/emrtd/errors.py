@@ -13,6 +13,17 @@ from kioskbase.errors import BilingualError
 
 _RETRY_VI = "Hãy đặt lại thẻ lên đầu đọc và giữ yên cho đến khi đọc xong."
 _NOT_VERIFIED_VI = "Không xác minh được dữ liệu trong chip là thật. Hãy báo cán bộ."
+_PA_VI = {
+    "dg_hash": "Dữ liệu trong chip đã bị thay đổi sau khi cấp thẻ. Hãy báo cán bộ.",
+    "digest": "Dữ liệu trong chip đã bị thay đổi sau khi cấp thẻ. Hãy báo cán bộ.",
+    "dg_missing": "Dữ liệu trong chip không đầy đủ chữ ký của cơ quan cấp thẻ. Hãy báo cán bộ.",
+    "signature": "Chữ ký của cơ quan cấp thẻ trong chip không đúng. Hãy báo cán bộ.",
+    "unknown_csca": "Chip được ký bởi một cơ quan cấp thẻ mà máy không biết. Hãy báo cán bộ.",
+    "ds_expired": "Chứng thư ký dữ liệu của thẻ đã hết hạn. Hãy báo cán bộ.",
+    "csca_expired": "Chứng thư gốc của cơ quan cấp thẻ đã hết hạn. Hãy báo cán bộ.",
+    "ds_revoked": "Chứng thư ký dữ liệu của thẻ đã bị thu hồi. Hãy báo cán bộ.",
+}
+"""Per check, what the citizen reads; other ``chip.pa.*`` codes use the general message."""
 
 
 class ChipError(BilingualError):
@@ -91,7 +102,8 @@ class VerificationError(ChipError):
     """Passive authentication failed: ``code`` says which check (``chip.pa.*``)."""
 
     def __init__(self, what: str, detail: str) -> None:
-        super().__init__(f"chip.pa.{what}", _NOT_VERIFIED_VI, f"passive authentication: {detail}")
+        super().__init__(f"chip.pa.{what}", _PA_VI.get(what, _NOT_VERIFIED_VI),
+                         f"passive authentication: {detail}")
 
 
 class UnsupportedCard(ChipError):

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from asn1crypto import cms
+from asn1crypto import cms, core
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
+from ecdsa import VerifyingKey, curves
+from ecdsa.ellipticcurve import PointJacobi
 
 from hw.emrtd import tlv
 from hw.emrtd.bac import check_digit
@@ -127,6 +129,18 @@ def encode_dg15(key: ec.EllipticCurvePublicKey) -> bytes:
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     return tlv.encode(0x6F, spki)
+
+
+def encode_dg14(curve: curves.Curve, point: PointJacobi,
+                oid: str = "0.4.0.127.0.7.2.2.3.2.2") -> bytes:
+    """DG14 with a ChipAuthenticationInfo (ECDH, ``oid``, version 1) and the chip's public key."""
+    spki = VerifyingKey.from_public_point(point, curve).to_der(
+        curve_parameters_encoding="named_curve")
+    ca_info = tlv.encode(0x30, tlv.encode(0x06, bytes(core.ObjectIdentifier(oid).contents))
+                         + tlv.encode(0x02, b"\x01"))
+    pk_oid = bytes(core.ObjectIdentifier("0.4.0.127.0.7.2.2.1.2").contents)
+    pk_info = tlv.encode(0x30, tlv.encode(0x06, pk_oid) + spki)
+    return tlv.encode(0x6E, tlv.encode(0x31, ca_info + pk_info))
 
 
 def encode_com(groups: list[int]) -> bytes:

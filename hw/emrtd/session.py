@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from hw.emrtd import active, bac, pace
+from hw.emrtd import active, bac, chipauth, pace
 from hw.emrtd.apdu import Command, Transport
-from hw.emrtd.errors import AccessDenied, CardStatus, NotAnIdCard
+from hw.emrtd.errors import AccessDenied, CardStatus, NotAnIdCard, SecureMessagingError
 from hw.emrtd.files import DG_FID, EF_CARD_ACCESS, EF_COM, EF_SOD, SHORT_READ, Channel, Counters
 from hw.emrtd.lds import Com, Mrz, VnPersonalData, parse_com, parse_dg1, parse_dg13
 from hw.emrtd.passive import PassiveResult, verify
@@ -50,6 +50,8 @@ class ChipRead:
     counters: Counters
     active_authenticated: bool = False
     """DG15 was read and the chip proved it holds its key (data group 15 asked for)."""
+    chip_authenticated: bool = False
+    """DG14 was read and chip authentication re-keyed the session (data group 14 asked for)."""
 
 
 def _select_application(channel: Channel) -> None:
@@ -106,21 +108,45 @@ def read_chip(
     max_read: int = SHORT_READ,
     record: bool = False,
 ) -> ChipRead:
-    """Open the channel and read EF.COM, EF.SOD and ``groups`` (those the card has); with 15
-    among them, active authentication too. Passive authentication is :func:`verify_chip`."""
+    """Open the channel and read EF.COM, EF.SOD and ``groups`` (those the card has); with 14
+    among them, chip authentication first; with 15, active authentication. Passive
+    authentication is :func:`verify_chip`."""
     channel = Channel(transport, record=record)
     access = open_channel(channel, key)
     com = parse_com(channel.read_file(EF_COM, max_read))
     wanted = sorted({1, *groups} & set(com.data_groups))
     if 1 not in wanted:
         raise NotAnIdCard("EF.COM lists no DG1")
-    data = {n: channel.read_file(DG_FID[n], max_read) for n in wanted}
-    sod = channel.read_file(EF_SOD, max_read)
+    data: dict[int, bytes] = {}
+    authenticated = 14 in wanted and _chip_authenticate(channel, data, max_read)
+    try:
+        data |= {n: channel.read_file(DG_FID[n], max_read) for n in wanted if n not in data}
+        sod = channel.read_file(EF_SOD, max_read)
+    except (SecureMessagingError, CardStatus) as exc:
+        if authenticated and _sm_broken(exc):  # a clone: it could not derive the new keys
+            raise chipauth.ChipAuthenticationFailed(exc.reason_en) from None
+        raise
     if 15 in data:  # in this session: a relay to another chip would need its own channel
         active.authenticate(channel, active.load_dg15(data[15]))
     personal = parse_dg13(data[13]) if 13 in data else None
     mrz = parse_dg1(data[1])
-    return ChipRead(access, com, mrz, personal, data, sod, channel.counters, 15 in data)
+    return ChipRead(access, com, mrz, personal, data, sod, channel.counters, 15 in data,
+                    authenticated)
+
+
+def _sm_broken(exc: SecureMessagingError | CardStatus) -> bool:
+    """A response that fails the MAC, or a card that cannot open our secure-messaging data."""
+    return isinstance(exc, SecureMessagingError) or exc.sw in (0x6987, 0x6988)
+
+
+def _chip_authenticate(channel: Channel, data: dict[int, bytes], max_read: int) -> bool:
+    """Read DG14 first and run chip authentication if it offers ECDH; whether it ran."""
+    data[14] = channel.read_file(DG_FID[14], max_read)
+    info = chipauth.parse_dg14(data[14])
+    if info is None:
+        return False
+    chipauth.authenticate(channel, info)
+    return True
 
 
 def require_cccd(read: ChipRead) -> VnPersonalData:

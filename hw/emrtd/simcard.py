@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from ecdsa import curves
 from ecdsa.ellipticcurve import PointJacobi
 
-from hw.emrtd import bac, issuer, pace, tlv
+from hw.emrtd import bac, chipauth, issuer, pace, tlv
 from hw.emrtd.apdu import SHORT_MAX, Command, parse_command
 from hw.emrtd.errors import CardLost, ChipError, MalformedData
 from hw.emrtd.files import DG_FID, EF_CARD_ACCESS, EF_COM, EF_SOD
@@ -74,6 +75,11 @@ class SimCard:
     extended: bool = False
     aa_key: ec.EllipticCurvePrivateKey | None = None
     """The chip's active-authentication key (its public half is DG15)."""
+    ca_key: int | None = None
+    """The chip's chip-authentication private scalar on ``ca_curve`` (its public half is DG14)."""
+    ca_curve: curves.Curve = field(default_factory=lambda: curves.BRAINPOOLP256r1)
+    ca_oid: str = f"{chipauth.ID_CA_ECDH}.2"
+    _ca_ready: bool = field(default=False, repr=False)
     open_files: bool = False
     """Data files readable without a secure channel: only the bench's baseline sets it."""
     applications: tuple[bytes, ...] = (EMRTD_AID,)
@@ -185,6 +191,9 @@ class SimCard:
     def _set_at(self, command: Command) -> Answer:
         fields = {item.tag: item.value for item in tlv.parse_all(command.data)}
         oid = pace.dotted(fields.get(0x80, b""))
+        if command.p1 == 0x41:  # chip authentication, inside the PACE or BAC session
+            self._ca_ready = self.ca_key is not None and oid == self.ca_oid and self.sm is not None
+            return b"", OK if self._ca_ready else 0x6A80
         reference = fields.get(0x83, b"\x00")[0]
         if oid != self.pace_oid or oid not in pace.ECDH_GM:
             return b"", 0x6A80
@@ -198,6 +207,8 @@ class SimCard:
         return b"", OK
 
     def _general_authenticate(self, command: Command) -> Answer:
+        if self._ca_ready:
+            return self._chip_authenticate(command)
         state = self._pace
         if state is None:
             return b"", 0x6985
@@ -222,6 +233,18 @@ class SimCard:
             return self._finish_pace(state, value)
         self._pace = None
         return b"", 0x6985
+
+    def _chip_authenticate(self, command: Command) -> Answer:
+        """Agree the new keys with the terminal's ephemeral key; this answer still goes out under
+        the old session (``transmit`` holds it), every later one under the new keys."""
+        self._ca_ready = False
+        items = tlv.decode(command.data, 0x7C).children()
+        if len(items) != 1 or items[0].tag != 0x80 or self.ca_key is None:
+            return b"", 0x6A80
+        peer = pace.decode_point(self.ca_curve, items[0].value)
+        secret = pace.shared_secret(self.ca_curve, self.ca_key, peer)
+        self.sm = SecureMessaging(session_keys(secret, chipauth.CA_KINDS[self.ca_oid]), 0)
+        return tlv.encode(0x7C, b""), OK
 
     def _finish_pace(self, state: _Pace, token: bytes) -> Answer:
         assert state.keys is not None
@@ -249,17 +272,25 @@ def virtual_cccd(
     names: str = "NGUYEN<<THI<LAN",
     pace_oid: str | None = f"{pace.ID_PACE}.2.2",
     aa_key: ec.EllipticCurvePrivateKey | None = None,
+    face: bytes | None = None,
+    ca_key: int | None = None,
 ) -> SimCard:
     """A CCCD for the person in ``fields`` (DG13 layout), signed by ``signer``: the CAN and the
-    BAC data both follow from ``fields[1]``, the 12-digit number."""
+    BAC data both follow from ``fields[1]``, the 12-digit number. ``face``: DG2's content."""
     id_number = fields[1][0]
     dg1 = issuer.encode_dg1(issuer.td1(id_number[-9:], birth, sex, expiry, names, id_number))
     dg13 = issuer.encode_dg13(fields)
     groups = {1: dg1, 13: dg13}
+    if face is not None:
+        groups[2] = tlv.encode(0x75, face)
+    if ca_key is not None:
+        curve = curves.BRAINPOOLP256r1
+        groups[14] = issuer.encode_dg14(curve, curve.generator * ca_key)
     if aa_key is not None:
         groups[15] = issuer.encode_dg15(aa_key.public_key())
     files = {DG_FID[n]: data for n, data in groups.items()}
     files[EF_COM] = issuer.encode_com(sorted(groups))
     files[EF_SOD] = issuer.sign_sod(groups, signer)
     mrz = bac.mrz_information(id_number[-9:], birth, expiry)
-    return SimCard(files, can=id_number[-6:], mrz_info=mrz, pace_oid=pace_oid, aa_key=aa_key)
+    return SimCard(files, can=id_number[-6:], mrz_info=mrz, pace_oid=pace_oid, aa_key=aa_key,
+                   ca_key=ca_key)

@@ -120,6 +120,7 @@ class Gateway:
             self._set_catalogue_mem(json.loads(cat_file.read_text(encoding="utf-8")))
         else:
             self.set_catalogue(default_catalogue())
+        self._load_trust_store()
 
     def close(self) -> None:
         self.db.close()
@@ -208,6 +209,28 @@ class Gateway:
             raise ApiError(400, "bad_request", "catalogue must be a JSON object")
         (self.data_dir / "catalogue.json").write_text(dumps(data), encoding="utf-8")
         self._set_catalogue_mem(data)
+
+    # --- trust store for the kiosks' chip readers (owner: chip; docs/identity.md)
+    def _load_trust_store(self) -> None:
+        path = self.data_dir / "truststore.json"
+        files = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        self.trust_store_files: dict[str, str] = files
+        self.trust_store_etag = '"' + sha256_hex(canonical_json(files))[:32] + '"'
+
+    def set_trust_store(self, body: object) -> None:
+        """``{"files": {name: base64}}``: CSCA certificates, master lists, CRLs (admin API)."""
+        files = body.get("files") if isinstance(body, dict) else None
+        if not isinstance(files, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+            raise ApiError(400, "bad_request", "trust store must be {\"files\": {name: base64}}")
+        (self.data_dir / "truststore.json").write_text(dumps(files), encoding="utf-8")
+        self._load_trust_store()
+
+    def trust_store_document(self) -> dict[str, Any]:
+        """The files and the receipt key's signature over ``canonical_json({"files": …})``: the
+        kiosk installs only what this key signed (the same key as its receipts)."""
+        signed = {"files": self.trust_store_files}
+        return {**signed, "signature": self.receipt_key.sign(canonical_json(signed))}
 
     # --- dossiers
     def _answer(self, conn: sqlite3.Connection, dossier_id: str, *, replay: bool) -> dict[str, Any]:

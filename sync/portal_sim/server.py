@@ -56,6 +56,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("GET", re.compile(r"^/api/v1/health$"), "health"),
     ("POST", re.compile(r"^/oauth2/token$"), "token"),
     ("GET", re.compile(r"^/api/v1/catalogue$"), "catalogue"),
+    ("GET", re.compile(r"^/api/v1/truststore$"), "trust_store"),
     ("PUT", re.compile(rf"^/api/v1/dossiers/{ID}$"), "manifest"),
     ("PUT", re.compile(rf"^/api/v1/dossiers/{ID}/files/{ID}$"), "file_put"),
     ("HEAD", re.compile(rf"^/api/v1/dossiers/{ID}/files/{ID}$"), "file_head"),
@@ -74,10 +75,11 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("GET", re.compile(r"^/admin/faults$"), "admin_faults_get"),
     ("POST", re.compile(r"^/admin/faults$"), "admin_faults"),
     ("PUT", re.compile(r"^/admin/catalogue$"), "admin_catalogue"),
+    ("PUT", re.compile(r"^/admin/truststore$"), "admin_trust_store"),
     ("POST", re.compile(r"^/admin/clock$"), "admin_clock"),
 ]
-BODILESS = {"health", "catalogue", "file_head", "updates", "admin_stats", "admin_dossiers",
-            "admin_faults_get", "admin_kiosks", "admin_national"}
+BODILESS = {"health", "catalogue", "trust_store", "file_head", "updates", "admin_stats",
+            "admin_dossiers", "admin_faults_get", "admin_kiosks", "admin_national"}
 """Routes that never read a request body."""
 CAPTIVE_PAGE = (
     "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Đăng nhập Wi-Fi"
@@ -438,6 +440,16 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._finish(200, gw.catalogue, fault, {"ETag": etag})
 
+    def _r_trust_store(self, *, query: Query, fault: Fault | None) -> None:
+        """CSCA certificates and CRLs for the kiosks' chip readers, signed (owner: chip)."""
+        self._kiosk()
+        gw = self.sim.gateway
+        etag = gw.trust_store_etag
+        if etag in [t.strip() for t in self.headers.get("If-None-Match", "").split(",")]:
+            self._send(304, b"", headers={"ETag": etag})
+            return
+        self._finish(200, gw.trust_store_document(), fault, {"ETag": etag})
+
     def _r_manifest(self, dossier_id: str, *, query: Query, fault: Fault | None) -> None:
         kiosk = self._kiosk()
         status, answer = self.sim.gateway.put_manifest(kiosk, dossier_id,
@@ -550,6 +562,10 @@ class Handler(BaseHTTPRequestHandler):
     def _r_admin_catalogue(self, *, query: Query, fault: Fault | None) -> None:
         self.sim.gateway.set_catalogue(self._body_json())
         self._json(200, {"etag": self.sim.gateway.catalogue_etag})
+
+    def _r_admin_trust_store(self, *, query: Query, fault: Fault | None) -> None:
+        self.sim.gateway.set_trust_store(self._body_json())
+        self._json(200, {"etag": self.sim.gateway.trust_store_etag})
 
     def _r_admin_clock(self, *, query: Query, fault: Fault | None) -> None:
         body = self._body_json()

@@ -80,8 +80,10 @@ check_pages = _as_api_error(checks.check_pages)
 def summary(manifest: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
     """What the admin API shows of a dossier: decrypted, but only the routing-relevant fields."""
     keep = ("MaHoSo", "MaTTHC", "TenTTHC", "ChuHoSo", "NgayNopHoSo", "NgayHenTra",
-            "KenhThucHien", "HoSoCoThanhPhanSoHoa", "NguonDinhDanh")
+            "KenhThucHien", "HoSoCoThanhPhanSoHoa", "NguonDinhDanh", "MucDoXacThucDinhDanh",
+            "XacThucChip")
     out = {k: payload[k] for k in keep if k in payload}
+    out["identity_assurance"] = manifest.get("identity_assurance")
     out["pages"] = len(manifest.get("files", []))
     return out
 

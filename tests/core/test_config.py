@@ -24,7 +24,8 @@ def test_example_config_in_docs_loads_and_is_complete():
     assert example.gateway.url.startswith("https://")
     # Every section of the schema appears in the documented example.
     text = (REPO / "docs" / "kiosk.example.toml").read_text(encoding="utf-8")
-    for section in ("kiosk", "gateway", "hardware", "ui", "staff", "calendar", "storage", "sync"):
+    for section in ("kiosk", "gateway", "hardware", "identity", "ui", "staff", "calendar",
+                    "storage", "sync"):
         assert f"[{section}]" in text
 
 
@@ -58,6 +59,11 @@ def test_env_var_is_used_when_no_explicit_path(tmp_path, monkeypatch):
         ('[calendar]\nworking_day_count = "hours"\n', "calendar.working_day_count", "whole_days"),
         ("[calendar]\nworking_day_count = 8\n", "calendar.working_day_count", "expected a string"),
         ('[hardware]\npaper_width_mm = 70\n', "hardware.paper_width_mm", "58 or 80"),
+        ('[hardware]\ncard_reader = "nfc"\n', "hardware.card_reader", '"pcsc"'),
+        ('[hardware]\ncard_reader = "pcsc:"\n', "hardware.card_reader", '"pcsc"'),
+        ('[hardware]\ncard_reader = "pcsc:a;rm"\n', "hardware.card_reader", '"pcsc"'),
+        ('[identity]\nread_face = "yes"\n', "identity.read_face", "expected true or false"),
+        ('[identity]\nallow_qr = true\n', "identity.allow_qr", "unknown key"),
         ("[printer]\nx = 1\n", "printer", "unknown section"),
         ("[kiosk\n", "", "not valid TOML"),
     ],
@@ -70,6 +76,16 @@ def test_bad_file_gives_precise_error(tmp_path, text, key, fragment):
     assert info.value.key == key
     assert fragment in info.value.expected
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("spec", ["none", "sim", "pcsc", "pcsc:ACR1252", "pcsc:Virtual PCD 00 00"])
+def test_card_reader_strings_the_factory_knows(spec):
+    from hw.factory import build_card_reader
+
+    config = cfg.parse(f'[hardware]\ncard_reader = "{spec}"\n', "t")
+    assert config.hardware.card_reader == spec
+    if not spec.startswith("pcsc"):  # pcsc needs pyscard and pcscd: tests/emrtd/test_reader_pcsc
+        build_card_reader(spec)
 
 
 def test_loopback_http_is_allowed(tmp_path):

@@ -43,12 +43,14 @@ def http_server():
         server.server_close()
 
 
-def write_config(tmp_path, gateway_url: str = "", printer: str = "sim") -> str:
+def write_config(tmp_path, gateway_url: str = "", printer: str = "sim",
+                 card_reader: str = "none") -> str:
     path = tmp_path / "kiosk.toml"
     path.write_text(
         f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\nclock = "host"\n'
         f'[gateway]\nurl = "{gateway_url}"\nconnect_timeout_s = 2.0\nread_timeout_s = 2.0\n'
         f'[hardware]\nprinter = "{printer}"\nsim_dir = "{tmp_path / "sim"}"\n'
+        f'card_reader = "{card_reader}"\n'
         f'[storage]\nreserve_mb = 1\n',
         encoding="utf-8",
     )
@@ -74,9 +76,35 @@ def test_all_simulated_with_a_real_gateway_passes(tmp_path, capsys, http_server)
     checks = by_name(doc)
     assert status == 0 and doc["ok"] is True
     assert set(checks) == {"camera", "qr_decoder", "scanner", "printer", "gpio", "network",
-                           "storage", "database", "clock", "gateway"}
+                           "card_reader", "storage", "database", "clock", "gateway"}
     assert checks["gateway"]["code"] == "gateway.ok"
     assert checks["database"]["ok"] and checks["clock"]["ok"]
+    assert checks["card_reader"]["code"] == "card_reader.not_configured"  # no reader is fine
+
+
+def test_card_reader_and_its_trust_store(tmp_path, capsys):
+    status, doc = doctor(capsys, write_config(tmp_path, card_reader="sim"))
+    checks = by_name(doc)
+    assert checks["card_reader"]["code"] == "cardreader.ready" and checks["card_reader"]["ok"]
+    store = checks["trust_store"]  # none installed yet: chips read but not verified (a warning)
+    assert (store["ok"], store["state"], store["code"]) == (
+        True, "degraded", "chip.trust_store.missing")
+    folder = tmp_path / "data" / "truststore"
+    folder.mkdir(parents=True)
+    (folder / "broken.pem").write_text("-----BEGIN CERTIFICATE-----\nxx\n", encoding="ascii")
+    status, doc = doctor(capsys, write_config(tmp_path, card_reader="sim"))
+    assert status == 1 and by_name(doc)["trust_store"]["code"] == "chip.trust_store.invalid"
+    from appliance.app.chipcard import demo_signer
+
+    (folder / "broken.pem").unlink()
+    demo_signer(tmp_path / "sim", folder)
+    _, doc = doctor(capsys, write_config(tmp_path, card_reader="sim"))
+    assert by_name(doc)["trust_store"]["code"] == "chip.trust_store.ok"
+
+
+def test_a_pcsc_reader_that_is_not_there_fails(tmp_path, capsys):
+    status, doc = doctor(capsys, write_config(tmp_path, card_reader="pcsc:No Such Reader"))
+    assert status == 1 and by_name(doc)["card_reader"]["code"] == "cardreader.not_found"
 
 
 def test_captive_portal_html_is_not_online(tmp_path, capsys, http_server):
@@ -136,7 +164,7 @@ def test_bad_printer_string_is_one_failed_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert status == 1
     lines = out.splitlines()
-    assert len(lines) == 10
+    assert len(lines) == 11  # the card reader's line says none is configured
     (printer_line,) = [line for line in lines if " printer " in line]
     assert printer_line.startswith("✗") and "[config.bad_device]" in printer_line
-    assert sum(line.startswith("✓") for line in lines) == 9
+    assert sum(line.startswith("✓") for line in lines) == 10

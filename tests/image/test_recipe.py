@@ -193,6 +193,7 @@ def test_image_packages_are_debian_pi_boot_packages():
               if line.strip() and not line.startswith("#")}
     assert {"linux-image-arm64", "raspi-firmware", "firmware-brcm80211", "systemd",
             "network-manager", "python3-venv", "cloud-guest-utils"} <= wanted
+    assert {"pcscd", "libccid", "python3-pyscard"} <= wanted  # the chip reader (issue 15)
 
 
 def test_venv_requirements_follow_pyproject():

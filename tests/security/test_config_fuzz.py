@@ -125,6 +125,11 @@ TEXT_CASES: dict[str, str] = {
     "hours_out_of_range": '[calendar]\noffice_hours = ["25:00-26:00"]\n',
     "clock_unknown": '[kiosk]\nclock = "ntp"\n',
     "paper_width_70": "[hardware]\npaper_width_mm = 70\n",
+    "card_reader_unknown": '[hardware]\ncard_reader = "nfc"\n',
+    "card_reader_control_chars": '[hardware]\ncard_reader = "pcsc:\\u001b[2J"\n',
+    "card_reader_huge": '[hardware]\ncard_reader = "pcsc:' + "x" * 100_000 + '"\n',
+    "read_face_is_string": '[identity]\nread_face = "on"\n',
+    "identity_unknown_key": "[identity]\nface = true\n",
 }
 
 # Cases that only make sense for `kiosk status` (provisioning installs its own data folder).

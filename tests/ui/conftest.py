@@ -60,7 +60,8 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory):
         info = json.loads(gateway.stdout.readline())
         from appliance.commands.demo import write_demo_config
 
-        config_path = write_demo_config(Path(info["kiosk_toml"]), root)
+        # No chip reader: journeys go QR → form; tests/ui/test_card.py puts a simulated one in.
+        config_path = write_demo_config(Path(info["kiosk_toml"]), root, card_reader="none")
         sync = subprocess.Popen(_kiosk("--config", str(config_path), "sync"),
                                 stdout=log, stderr=subprocess.STDOUT)
         procs.append(sync)

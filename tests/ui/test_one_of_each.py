@@ -114,8 +114,8 @@ def test_staff_screen_and_doctor_leave_the_same_device_report(ui, capsys):
     from_doctor = ui.store.device_status()["devices"]
 
     assert from_ui == from_doctor
-    assert set(from_ui) == {"camera", "scanner", "printer", "gpio", "network"}
-    assert [state for _, state, _ in rows[:5]] == [s["state"] for s in from_ui.values()]
+    assert set(from_ui) == {"camera", "scanner", "printer", "gpio", "network", "card_reader"}
+    assert [state for _, state, _ in rows[:6]] == [s["state"] for s in from_ui.values()]
 
 
 class _Answer(BaseHTTPRequestHandler):

@@ -37,7 +37,10 @@ class IdentityScreen(KioskScreen):
             return
         self.session.identity = result
         self.message = ""
-        self.app.go("form", start=True)
+        if self.services.has_card_reader:  # the QR's number opens the chip (docs/identity.md)
+            self.app.go("card")
+        else:
+            self.app.go("form", start=True)
 
     def on_error(self, message_vi: str) -> None:
         self.message = message_vi or T.ID_CAMERA_FAIL
