@@ -151,17 +151,30 @@ def _check_text(f: FormField, v: str) -> str | None:
     return None
 
 
+_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
+def canonical_date(value: str) -> str | None:
+    """``dd/mm/yyyy`` for a date written d/m/yyyy or dd/mm/yyyy ("5/3/2025" → "05/03/2025"),
+    None when it is not a real date from 1900 on."""
+    match = _DATE.fullmatch(value.strip())
+    if match is None:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return f"{date:%d/%m/%Y}" if year >= 1900 else None
+
+
 def _check_date(f: FormField, v: str) -> str | None:
-    """dd/mm/yyyy; a birth date pre-filled from the card may be the year alone ("1950"): elderly
-    people's papers often carry only the year (docs/domain.md §1)."""
+    """d/m/yyyy (people write "5/3/2025"); a birth date pre-filled from the card may be the year
+    alone ("1950"): elderly people's papers often carry only the year (docs/domain.md §1)."""
     year_only = f.prefill == "birth_date"
     if year_only and re.fullmatch(r"[0-9]{4}", v) and 1900 <= int(v) <= 2100:
         return None
-    try:
-        day = dt.datetime.strptime(v, "%d/%m/%Y").date()
-    except ValueError:
-        day = None
-    if day is None or not re.fullmatch(r"[0-9]{2}/[0-9]{2}/[0-9]{4}", v) or day.year < 1900:
+    if canonical_date(v) is None:
         also = " (hoặc chỉ năm sinh, ví dụ 1950)" if year_only else ""
         return (f"Xin vui lòng nhập {f.label.lower()} theo dạng ngày/tháng/năm, "
                 f"ví dụ 05/09/2024{also}.")

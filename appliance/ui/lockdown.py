@@ -26,6 +26,9 @@ def configure(width: int, height: int, fullscreen: bool) -> None:
     """Set Kivy's Config for kiosk use. Call before importing kivy.core.window."""
     limit_malloc_arenas()
     os.environ.setdefault("KIVY_NO_ARGS", "1")
+    # No copy and paste on a kiosk: without this a focused text field makes Kivy probe for xclip
+    # and xsel and log two tracebacks (the form focuses its field to show the cursor).
+    os.environ.setdefault("KIVY_CLIPBOARD", "dummy")
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")

@@ -109,7 +109,7 @@ DELETE = "Xóa"
 
 # --- form
 FORM_TITLE = "Điền tờ khai"
-FORM_SAY = "Hãy kiểm tra các ô đã điền sẵn và điền những ô còn trống."
+FORM_SAY = "Hãy trả lời từng câu hỏi. Thông tin trên thẻ đã được điền sẵn, bạn xem lại ở bước Kiểm tra."
 FORM_KEYBOARD_HELP = "Gõ chữ, rồi chạm dấu (sắc, huyền…) để thêm dấu vào chữ vừa gõ."
 FORM_REQUIRED = "Ô \"{label}\" chưa được điền. Hãy chạm vào ô đó để điền."
 FORM_INVALID = "Ô \"{label}\": {reason}"
@@ -145,7 +145,7 @@ SCAN_FORM_NOTE = "Thông tin bạn vừa điền trên màn hình đã được 
 
 # --- review
 REVIEW_TITLE = "Kiểm tra lại hồ sơ"
-REVIEW_SAY = "Hãy đọc lại thông tin. Nếu đúng, chạm Tiếp tục. Nếu sai, chạm Quay lại để sửa."
+REVIEW_SAY = "Hãy đọc lại thông tin. Nếu đúng, chạm Tiếp tục. Nếu sai, chạm Sửa ở dòng đó."
 REVIEW_PROCEDURE = "Thủ tục"
 REVIEW_PERSON = "Người nộp"
 REVIEW_PAGES = "{n} trang"
@@ -153,7 +153,6 @@ REVIEW_PAGES = "{n} trang"
 # --- confirmation code
 CONFIRM_TITLE = "Xác nhận nộp hồ sơ"
 CONFIRM_SAY = "Hãy nhập bốn số trên màn hình để xác nhận nộp hồ sơ."
-CONFIRM_SHOW = "Nhập mã này để xác nhận: {code}"
 CONFIRM_WRONG = "Mã chưa đúng. Hãy nhìn bốn số ở trên và nhập lại."
 CONFIRM_SUBMIT = "Nộp hồ sơ"
 SUBMITTING = "Đang lưu hồ sơ, xin chờ…"
@@ -297,3 +296,19 @@ STAFF_REPORT_PRINTED = "Đã in báo cáo."
 STAFF_REPORT_FAIL = "Chưa in được báo cáo: {reason}"
 STAFF_NOT_AVAILABLE = "Chức năng này chưa có trên máy này."
 STATUS_NAMES = {"ok": "tốt", "degraded": "cần chú ý", "failed": "hỏng", "unknown": "không rõ"}
+
+# --- ui-input: fields that fit their content, the review that edits in place
+FORM_HINT_SHORT = "Gõ chữ, rồi chọn dấu."
+FORM_DATE_HINT = "Ngày/tháng/năm, ví dụ 05/03/2025 hoặc 5/3/2025."
+FORM_YEAR_ONLY = "Thẻ chỉ ghi năm sinh. Có thể để nguyên."
+FORM_DIGITS_HINT = "Chỉ gõ chữ số."
+FORM_CHOOSE = "Chạm vào một ô để chọn."
+EDIT_DONE = "Xong, về kiểm tra"
+REVIEW_EDIT = "Sửa"
+REVIEW_GROUP_PERSON = "Người nộp"
+REVIEW_GROUP_CONTENT = "Nội dung"
+REVIEW_GROUP_PAPERS = "Giấy tờ"
+REVIEW_PAGE = "Trang {n}/{total}"
+REVIEW_PREV = "‹ Trang trước"
+REVIEW_NEXT_PAGE = "Trang sau ›"
+CONFIRM_HOW = "Gõ bốn số này để nộp hồ sơ:"

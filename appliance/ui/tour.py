@@ -49,7 +49,9 @@ class _Tour:
             ("card-wait", self.card), ("card-reading", self.card_reading),
             ("card-mismatch", self.card_mismatch),
             ("form-keyboard", self.form), ("form-choice", self.form_choice),
+            ("form-date", self.form_date),
             ("scan-missing", self.scan_missing), ("scan", self.scan), ("review", go("review")),
+            ("review-last-page", self.review_last_page),
             ("confirm", go("confirm", fresh=True)), ("success", self.success),
             ("rating", self.rating), ("rating-reason", self.rating_reason),
             ("track-keypad", self.track_keypad),
@@ -116,11 +118,17 @@ class _Tour:
         self.session.identity = parse_card_qr(SAMPLE_CARD)
         self.app.go("form", start=True)
         screen = self.screen("form")
-        screen._show(4)
-        screen.ids.value.text = "Trần Minh Khan"
+        screen.show("tre_ho_ten")
+        screen.ids.value.text = "Trần Minh Kh"
 
     def form_choice(self) -> None:
-        self.screen("form")._show(3)
+        self.screen("form").show("quan_he_voi_tre")
+
+    def form_date(self) -> None:
+        screen = self.screen("form")
+        screen.show("tre_ngay_sinh")
+        for key in "5/3/2":
+            screen.date_key(key)
 
     def scan_missing(self) -> None:
         """"Tiếp tục" on a required paper not scanned yet (the one with the longest name): the
@@ -140,6 +148,10 @@ class _Tour:
             wait_until(lambda: not screen.busy and not self.services.busy, 30, "scan")
         screen._show(1)  # the longest name, with the reminder to take the original back
         screen.info = T.SCAN_ORIGINAL_BACK
+
+    def review_last_page(self) -> None:
+        screen = self.screen("review")
+        screen.turn(screen.pages)
 
     def success(self) -> None:
         done: list[Any] = []

@@ -188,9 +188,16 @@ class NumPad(GridLayout):
     action = ObjectProperty(None, allownone=True)
     """Called with the typed text when the OK key is pressed."""
     done_text = StringProperty(T.DONE_KEY)
+    done_key = StringProperty("ok")
+    """What the bottom-right key does: "ok" (``action``) or "/" (dates: close the day/month)."""
+    key_handler = ObjectProperty(None, allownone=True)
+    """When set, every key goes to this callable instead of editing ``target`` (date mask)."""
 
     def press(self, key: str) -> None:
         App.get_running_app().activity()
+        if self.key_handler is not None and key != "ok":
+            self.key_handler(key)
+            return
         if self.target is None:
             return
         if key == "del":
@@ -227,8 +234,10 @@ class TelexInput(TextInput):
             app.activity()
         if not self.telex_enabled or from_undo or len(substring) != 1 or not substring.isalpha():
             return super().insert_text(substring, from_undo=from_undo)
-        self.text = telex(self.text, substring)
-        self.cursor = (len(self.text), 0)
+        index = self.cursor_index()
+        head = telex(self.text[:index], substring)  # Telex acts at the cursor, as the keys do
+        self.text = head + self.text[index:]
+        self.cursor = self.get_cursor_from_index(len(head))
         return None
 
 

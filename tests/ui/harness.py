@@ -45,6 +45,8 @@ class Driver:
         self.app = app
         self._loop = EventLoop
         self.frame_times: list[float] = []
+        self.taps = 0
+        """Touches made so far (the scripted citizen counts them)."""
 
     # ---- the event loop
     def pump(self, frames: int = 3) -> None:
@@ -119,6 +121,7 @@ class Driver:
     def tap_at(self, x: float, y: float) -> None:
         from kivy.tests import UnitTestTouch
 
+        self.taps += 1
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         self.pump(1)

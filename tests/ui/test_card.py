@@ -58,7 +58,7 @@ def test_a_good_card_prefills_the_form_with_the_verified_chip_identity(ui, reade
     identity = ui.app.session.identity
     assert identity.full_name == "Nguyễn Thị Mẫu Chíp" and identity.source == "chip"
     assert identity.assurance_level == "chip_active_authenticated"
-    assert form.ids.value.text == "Nguyễn Thị Mẫu Chíp"  # the first pre-filled field
+    assert form.session.form["nguoi_yeu_cau_ho_ten"] == "Nguyễn Thị Mẫu Chíp"  # pre-filled
 
 
 def test_lifted_too_soon_asks_to_try_again_then_reads(ui, reader):

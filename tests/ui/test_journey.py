@@ -11,7 +11,7 @@ from PIL import Image
 
 from appliance.ui import strings as T
 
-from .harness import Driver
+from .harness import Driver, walk
 
 CARD = "001088012345||Nguyễn Thị Mẫu|15031988|Nữ|Thôn Thử, xã Mẫu, tỉnh Mẫu|01012022"
 
@@ -38,30 +38,15 @@ def show_card(ui: Driver, payload: str = CARD) -> None:
 
 
 def fill_form(ui: Driver) -> None:
+    """The form by taps: the card's three answers are not asked again (the review shows them)."""
+    from .citizen import Citizen
+
     form = ui.at("form")
-    kb = form.ids.keyboard
-    # three fields pre-filled from the card: name, ID number, address
-    for _ in range(3):
-        assert form.ids.value.text, form.label
-        ui.tap(ui.nav("next"))
-    ui.tap_text("Mẹ")  # relationship: a choice, one big button each
-    assert form.label.startswith("Họ, chữ đệm, tên của trẻ")
-    ui.type_keys(kb, "Trâ{huyền}n␣Minh␣Khang")
-    assert form.ids.value.text == "Trần Minh Khang"
-    ui.tap(ui.nav("next"))
-    ui.type_keys(kb, "01/06/2025")
-    ui.tap(ui.nav("next"))
-    ui.tap_text("Nam")
-    ui.type_keys(kb, "Bênh{nặng}␣viên{nặng}␣huyên{nặng}")
-    assert form.ids.value.text == "Bệnh viện huyện"
-    ui.tap(ui.nav("next"))
-    # what the fee and the result depend on: big buttons (issue 14 items 7 and 9)
-    ui.tap_text("Trong 60 ngày kể từ ngày sinh")
-    ui.tap_text("Không thuộc các trường hợp trên")
-    ui.tap_text("Nhận qua dịch vụ bưu chính công ích")
-    assert form.label.startswith("Địa chỉ nhận kết quả qua bưu chính")
-    assert form.ids.value.text == "Thôn Thử, xã Mẫu, tỉnh Mẫu"  # pre-filled from the card
-    ui.tap(ui.nav("next"))
+    Citizen(ui).fill_form()
+    answers = form.session.form
+    assert answers["nguoi_yeu_cau_so_dinh_danh"] == "001088012345"
+    assert answers["dia_chi_nhan_ket_qua"] == "Thôn Thử, xã Mẫu, tỉnh Mẫu"  # from the card
+    assert answers["nhan_ket_qua"] == "Nhận qua dịch vụ bưu chính công ích"
 
 
 def scan_both(ui: Driver, watch: list[list[float]] | None = None) -> None:
@@ -83,9 +68,8 @@ def scan_both(ui: Driver, watch: list[list[float]] | None = None) -> None:
 
 def confirm(ui: Driver) -> None:
     screen = ui.at("confirm")
-    for digit in screen.code:
+    for digit in screen.code:  # the fourth right digit submits
         ui.tap_text(digit)
-    ui.tap(ui.nav("next"))
 
 
 SLOW_S = 4.0
@@ -131,7 +115,7 @@ def test_whole_journey_to_a_printed_slip(ui: Driver, monkeypatch) -> None:
         scan_both(ui, watch)
     scan_elapsed = time.perf_counter() - t0
     review = ui.at("review")
-    text = " ".join(w.text for w in review.ids.summary.children)
+    text = " ".join(w.text for row in review._widgets for w in walk(row) if hasattr(w, "text"))
     assert "Trần Minh Khang" in text and "Nguyễn Thị Mẫu" in text and "2 trang" in text
     assert f"[b]{T.FEE}:[/b] Miễn lệ phí" in text  # on time, not exempt: the quote
     ui.tap(ui.nav("next"))

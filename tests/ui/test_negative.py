@@ -52,8 +52,10 @@ def test_a_cancelled_session_leaves_no_widget_with_the_citizen_in_memory(ui: Dri
     fill_form(ui)
     scan_both(ui)
     review = ui.at("review")
-    summary = weakref.ref(review.ids.summary.children[0])
-    assert "001088012345" in summary().text
+    row = next(w for r in review._widgets for w in walk(r)
+               if "001088012345" in getattr(w, "text", ""))
+    summary = weakref.ref(row)
+    del row
     ui.tap(ui.nav("cancel"))
     ui.tap_text(T.CANCEL_YES)
     ui.at("welcome")

@@ -75,6 +75,9 @@ def check_screen(ui: Driver, name: str, problems: list[str]) -> None:
                     if min(key.w, key.h) < min_target:
                         problems.append(f"{width}x{height} {name}: key {key.label!r} is "
                                         f"{key.w:.0f}×{key.h:.0f} px < {min_target:.0f}")
+                    if w.label_width(key) > key.w - 4:  # inside the key's border
+                        problems.append(f"{width}x{height} {name}: key label {key.label!r} "
+                                        f"is squashed into {key.w:.0f} px")
             has_text = isinstance(w, TextInput) or (isinstance(w, Label) and w.text)
             if has_text and w.font_size < min_font:
                 problems.append(f"{width}x{height} {name}: text {w.text[:30]!r} at "

@@ -1,4 +1,8 @@
-"""Type back the four digits shown: a deliberate "yes, submit", then finalize off the UI thread."""
+"""Type back the four digits shown: a deliberate "yes, submit", then finalize off the UI thread.
+
+Typing the fourth digit of the right code submits: the typed code is the citizen's deliberate
+act, and a second "Nộp hồ sơ" tap after it would only repeat it (the button stays for whoever
+reaches for it). A wrong code submits nothing and says so."""
 
 from __future__ import annotations
 
@@ -27,6 +31,14 @@ class ConfirmScreen(KioskScreen):
         super().reset()
         self.code, self.busy = "", False
         self.ids.entry.text = ""
+
+    def on_kv_post(self, _base: object) -> None:
+        self.ids.entry.bind(text=self._typed)
+
+    def _typed(self, _entry: object, text: str) -> None:
+        if self.code and len(text) == len(self.code) and self.manager is not None \
+                and self.manager.current == self.name:
+            self.go_next()
 
     def go_back(self) -> None:
         if not self.busy:

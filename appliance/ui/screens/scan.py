@@ -34,6 +34,8 @@ class ScanScreen(KioskScreen):
     info = StringProperty("")
     busy = BooleanProperty(False)
     pages = NumericProperty(0)
+    from_review = BooleanProperty(False)
+    """Opened by "Sửa" on the review screen: going on returns there."""
     """Pages scanned for the current paper."""
     can_go_on = BooleanProperty(False)
     """The current paper is scanned or optional: "Tiếp tục" is the one primary action, else
@@ -48,14 +50,20 @@ class ScanScreen(KioskScreen):
     def components(self) -> list[Any]:
         return self.services.components(self.session.procedure_code)
 
-    def prepare(self, start: bool = False, at_end: bool = False, **_kw: Any) -> None:
+    def prepare(self, start: bool = False, at_end: bool = False, at: int = -1,
+                **_kw: Any) -> None:
         comps = self.components()
         self.count = len(comps)
+        self.from_review = 0 <= at < len(comps)
+        if self.from_review:  # "Sửa" on the review screen: straight to that paper
+            self._show(at)
+            return
         self._show(len(comps) - 1 if at_end and comps else 0)
 
     def reset(self) -> None:
         super().reset()
         self.index, self.progress, self.info, self.busy, self.pages = 0, "", "", False, 0
+        self.from_review = False
         self.ids.thumbs.clear_widgets()
         self.ids.chips.clear_widgets()
         self.ids.checklist.clear_widgets()
@@ -214,7 +222,7 @@ class ScanScreen(KioskScreen):
         if comp is not None and comp.required and not self.session.page_count(comp.code):
             self.message = T.SCAN_NEED
             return
-        if self.index + 1 < self.count:
+        if self.index + 1 < self.count and not self.from_review:
             self._show(self.index + 1)
         else:
             self.app.go("review")
@@ -222,7 +230,10 @@ class ScanScreen(KioskScreen):
     def go_back(self) -> None:
         if self.busy:
             return
-        if self.index > 0:
+        if self.from_review:
+            self.message = ""
+            self.app.go("review")
+        elif self.index > 0:
             self._show(self.index - 1)
         else:
             self.message = ""
