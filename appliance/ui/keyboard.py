@@ -141,8 +141,7 @@ class VnKeyboard(Widget):
         w, h = int(self.width), int(self.height)
         image = Image.new("RGBA", (w, h), (0, 0, 0, 0))
         draw = ImageDraw.Draw(image)
-        app = App.get_running_app()
-        size = int(app.ui.body if app else 30)
+        size = self.label_px()
         regular = ImageFont.truetype(find_font("Roboto-Regular.ttf"), size)
         bold = ImageFont.truetype(find_font("Roboto-Bold.ttf"), size)
         text_color = tuple(int(c * 255) for c in C.TEXT)
@@ -157,14 +156,23 @@ class VnKeyboard(Widget):
         self._texture.blit_buffer(image.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
         return self._texture
 
-    def label_width(self, key: Key) -> float:
-        """How wide ``key``'s label is drawn (the readability test checks it fits the key)."""
+    def label_px(self) -> int:
+        """The labels' font size: the body size, or less where the portrait's bigger type would
+        not fit a key ("Chữ hoa" on a 10-key row), never below 80 % of it."""
+        app = App.get_running_app()
+        body = int(app.ui.body if app else 30)
+        fits = [body * (key.w - 12) / max(self._width_at(key, body), 1.0) for key in self.keys]
+        return max(int(body * 0.8), min([body, *[int(f) for f in fits]]))
+
+    def _width_at(self, key: Key, px: int) -> float:
         from PIL import ImageFont
 
-        app = App.get_running_app()
         name = "Roboto-Bold.ttf" if key.action.startswith("tone:") else "Roboto-Regular.ttf"
-        font = ImageFont.truetype(find_font(name), int(app.ui.body if app else 30))
-        return float(font.getlength(key.label))
+        return float(ImageFont.truetype(find_font(name), px).getlength(key.label))
+
+    def label_width(self, key: Key) -> float:
+        """How wide ``key``'s label is drawn (the readability test checks it fits the key)."""
+        return self._width_at(key, self.label_px())
 
     # ---- touches
     def key_at(self, x: float, y: float) -> Key | None:
