@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
-import shutil
 
 import pytest
-from PIL import Image
 
 from appliance.config import KioskConfig
 from appliance.domain.slip import (
@@ -23,16 +20,10 @@ from appliance.domain.slip import (
     slip_text,
 )
 
+from .test_slip import _ocr  # one OCR helper: tesseract with the Vietnamese data
+
 SAMPLE = dataclasses.replace(sample_slip(KioskConfig()), tracking_code="MAU7-K2PC")
 OFFICIAL = dt.date(2026, 3, 4)
-
-
-def _ocr(img: Image.Image) -> str:
-    pytesseract = pytest.importorskip("pytesseract", reason="pytesseract (dev extra) not installed")
-    if shutil.which("tesseract") is None:
-        pytest.skip("tesseract binary not installed (Debian package tesseract-ocr)")
-    text = pytesseract.image_to_string(img.convert("L"), lang="vie", config="--psm 4")
-    return re.sub(r"\s+", " ", text)
 
 
 def test_the_tracking_code_is_printed_grouped_and_large() -> None:
