@@ -9,6 +9,7 @@ credentials file (the sync client), which is why it sits below every package.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -69,3 +70,19 @@ def open_problem(exc: OSError) -> str:
         errno.ELOOP: "a symbolic link loop",
         errno.ENOTDIR: "a part of the path is a file, not a folder",
     }.get(exc.errno or 0, f"cannot open ({exc.strerror})")
+
+
+def copy_hashed(source: Path, target: Path, chunk: int = 1024 * 1024) -> tuple[int, str]:
+    """Copy ``source`` to ``target`` and fsync it, hashing on the way: (size, sha256 hex).
+
+    One pass over a bundle of hundreds of MiB (a USB stick on the kiosk, a publish on the gateway)
+    rather than a copy and then a second read to check it."""
+    digest, size = hashlib.sha256(), 0
+    with source.open("rb") as src, target.open("wb") as dst:
+        while block := src.read(chunk):
+            digest.update(block)
+            dst.write(block)
+            size += len(block)
+        dst.flush()
+        os.fsync(dst.fileno())
+    return size, digest.hexdigest()

@@ -6,14 +6,13 @@ follow the same plan. The staff member may force the reboot."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 from pathlib import Path
 
 from appliance import update_state
 from appliance.bundle_check import KEYRING, BundleRefused, verify
 from appliance.store import Store
 from appliance.update.machine import Offer, UpdateState
+from kioskbase.files import copy_hashed
 
 USB_PREFIX = "usb:"
 CHUNK = 1024 * 1024
@@ -51,12 +50,4 @@ def take_bundle(store: Store, source: Path, directory: Path, *, running_version:
 
 
 def _copy(source: Path, target: Path) -> tuple[int, str]:
-    digest, size = hashlib.sha256(), 0
-    with source.open("rb") as src, target.open("wb") as dst:
-        while block := src.read(CHUNK):
-            digest.update(block)
-            dst.write(block)
-            size += len(block)
-        dst.flush()
-        os.fsync(dst.fileno())
-    return size, digest.hexdigest()
+    return copy_hashed(source, target, CHUNK)

@@ -13,15 +13,14 @@ Each kiosk's version, slot and update state arrive in its heartbeat (``update``)
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kioskbase.files import copy_hashed
 from sync.portal_sim.db import SimDB, dumps
 from sync.portal_sim.verify import ApiError
 
@@ -79,18 +78,11 @@ class Bundles:
     def _copy_in(self, source: Path, version: str) -> tuple[Path, int, str]:
         """Copied (and fsynced) beside its final name, hashed on the way."""
         tmp = self.path(version).with_suffix(".tmp")
-        digest, size = hashlib.sha256(), 0
-        with source.open("rb") as src, tmp.open("wb") as dst:
-            while block := src.read(CHUNK):
-                digest.update(block)
-                dst.write(block)
-                size += len(block)
-            dst.flush()
-            os.fsync(dst.fileno())
+        size, sha256 = copy_hashed(source, tmp, CHUNK)
         if size == 0:
             tmp.unlink()
             raise ApiError(400, "bad_request", "the bundle file is empty")
-        return tmp, size, digest.hexdigest()
+        return tmp, size, sha256
 
     def set_rollout(self, version: str, body: object) -> dict[str, Any]:
         """``{"percent": 0..100, "kiosks": [ids]}``: this bundle becomes the announced one."""
